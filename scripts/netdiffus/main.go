@@ -1,0 +1,65 @@
+// Command netdiffus is the command-line face of the NetDiffus-Go library (nblib):
+// imaging, data, training, sampling, evaluation and paper reproduction.
+//
+// Each subcommand lives in its own cmd_<name>.go file and registers itself in init.
+//
+//	netdiffus <command> [flags]
+//	netdiffus help <command>
+package main
+
+import (
+	"fmt"
+	"os"
+	"sort"
+)
+
+// command is one netdiffus subcommand.
+type command struct {
+	name    string
+	summary string                    // one line, shown by `netdiffus help`
+	run     func(args []string) error // args exclude the command name
+}
+
+var commands = map[string]command{}
+
+// register adds a subcommand; called from init in each cmd_*.go file.
+func register(c command) {
+	if _, dup := commands[c.name]; dup {
+		panic("netdiffus: command registered twice: " + c.name)
+	}
+	commands[c.name] = c
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: netdiffus <command> [flags]\n\ncommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(os.Stderr, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(os.Stderr, "\nRun 'netdiffus <command> -h' for a command's flags.")
+}
+
+func main() {
+	if len(os.Args) < 2 || os.Args[1] == "help" && len(os.Args) == 2 || os.Args[1] == "-h" || os.Args[1] == "--help" {
+		usage()
+		os.Exit(2)
+	}
+	name, args := os.Args[1], os.Args[2:]
+	if name == "help" {
+		name, args = os.Args[2], []string{"-h"}
+	}
+	c, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "netdiffus: unknown command %q\n\n", name)
+		usage()
+		os.Exit(2)
+	}
+	if err := c.run(args); err != nil {
+		fmt.Fprintf(os.Stderr, "netdiffus %s: %v\n", name, err)
+		os.Exit(1)
+	}
+}

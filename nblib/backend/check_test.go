@@ -3,10 +3,10 @@ package backend
 import (
 	"math"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/gomlx/compute"
+	"github.com/netdiffus/netdiffus/nblib/project"
 )
 
 // TestCheckAgreesAcrossBackends runs the conv check on the Go backend and, where scripts/setup installed it,
@@ -20,8 +20,7 @@ func TestCheckAgreesAcrossBackends(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go backend: %v", err)
 	}
-	root := findProjectRoot(os.Getenv(EnvProjectRoot))
-	lib := filepath.Join(root, ORTRelPath)
+	lib := project.Path(ORTRelPath)
 	if _, err := os.Stat(lib); err != nil {
 		t.Skipf("ONNX Runtime not installed at %s (run scripts/setup); checked the Go backend only", lib)
 	}

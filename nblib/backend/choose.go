@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
+
+	"github.com/netdiffus/netdiffus/nblib/project"
 )
 
 // Kind names a family of GoMLX backends.
@@ -24,7 +25,6 @@ const (
 	EnvCUDAPlugin    = "NETDIFFUS_PJRT_CUDA_PLUGIN"      // path to a PJRT CUDA plugin .so
 	EnvPJRTPaths     = "PJRT_PLUGIN_LIBRARY_PATH"        // go-xla's plugin search folders (":"-separated)
 	EnvORTLibrary    = "ONNXRUNTIME_SHARED_LIBRARY_PATH" // path to libonnxruntime.so
-	EnvProjectRoot   = "NETDIFFUS_ROOT"                  // repository root, to find .tools/
 	EnvNoAutoInstall = "GOMLX_NO_AUTO_INSTALL"
 )
 
@@ -73,39 +73,8 @@ func SystemProbe() Probe {
 			return m
 		},
 		HomeDir:     home,
-		ProjectRoot: findProjectRoot(os.Getenv(EnvProjectRoot)),
+		ProjectRoot: project.Root(),
 	}
-}
-
-// findProjectRoot returns the repository root: $NETDIFFUS_ROOT if set, else the folder two levels above
-// this source file (nblib/backend), when it still holds the module's go.mod, else the first folder above
-// the working directory whose go.mod declares the module.
-func findProjectRoot(env string) string {
-	if env != "" {
-		return env
-	}
-	if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) {
-		if root := filepath.Dir(filepath.Dir(filepath.Dir(file))); isProjectRoot(root) {
-			return root
-		}
-	}
-	dir, err := os.Getwd()
-	for err == nil {
-		if isProjectRoot(dir) {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	return ""
-}
-
-func isProjectRoot(dir string) bool {
-	b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-	return err == nil && strings.Contains(string(b), "module github.com/netdiffus/netdiffus\n")
 }
 
 // Candidates lists the backends worth trying, best first, ending with the Go backend. With GOMLX_BACKEND

@@ -1,0 +1,121 @@
+package repro
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/netdiffus/netdiffus/nblib/project"
+)
+
+// Mode is the size of an experiment.
+type Mode string
+
+// The run modes.
+const (
+	Quick Mode = "quick" // CPU, minutes
+	Full  Mode = "full"  // the paper's scale, GPU
+)
+
+// ModeFromEnv returns the mode named by $NETDIFFUS_MODE; quick when unset. Any other value is an error.
+func ModeFromEnv() (Mode, error) {
+	switch m := Mode(os.Getenv("NETDIFFUS_MODE")); m {
+	case "", Quick:
+		return Quick, nil
+	case Full:
+		return Full, nil
+	default:
+		return "", fmt.Errorf("NETDIFFUS_MODE=%q: use quick or full", m)
+	}
+}
+
+// ResultsDir is where cached results live: $NETDIFFUS_RESULTS, else results/ of the repository.
+func ResultsDir() string {
+	if d := os.Getenv("NETDIFFUS_RESULTS"); d != "" {
+		return d
+	}
+	return project.Path("results")
+}
+
+// ForceFromEnv reports whether $NETDIFFUS_FORCE asks to recompute cached results.
+func ForceFromEnv() bool { return os.Getenv("NETDIFFUS_FORCE") == "1" }
+
+// cachePath names the file of one experiment under one configuration.
+func cachePath(name string, config any) (string, error) {
+	b, err := json.Marshal(config)
+	if err != nil {
+		return "", fmt.Errorf("result %s: configuration is not serialisable: %w", name, err)
+	}
+	sum := sha256.Sum256(b)
+	return filepath.Join(ResultsDir(), name+"-"+hex.EncodeToString(sum[:6])+".json"), nil
+}
+
+// cached is the file format: the configuration beside the result, so a file explains itself.
+type cached[T any] struct {
+	Name   string `json:"name"`
+	Config any    `json:"config"`
+	Result T      `json:"result"`
+}
+
+// Cached returns the stored result of experiment name under config, or computes, stores and returns it.
+// force recomputes even when a result is stored. A stored file that cannot be read is an error naming it
+// (delete it or force), never silently replaced.
+func Cached[T any](name string, config any, force bool, compute func() (T, error)) (T, error) {
+	var zero T
+	path, err := cachePath(name, config)
+	if err != nil {
+		return zero, err
+	}
+	if !force {
+		b, err := os.ReadFile(path)
+		switch {
+		case err == nil:
+			var c cached[T]
+			if err := json.Unmarshal(b, &c); err != nil {
+				return zero, fmt.Errorf("cached result %s is unreadable (%v): delete it or recompute with force", path, err)
+			}
+			return c.Result, nil
+		case !errors.Is(err, fs.ErrNotExist):
+			return zero, fmt.Errorf("cached result %s: %w", path, err)
+		}
+	}
+	res, err := compute()
+	if err != nil {
+		return zero, fmt.Errorf("%s: %w", name, err)
+	}
+	b, err := json.MarshalIndent(cached[T]{Name: name, Config: config, Result: res}, "", " ")
+	if err != nil {
+		return zero, fmt.Errorf("%s: result is not serialisable: %w", name, err)
+	}
+	return res, WriteFileAtomic(path, b)
+}
+
+// WriteFileAtomic writes data to path through a temporary file in the same folder and a rename, so
+// readers see the old file or the new one, never a partial one.
+func WriteFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.Write(data)
+	serr := tmp.Sync()
+	cerr := tmp.Close()
+	if err := errors.Join(werr, serr, cerr); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}

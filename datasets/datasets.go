@@ -1,0 +1,124 @@
+package datasets
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/netdiffus/netdiffus/nblib/traffic"
+	"github.com/netdiffus/netdiffus/nblib/traffic/synth"
+)
+
+// Variant selects a dataset's size.
+type Variant string
+
+// The two sizes of every default dataset.
+const (
+	Quick Variant = "quick" // CI / smoke runs: small, sub-second generation
+	Full  Variant = "full"  // the paper's sizes
+)
+
+// ParseVariant accepts "quick" or "full".
+func ParseVariant(s string) (Variant, error) {
+	switch Variant(s) {
+	case Quick, Full:
+		return Variant(s), nil
+	}
+	return "", fmt.Errorf("datasets: variant %q: use quick or full", s)
+}
+
+// DefaultSeed is the seed notebooks and the command line use unless told
+// otherwise.
+const DefaultSeed uint64 = 1
+
+// Card summarises one default dataset.
+type Card struct {
+	Name    string // "d1", "d2", "d3" or "ww"
+	Title   string
+	Task    string // the classification task
+	Feature string // the default feature
+	Groups  string // what Trace.Group holds
+	Quick   string // size of the quick variant
+	Full    string // size of the full variant
+}
+
+type entry struct {
+	card Card
+	gen  func(v Variant, seed uint64) *traffic.Dataset
+}
+
+var registry = map[string]entry{
+	"d1": {Card{"d1", "D1-like video streaming (synthetic)", "fingerprint the video within a platform (L3), or the platform (L2)",
+		"downlink bytes per 0.25 s bin, 180 s = 720 bins", "platform: youtube, stan, netflix",
+		"3 platforms x 10 videos x 10 sessions = 300", "3 platforms x 20 videos x 100 sessions = 6000"}, D1},
+	"d2": {Card{"d2", "D2-like website fingerprinting (synthetic, DF-style Tor cells)", "fingerprint the website",
+		"packet directions +1/-1, 5000 packets (zero padded)", "web",
+		"20 sites x 10 visits = 200", "20 sites x 100 visits = 2000"}, D2},
+	"d3": {Card{"d3", "D3-like smart-speaker commands (synthetic)", "classify the voice command within a device (L3), or the device (L2)",
+		"signed packet sizes, 300 packets (size, direction and gaps available)", "device: alexa, google",
+		"2 devices x 10 commands x 10 = 200", "2 devices x 10 commands x 50 = 1000"}, D3},
+	"ww": {Card{"ww", "WW-like Wikipedia web traffic (synthetic)", "classify the access type (all-access, desktop, mobile-web)",
+		"daily page views, 550 days", "domain, e.g. en.wikipedia.org",
+		"3 access types x 30 pages = 90", "3 access types x 1000 pages = 3000"}, WW},
+}
+
+// Names lists the default datasets in order.
+func Names() []string {
+	names := make([]string, 0, len(registry))
+	for n := range registry {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Cards returns the card of every default dataset, in Names order.
+func Cards() []Card {
+	var out []Card
+	for _, n := range Names() {
+		out = append(out, registry[n].card)
+	}
+	return out
+}
+
+// Load generates the named dataset ("d1", "d2", "d3" or "ww").
+func Load(name string, v Variant, seed uint64) (*traffic.Dataset, error) {
+	e, ok := registry[strings.ToLower(name)]
+	if !ok {
+		return nil, fmt.Errorf("datasets: unknown dataset %q; the defaults are %v (bring your own data with nblib/traffic/trafficio)", name, Names())
+	}
+	if _, err := ParseVariant(string(v)); err != nil {
+		return nil, err
+	}
+	return e.gen(v, seed), nil
+}
+
+func pick[T any](v Variant, quick, full T) T {
+	if v == Full {
+		return full
+	}
+	return quick
+}
+
+// D1 generates the video-streaming dataset; groups are platforms.
+func D1(v Variant, seed uint64) *traffic.Dataset {
+	return synth.Video(synth.VideoConfig{
+		Videos: pick(v, 10, 20), TracesPerVideo: pick(v, 10, 100),
+		Duration: 180, Bin: traffic.DefaultBin, Noise: 1,
+	}, seed)
+}
+
+// D2 generates the website-fingerprinting dataset.
+func D2(v Variant, seed uint64) *traffic.Dataset {
+	return synth.Web(synth.WebConfig{Sites: 20, TracesPerSite: pick(v, 10, 100), Length: 5000, Noise: 1}, seed)
+}
+
+// D3 generates the smart-speaker dataset; groups are devices.
+func D3(v Variant, seed uint64) *traffic.Dataset {
+	return synth.Speakers(synth.SpeakerConfig{TracesPerCommand: pick(v, 10, 50), Length: 300, Noise: 1}, seed)
+}
+
+// WW generates the Wikipedia web-traffic dataset; classes are access types.
+func WW(v Variant, seed uint64) *traffic.Dataset {
+	return synth.Wiki(synth.WikiConfig{PagesPerAccess: pick(v, 30, 1000), Days: 550, Noise: 1}, seed)
+}

@@ -1,0 +1,106 @@
+package trafficio
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/netdiffus/netdiffus/nblib/traffic"
+)
+
+// FolderOptions configure ReadCSVFolder.
+type FolderOptions struct {
+	Options
+	// Labels is the labels file; "labels.csv" inside the folder when empty.
+	Labels string
+	// Feature becomes the dataset's default feature (zero value: signed
+	// sizes over 300 packets, as D3).
+	Feature traffic.Feature
+}
+
+// ReadCSVFolder reads one trace per CSV file in dir, in the order of the
+// labels file. Each file needs a header naming time, size and direction
+// (case-insensitive; other columns, such as an unnamed index, are ignored).
+// Progress counts files.
+func ReadCSVFolder(dir string, opt FolderOptions) (*traffic.Dataset, traffic.Report, error) {
+	labelsPath := opt.Labels
+	if labelsPath == "" {
+		labelsPath = filepath.Join(dir, "labels.csv")
+	}
+	labels, rep, err := ReadLabels(labelsPath, opt.Options)
+	if err != nil {
+		return nil, rep, err
+	}
+	rep.Read = 0
+	if err := unlabelledFiles(&rep, dir, labels, []string{".csv"}, filepath.Base(labelsPath)); err != nil {
+		return nil, rep, err
+	}
+	var traces []traffic.Trace
+	for i, e := range labels {
+		opt.progress(int64(i), int64(len(labels)))
+		t, err := readTraceCSV(filepath.Join(dir, e.File), e, opt.Options, &rep)
+		if err != nil {
+			return nil, rep, err
+		}
+		if t != nil {
+			traces = append(traces, *t)
+		}
+	}
+	opt.progress(int64(len(labels)), int64(len(labels)))
+	rep.Read = len(traces)
+	def := opt.Feature
+	if def.Length == 0 {
+		def = traffic.PacketFeature(traffic.SignedSizes, 300)
+	}
+	ds, err := traffic.NewDataset(filepath.Base(dir), traces, nil, def)
+	return ds, rep, err
+}
+
+// readTraceCSV reads one per-trace file; a missing file is reported, not an
+// error, so one lost file does not stop a whole dataset.
+func readTraceCSV(path string, e LabelEntry, opt Options, rep *traffic.Report) (*traffic.Trace, error) {
+	c, err := openCSV(path, ',')
+	if err != nil {
+		if err := opt.rowProblem(rep, path, 0, e.File, fmt.Sprintf("cannot read trace file listed on line %d of the labels file: %v", e.Line, err)); err != nil {
+			return nil, err
+		}
+		return nil, nil
+	}
+	defer c.Close()
+	cols, err := c.columns("time", "size", "direction")
+	if err != nil {
+		return nil, err
+	}
+	t := &traffic.Trace{ID: e.File, Label: e.Label, Group: e.Group}
+	for {
+		rec, line, err := c.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err := handleRow(err, line, rec, cols, path, e.File, opt, rep, t); err != nil {
+			return nil, err
+		}
+	}
+	if !finishTrace(rep, path, t, opt.KeepOrder) {
+		return nil, nil
+	}
+	return t, nil
+}
+
+// handleRow turns one CSV row into a packet of t, or records why not.
+func handleRow(readErr error, line int, rec []string, cols []int, path, item string, opt Options, rep *traffic.Report, t *traffic.Trace) error {
+	var re *RowError
+	if errors.As(readErr, &re) {
+		return opt.rowProblem(rep, path, re.Line, item, re.Msg)
+	}
+	if readErr != nil {
+		return fmt.Errorf("%s: %w", path, readErr)
+	}
+	p, err := parsePacket(rec, cols)
+	if err != nil {
+		return opt.rowProblem(rep, path, line, item, err.Error())
+	}
+	t.Packets = append(t.Packets, p)
+	return nil
+}

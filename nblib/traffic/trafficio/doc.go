@@ -1,0 +1,36 @@
+// Package trafficio reads and writes traffic datasets in the formats the
+// NetDiffus experiments meet, returning traffic.Dataset values.
+//
+// Readers, one per format:
+//
+//   - ReadCSVFolder: a folder of per-trace CSV files with a header naming
+//     time,size,direction (an unnamed leading index column and extra columns
+//     are allowed) plus labels.csv (file,label[,group]); the VCFingerprinting
+//     layout. This and ReadLongCSV are the documented way to bring your own data.
+//   - ReadLongCSV: one CSV with trace,label,time,size,direction[,group].
+//   - ReadPcaps / ReadPcap: pcap and pcapng captures (gopacket's pcapgo) with
+//     a DirectionRule saying which endpoint is the device, and a labels file
+//     mapping capture files to labels.
+//   - ReadNPZ / ReadNPY / ReadDoppelGANger: NumPy arrays of series with
+//     labels, including DoppelGANger's data_train.npz layout.
+//   - ReadNetSharePackets / ReadNetShareFlows: NetShare's packet and flow CSVs.
+//   - ReadWikiWide / ReadWikiLong: Wikipedia Web Traffic (Kaggle wide CSV, or
+//     long Page,date,value), with domain, access and agent parsed from the
+//     page name; the class is the access type.
+//   - ReadDFPickles: the Deep Fingerprinting dataset's X/y pickles.
+//   - ReadThroughput: bandwidth logs with "<time s> <Mbit/s>" lines (Pensieve
+//     / FCC / Norway HSDPA), integrated into bytes per step.
+//
+// Every reader returns a traffic.Report listing each item it skipped or
+// repaired and why (a malformed row with its file and line, an empty trace, a
+// file without a label, a truncated capture, timestamps that had to be
+// sorted). Structural problems (a missing column, an unreadable file) are
+// errors naming the file and, where there is one, the line. Lenient is the
+// default: with Strict set, the first malformed row is an error instead.
+//
+// Readers stream their input row by row or packet by packet; memory grows
+// with the dataset being built, not with the file. A Progress callback, when
+// set, is called with bytes (or files) done and the total.
+//
+// Writers: WriteLongCSV, WriteCSVFolder and WriteNPZ, for conversions.
+package trafficio

@@ -1,0 +1,91 @@
+package trafficio
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/netdiffus/netdiffus/nblib/traffic"
+)
+
+// LongOptions configure ReadLongCSV.
+type LongOptions struct {
+	Options
+	// Feature becomes the dataset's default feature (zero value: signed
+	// sizes over 300 packets).
+	Feature traffic.Feature
+}
+
+// ReadLongCSV reads one CSV with columns trace,label,time,size,direction and
+// an optional group, one packet per row. Rows of a trace need not be
+// contiguous; traces keep the order of their first row. A row whose label
+// or group differs from the trace's first row is reported and skipped.
+// Progress counts bytes.
+func ReadLongCSV(path string, opt LongOptions) (*traffic.Dataset, traffic.Report, error) {
+	var rep traffic.Report
+	c, err := openCSV(path, ',')
+	if err != nil {
+		return nil, rep, err
+	}
+	defer c.Close()
+	cols, err := c.columns("trace", "label", "time", "size", "direction", "group?")
+	if err != nil {
+		return nil, rep, err
+	}
+	index := map[string]int{}
+	var traces []traffic.Trace
+	for n := 0; ; n++ {
+		rec, line, err := c.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if n%4096 == 0 {
+			opt.progress(c.count.n, c.size)
+		}
+		if err != nil {
+			if err := handleRow(err, line, rec, nil, path, "", opt.Options, &rep, nil); err != nil {
+				return nil, rep, err
+			}
+			continue
+		}
+		id, label, group := field(rec, cols[0]), field(rec, cols[1]), field(rec, cols[5])
+		if id == "" || label == "" {
+			if err := opt.rowProblem(&rep, path, line, id, "row without trace id or label"); err != nil {
+				return nil, rep, err
+			}
+			continue
+		}
+		i, ok := index[id]
+		if !ok {
+			i = len(traces)
+			index[id] = i
+			traces = append(traces, traffic.Trace{ID: id, Label: label, Group: group})
+		}
+		t := &traces[i]
+		if t.Label != label || t.Group != group {
+			msg := fmt.Sprintf("label/group %q/%q differs from the trace's first row %q/%q", label, group, t.Label, t.Group)
+			if err := opt.rowProblem(&rep, path, line, id, msg); err != nil {
+				return nil, rep, err
+			}
+			continue
+		}
+		if err := handleRow(nil, line, rec, cols[2:5], path, id, opt.Options, &rep, t); err != nil {
+			return nil, rep, err
+		}
+	}
+	opt.progress(c.size, c.size)
+	kept := traces[:0]
+	for i := range traces {
+		if finishTrace(&rep, path, &traces[i], opt.KeepOrder) {
+			kept = append(kept, traces[i])
+		}
+	}
+	rep.Read = len(kept)
+	def := opt.Feature
+	if def.Length == 0 {
+		def = traffic.PacketFeature(traffic.SignedSizes, 300)
+	}
+	ds, err := traffic.NewDataset(filepath.Base(path), kept, nil, def)
+	return ds, rep, err
+}

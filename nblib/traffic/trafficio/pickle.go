@@ -1,0 +1,354 @@
+package trafficio
+
+import (
+	"bufio"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/nlpodyssey/gopickle/pickle"
+	py "github.com/nlpodyssey/gopickle/types"
+
+	"github.com/netdiffus/netdiffus/nblib/traffic"
+)
+
+// The Deep Fingerprinting dataset (Sirinam et al., CCS 2018) ships its
+// splits as Python pickles of NumPy arrays (X_train_NoDef.pkl: N x 5000
+// directions, y_train_NoDef.pkl: N class indices), written by Python 2.
+// The types below teach gopickle the few NumPy classes such a pickle
+// names: ndarray (via _reconstruct + __setstate__), dtype, and
+// _codecs.encode (how Python 3 writes bytes at protocol 2).
+
+// pyArray is an unpickled numpy.ndarray.
+type pyArray struct {
+	shape []int
+	dtype *pyDtype
+	raw   []byte
+	list  *py.List // object arrays
+}
+
+// pyDtype is an unpickled numpy.dtype such as "f8" with byte order "<".
+type pyDtype struct {
+	kind  string
+	order string
+}
+
+type pyReconstruct struct{}
+type pyDtypeClass struct{}
+type pyCodecsEncode struct{}
+type pyNdarrayClass struct{}
+
+// Call implements numpy.core.multiarray._reconstruct: an empty array
+// that __setstate__ fills.
+func (pyReconstruct) Call(args ...any) (any, error) { return &pyArray{}, nil }
+
+// Call implements numpy.dtype("f8", align, copy).
+func (pyDtypeClass) Call(args ...any) (any, error) {
+	if len(args) == 0 {
+		return nil, fmt.Errorf("numpy.dtype() without arguments")
+	}
+	s, ok := args[0].(string)
+	if !ok {
+		return nil, fmt.Errorf("numpy.dtype(%T) not supported", args[0])
+	}
+	return &pyDtype{kind: s, order: "<"}, nil
+}
+
+// PySetState reads the byte order from dtype.__setstate__'s tuple.
+func (d *pyDtype) PySetState(state any) error {
+	t, ok := state.(*py.Tuple)
+	if !ok || t.Len() < 2 {
+		return fmt.Errorf("numpy.dtype state %v not understood", state)
+	}
+	if o, ok := t.Get(1).(string); ok {
+		d.order = o
+	}
+	return nil
+}
+
+// Call implements _codecs.encode(str, "latin1"): one byte per code point.
+func (pyCodecsEncode) Call(args ...any) (any, error) {
+	if len(args) == 0 {
+		return nil, fmt.Errorf("_codecs.encode without arguments")
+	}
+	s, ok := args[0].(string)
+	if !ok {
+		return nil, fmt.Errorf("_codecs.encode(%T) not supported", args[0])
+	}
+	out := make([]byte, 0, len(s))
+	for _, r := range s {
+		if r > 255 {
+			return nil, fmt.Errorf("_codecs.encode: code point %d is not latin1", r)
+		}
+		out = append(out, byte(r))
+	}
+	return out, nil
+}
+
+// PySetState reads (version, shape, dtype, fortran, data) or the 4-tuple
+// without version.
+func (a *pyArray) PySetState(state any) error {
+	t, ok := state.(*py.Tuple)
+	if !ok || t.Len() < 4 {
+		return fmt.Errorf("ndarray state %v not understood", state)
+	}
+	off := t.Len() - 4
+	shape, ok := t.Get(off).(*py.Tuple)
+	if !ok {
+		return fmt.Errorf("ndarray shape %v not a tuple", t.Get(off))
+	}
+	for i := range shape.Len() {
+		n, err := pyInt(shape.Get(i))
+		if err != nil {
+			return fmt.Errorf("ndarray shape: %w", err)
+		}
+		a.shape = append(a.shape, n)
+	}
+	if a.dtype, ok = t.Get(off + 1).(*pyDtype); !ok {
+		return fmt.Errorf("ndarray dtype %v not understood", t.Get(off+1))
+	}
+	if f, _ := t.Get(off + 2).(bool); f && len(a.shape) > 1 {
+		return fmt.Errorf("Fortran-ordered arrays are not supported: pickle numpy.ascontiguousarray(x)")
+	}
+	switch raw := t.Get(off + 3).(type) {
+	case string: // Python 2 str
+		a.raw = []byte(raw)
+	case []byte:
+		a.raw = raw
+	case *py.List:
+		a.list = raw
+	default:
+		return fmt.Errorf("ndarray data of type %T not supported", raw)
+	}
+	return nil
+}
+
+func numpyClasses(module, name string) (any, error) {
+	switch module + "." + name {
+	case "numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct":
+		return pyReconstruct{}, nil
+	case "numpy.ndarray":
+		return pyNdarrayClass{}, nil
+	case "numpy.dtype":
+		return pyDtypeClass{}, nil
+	case "_codecs.encode":
+		return pyCodecsEncode{}, nil
+	}
+	return nil, fmt.Errorf("pickle names class %s.%s, which this reader does not know; save plain NumPy arrays or lists", module, name)
+}
+
+func pyInt(v any) (int, error) {
+	switch x := v.(type) {
+	case int:
+		return x, nil
+	case int64:
+		return int(x), nil
+	case bool:
+		if x {
+			return 1, nil
+		}
+		return 0, nil
+	}
+	return 0, fmt.Errorf("%v (%T) is not an int", v, v)
+}
+
+func pyFloat(v any) (float64, error) {
+	switch x := v.(type) {
+	case float64:
+		return x, nil
+	case int, int64, bool:
+		n, _ := pyInt(x)
+		return float64(n), nil
+	}
+	return 0, fmt.Errorf("%v (%T) is not a number", v, v)
+}
+
+// values decodes the raw buffer of a numeric array.
+func (a *pyArray) values() ([]float64, error) {
+	n := 1
+	for _, s := range a.shape {
+		n *= s
+	}
+	if a.list != nil {
+		return listFloats(a.list)
+	}
+	var bo binary.ByteOrder = binary.LittleEndian
+	if a.dtype.order == ">" {
+		bo = binary.BigEndian
+	}
+	size, dec, err := decoder(a.dtype.kind, bo)
+	if err != nil {
+		return nil, err
+	}
+	if len(a.raw) != n*size {
+		return nil, fmt.Errorf("array data has %d bytes, shape %v of %s needs %d", len(a.raw), a.shape, a.dtype.kind, n*size)
+	}
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = dec(a.raw[i*size:])
+	}
+	return out, nil
+}
+
+func decoder(kind string, bo binary.ByteOrder) (int, func([]byte) float64, error) {
+	switch kind {
+	case "f8":
+		return 8, func(b []byte) float64 { return math.Float64frombits(bo.Uint64(b)) }, nil
+	case "f4":
+		return 4, func(b []byte) float64 { return float64(math.Float32frombits(bo.Uint32(b))) }, nil
+	case "i8":
+		return 8, func(b []byte) float64 { return float64(int64(bo.Uint64(b))) }, nil
+	case "i4":
+		return 4, func(b []byte) float64 { return float64(int32(bo.Uint32(b))) }, nil
+	case "i2":
+		return 2, func(b []byte) float64 { return float64(int16(bo.Uint16(b))) }, nil
+	case "i1":
+		return 1, func(b []byte) float64 { return float64(int8(b[0])) }, nil
+	case "u1", "b1":
+		return 1, func(b []byte) float64 { return float64(b[0]) }, nil
+	}
+	return 0, nil, fmt.Errorf("dtype %q not supported: use float or int arrays", kind)
+}
+
+func listFloats(l *py.List) ([]float64, error) {
+	out := make([]float64, l.Len())
+	for i := range out {
+		v, err := pyFloat(l.Get(i))
+		if err != nil {
+			return nil, fmt.Errorf("element %d: %w", i, err)
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// loadPickle returns the pickled object as rows of numbers: a 2-D array or
+// a list of lists gives rows, a 1-D array or flat list gives one value per
+// row.
+func loadPickle(path string) ([][]float64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	u := pickle.NewUnpickler(bufio.NewReader(f))
+	u.FindClass = numpyClasses
+	obj, err := u.Load()
+	if err != nil {
+		return nil, fmt.Errorf("%s: cannot unpickle: %w", path, err)
+	}
+	rows, err := pickleRows(obj)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return rows, nil
+}
+
+func pickleRows(obj any) ([][]float64, error) {
+	switch o := obj.(type) {
+	case *pyArray:
+		v, err := o.values()
+		if err != nil {
+			return nil, err
+		}
+		return reshapeRows(v, o.shape)
+	case *py.List:
+		rows := make([][]float64, o.Len())
+		for i := range rows {
+			r, err := pickleRow(o.Get(i))
+			if err != nil {
+				return nil, fmt.Errorf("item %d: %w", i, err)
+			}
+			rows[i] = r
+		}
+		return rows, nil
+	}
+	return nil, fmt.Errorf("pickled %T; want a NumPy array or a list", obj)
+}
+
+func pickleRow(v any) ([]float64, error) {
+	switch o := v.(type) {
+	case *pyArray:
+		return o.values()
+	case *py.List:
+		return listFloats(o)
+	}
+	x, err := pyFloat(v)
+	return []float64{x}, err
+}
+
+func reshapeRows(v []float64, shape []int) ([][]float64, error) {
+	switch len(shape) {
+	case 1:
+		rows := make([][]float64, shape[0])
+		for i := range rows {
+			rows[i] = v[i : i+1]
+		}
+		return rows, nil
+	case 2:
+		rows := make([][]float64, shape[0])
+		for i := range rows {
+			rows[i] = v[i*shape[1] : (i+1)*shape[1]]
+		}
+		return rows, nil
+	}
+	return nil, fmt.Errorf("array of shape %v; want (N) or (N, L)", shape)
+}
+
+// DFOptions configure ReadDFPickles.
+type DFOptions struct {
+	// Classes names the site indices 0..C-1; "0", "1", ... when nil.
+	Classes []string
+	// Length of the default feature; 5000 (the DF trace length) when 0.
+	Length int
+}
+
+// ReadDFPickles reads a Deep Fingerprinting split: xPath holds the N
+// direction sequences (+1/-1, zero padded), yPath the N site indices. Each
+// row becomes a ready series; the default feature is the series at Length.
+// Rows with a non-integer or negative label, or a NaN, are reported.
+func ReadDFPickles(xPath, yPath string, opt DFOptions) (*traffic.Dataset, traffic.Report, error) {
+	var rep traffic.Report
+	x, err := loadPickle(xPath)
+	if err != nil {
+		return nil, rep, err
+	}
+	y, err := loadPickle(yPath)
+	if err != nil {
+		return nil, rep, err
+	}
+	if len(x) != len(y) {
+		return nil, rep, fmt.Errorf("%s has %d traces but %s has %d labels", xPath, len(x), yPath, len(y))
+	}
+	labels := make([]int, len(y))
+	for i, r := range y {
+		if len(r) != 1 || r[0] != math.Trunc(r[0]) || r[0] < 0 {
+			labels[i] = -1
+			continue
+		}
+		labels[i] = int(r[0])
+	}
+	classes := opt.Classes
+	if classes == nil {
+		classes = numberNames(maxInt(labels) + 1)
+	}
+	var traces []traffic.Trace
+	for i, row := range x {
+		id := "trace " + strconv.Itoa(i)
+		if reason := badRow(row, labels[i], len(classes)); reason != "" {
+			rep.Add(xPath, i+1, id, reason)
+			continue
+		}
+		traces = append(traces, traffic.Trace{ID: id, Label: classes[labels[i]], Values: append([]float64(nil), row...)})
+	}
+	rep.Read = len(traces)
+	length := opt.Length
+	if length == 0 {
+		length = 5000
+	}
+	ds, err := traffic.NewDataset(filepath.Base(xPath), traces, classes, traffic.Feature{Kind: traffic.Values, Length: length})
+	return ds, rep, err
+}

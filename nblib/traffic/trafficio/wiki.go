@@ -1,0 +1,269 @@
+package trafficio
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/netdiffus/netdiffus/nblib/traffic"
+)
+
+// WikiPage is the metadata encoded in a Wikipedia Web Traffic page name
+// "<title>_<domain>_<access>_<agent>".
+type WikiPage struct {
+	Title, Domain, Access, Agent string
+}
+
+// WikiAccessTypes are the access types of the WWT data, the WW classes.
+var WikiAccessTypes = []string{"all-access", "desktop", "mobile-web"}
+
+// ParseWikiPage splits a page name from the right; the title may contain
+// underscores. Unknown access or agent values are an error.
+func ParseWikiPage(name string) (WikiPage, error) {
+	parts := strings.Split(name, "_")
+	if len(parts) < 4 {
+		return WikiPage{}, fmt.Errorf("page %q is not <title>_<domain>_<access>_<agent>", name)
+	}
+	k := len(parts)
+	p := WikiPage{Title: strings.Join(parts[:k-3], "_"), Domain: parts[k-3], Access: parts[k-2], Agent: parts[k-1]}
+	if !contains(WikiAccessTypes, p.Access) {
+		return p, fmt.Errorf("page %q: access %q is not one of %v", name, p.Access, WikiAccessTypes)
+	}
+	if p.Agent != "all-agents" && p.Agent != "spider" {
+		return p, fmt.Errorf("page %q: agent %q is not all-agents or spider", name, p.Agent)
+	}
+	if !strings.Contains(p.Domain, ".") {
+		return p, fmt.Errorf("page %q: domain %q has no dot", name, p.Domain)
+	}
+	return p, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// WikiOptions configure the WWT readers.
+type WikiOptions struct {
+	Options
+	// ClassBy is the page attribute that labels a series: "access"
+	// (default, the paper's WW classes), "domain" or "agent". The group is
+	// the domain, or the access type when ClassBy is "domain".
+	ClassBy string
+	// MissingAsZero fills missing or empty days with 0 (reported per
+	// series); otherwise a series with missing days is skipped (reported).
+	MissingAsZero bool
+}
+
+func (o WikiOptions) labelGroup(p WikiPage) (string, string, error) {
+	switch o.ClassBy {
+	case "", "access":
+		return p.Access, p.Domain, nil
+	case "domain":
+		return p.Domain, p.Access, nil
+	case "agent":
+		return p.Agent, p.Domain, nil
+	}
+	return "", "", fmt.Errorf("ClassBy %q: use access, domain or agent", o.ClassBy)
+}
+
+const day = 24 * time.Hour
+
+// wikiSeries accumulates one page's days.
+type wikiSeries struct {
+	page  string
+	line  int
+	value map[int]float64 // day index -> views
+}
+
+// ReadWikiLong reads the long form Page,date,value (date as YYYY-MM-DD).
+// All series span the file's first to last date. Progress counts bytes.
+func ReadWikiLong(path string, opt WikiOptions) (*traffic.Dataset, traffic.Report, error) {
+	var rep traffic.Report
+	c, err := openCSV(path, ',')
+	if err != nil {
+		return nil, rep, err
+	}
+	defer c.Close()
+	cols, err := c.columns("page", "date", "value")
+	if err != nil {
+		return nil, rep, err
+	}
+	pages := map[string]*wikiSeries{}
+	var order []*wikiSeries
+	var first, last time.Time
+	for n := 0; ; n++ {
+		rec, line, err := c.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if n%4096 == 0 {
+			opt.progress(c.count.n, c.size)
+		}
+		if err != nil {
+			if err := rowReadProblem(err, path, opt.Options, &rep); err != nil {
+				return nil, rep, err
+			}
+			continue
+		}
+		page, ds := field(rec, cols[0]), field(rec, cols[1])
+		d, err := time.Parse(time.DateOnly, ds)
+		if err != nil || page == "" {
+			if err := opt.rowProblem(&rep, path, line, page, fmt.Sprintf("date %q is not YYYY-MM-DD or page is empty: row skipped", ds)); err != nil {
+				return nil, rep, err
+			}
+			continue
+		}
+		s := pages[page]
+		if s == nil {
+			s = &wikiSeries{page: page, line: line, value: map[int]float64{}}
+			pages[page] = s
+			order = append(order, s)
+		}
+		if first.IsZero() || d.Before(first) {
+			first = d
+		}
+		if d.After(last) {
+			last = d
+		}
+		v, err := parseFloat(rec, cols[2], "value")
+		if err != nil {
+			continue // an empty or bad value is a missing day, handled per series
+		}
+		s.value[int(d.Unix()/int64(day/time.Second))] = v
+	}
+	opt.progress(c.size, c.size)
+	if len(order) == 0 {
+		return nil, rep, fmt.Errorf("%s: no data rows", path)
+	}
+	d0 := int(first.Unix() / int64(day/time.Second))
+	nDays := int(last.Sub(first)/day) + 1
+	var traces []traffic.Trace
+	for _, s := range order {
+		vals := make([]float64, nDays)
+		for i := range vals {
+			v, ok := s.value[d0+i]
+			if !ok {
+				v = math.NaN()
+			}
+			vals[i] = v
+		}
+		t, err := wikiTrace(path, s.line, s.page, vals, opt, &rep)
+		if err != nil {
+			return nil, rep, err
+		}
+		if t != nil {
+			traces = append(traces, *t)
+		}
+	}
+	return wikiDataset(path, traces, nDays, opt, &rep)
+}
+
+// ReadWikiWide reads Kaggle's train_*.csv: Page, then one column per day.
+// Progress counts bytes.
+func ReadWikiWide(path string, opt WikiOptions) (*traffic.Dataset, traffic.Report, error) {
+	var rep traffic.Report
+	c, err := openCSV(path, ',')
+	if err != nil {
+		return nil, rep, err
+	}
+	defer c.Close()
+	if len(c.header) < 2 || c.header[0] != "page" {
+		return nil, rep, fmt.Errorf("%s:1: header must be Page,<date>,<date>,...; got %d columns starting %q", path, len(c.header), c.header[0])
+	}
+	nDays := len(c.header) - 1
+	var traces []traffic.Trace
+	for n := 0; ; n++ {
+		rec, line, err := c.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if n%1024 == 0 {
+			opt.progress(c.count.n, c.size)
+		}
+		if err != nil {
+			if err := rowReadProblem(err, path, opt.Options, &rep); err != nil {
+				return nil, rep, err
+			}
+			continue
+		}
+		if len(rec) != nDays+1 {
+			if err := opt.rowProblem(&rep, path, line, field(rec, 0), fmt.Sprintf("%d fields, header has %d: row skipped", len(rec), nDays+1)); err != nil {
+				return nil, rep, err
+			}
+			continue
+		}
+		vals := make([]float64, nDays)
+		for i := range vals {
+			v, err := parseFloat(rec, i+1, "value")
+			if err != nil {
+				v = math.NaN()
+			}
+			vals[i] = v
+		}
+		t, err := wikiTrace(path, line, field(rec, 0), vals, opt, &rep)
+		if err != nil {
+			return nil, rep, err
+		}
+		if t != nil {
+			traces = append(traces, *t)
+		}
+	}
+	opt.progress(c.size, c.size)
+	return wikiDataset(path, traces, nDays, opt, &rep)
+}
+
+func rowReadProblem(err error, path string, opt Options, rep *traffic.Report) error {
+	var re *RowError
+	if errors.As(err, &re) {
+		return opt.rowProblem(rep, path, re.Line, "", re.Msg)
+	}
+	return fmt.Errorf("%s: %w", path, err)
+}
+
+// wikiTrace checks the page name and missing days of one series.
+func wikiTrace(path string, line int, page string, vals []float64, opt WikiOptions, rep *traffic.Report) (*traffic.Trace, error) {
+	p, err := ParseWikiPage(page)
+	if err != nil {
+		return nil, opt.rowProblem(rep, path, line, page, err.Error()+": series skipped")
+	}
+	label, group, err := opt.labelGroup(p)
+	if err != nil {
+		return nil, err
+	}
+	missing := 0
+	for i, v := range vals {
+		if math.IsNaN(v) {
+			missing++
+			vals[i] = 0
+		}
+	}
+	if missing > 0 && !opt.MissingAsZero {
+		rep.Add(path, line, page, fmt.Sprintf("%d of %d days missing: series skipped (set MissingAsZero to keep it)", missing, len(vals)))
+		return nil, nil
+	}
+	if missing > 0 {
+		rep.Add(path, line, page, fmt.Sprintf("%d of %d days missing: filled with 0", missing, len(vals)))
+	}
+	return &traffic.Trace{ID: page, Label: label, Group: group, Values: vals, Step: 86400}, nil
+}
+
+// wikiDataset fixes the class list to WikiAccessTypes when classing by
+// access, so class indices do not depend on which types a file holds.
+func wikiDataset(path string, traces []traffic.Trace, nDays int, opt WikiOptions, rep *traffic.Report) (*traffic.Dataset, traffic.Report, error) {
+	rep.Read = len(traces)
+	var classes []string
+	if opt.ClassBy == "" || opt.ClassBy == "access" {
+		classes = append([]string(nil), WikiAccessTypes...)
+	}
+	ds, err := traffic.NewDataset(filepath.Base(path), traces, classes, traffic.Feature{Kind: traffic.Values, Length: nDays})
+	return ds, *rep, err
+}

@@ -63,25 +63,18 @@ func Show(p *plot.Plot, name string, width, height vg.Length) (string, error) {
 	return pngPath, nil
 }
 
-// Heatmap plots a grid of values, such as a GASF image, with a perceptually uniform palette. Row 0 of the
-// grid is drawn at the top, as images are.
+// Heatmap plots a grid of values, such as a GASF image, with a perceptually uniform palette. As everywhere
+// in gonum/plot, row 0 of the grid is drawn at the bottom: image types (gasf.Image) flip their rows in
+// their GridXYZ view so that they appear as images do.
 func Heatmap(g plotter.GridXYZ, title string) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = title
 	pal := moreland.SmoothBlueRed().Palette(255)
-	p.Add(plotter.NewHeatMap(flipRows{g}, pal))
+	p.Add(plotter.NewHeatMap(g, pal))
 	p.X.Label.Text = "j"
 	p.Y.Label.Text = "i"
 	p.HideAxes()
 	return p
-}
-
-// flipRows draws row 0 at the top.
-type flipRows struct{ plotter.GridXYZ }
-
-func (f flipRows) Z(c, r int) float64 {
-	_, rows := f.Dims()
-	return f.GridXYZ.Z(c, rows-1-r)
 }
 
 // Named is a labelled set of values, one histogram or one bar group.

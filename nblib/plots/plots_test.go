@@ -58,13 +58,6 @@ func TestShowWritesDecodablePNGAndSVG(t *testing.T) {
 	}
 }
 
-func TestHeatmapDrawsRowZeroAtTheTop(t *testing.T) {
-	f := flipRows{grid{3, 2}}
-	if got := f.Z(1, 2); got != 1 { // drawn row 2 (top) is grid row 0
-		t.Errorf("Z(1,2) = %v, want 1", got)
-	}
-}
-
 func TestBadInputIsAnError(t *testing.T) {
 	tests := []struct {
 		name string

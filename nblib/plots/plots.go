@@ -70,7 +70,9 @@ func Heatmap(g plotter.GridXYZ, title string) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = title
 	pal := moreland.SmoothBlueRed().Palette(255)
-	p.Add(plotter.NewHeatMap(g, pal))
+	h := plotter.NewHeatMap(g, pal)
+	h.Rasterized = true // one image, no seams between cells
+	p.Add(h)
 	p.X.Label.Text = "j"
 	p.Y.Label.Text = "i"
 	p.HideAxes()
@@ -116,7 +118,10 @@ type Series struct {
 	X, Y []float64
 }
 
-// Lines plots one or more series with points, as accuracy-versus-size figures do.
+// maxMarked is the longest series drawn with a marker on every point.
+const maxMarked = 60
+
+// Lines plots one or more series; short ones (accuracy against a swept size) get a marker on every point.
 func Lines(title, xlabel, ylabel string, series ...Series) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, xlabel, ylabel
@@ -134,6 +139,11 @@ func Lines(title, xlabel, ylabel string, series ...Series) (*plot.Plot, error) {
 		}
 		l.Color, pts.Color = plotutil.Color(i), plotutil.Color(i)
 		pts.Shape = plotutil.Shape(i)
+		if len(xy) > maxMarked {
+			p.Add(l)
+			p.Legend.Add(s.Name, l)
+			continue
+		}
 		p.Add(l, pts)
 		p.Legend.Add(s.Name, l, pts)
 	}

@@ -1,0 +1,120 @@
+package features
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"strings"
+
+	"codeberg.org/sbinet/npyio/npy"
+	"gonum.org/v1/gonum/mat"
+)
+
+// ReadNpy reads a C-ordered .npy array of float64, float32, uint8, int64 or int32 values as float64,
+// with its shape.
+func ReadNpy(path string) (shape []int, data []float64, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	r, err := npy.NewReader(f)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if r.Header.Descr.Fortran {
+		return nil, nil, fmt.Errorf("%s: Fortran-ordered array: save it with np.ascontiguousarray", path)
+	}
+	shape = r.Header.Descr.Shape
+	switch t := strings.Trim(r.Header.Descr.Type, `'"`); t {
+	case "<f8":
+		err = r.Read(&data)
+	case "<f4":
+		data, err = readAs[float32](r)
+	case "|u1", "<u1":
+		data, err = readAs[uint8](r)
+	case "<i8":
+		data, err = readAs[int64](r)
+	case "<i4":
+		data, err = readAs[int32](r)
+	default:
+		return nil, nil, fmt.Errorf("%s: dtype %s not supported (use float32/float64/uint8/int32/int64)", path, t)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return shape, data, nil
+}
+
+func readAs[T float32 | uint8 | int64 | int32](r *npy.Reader) ([]float64, error) {
+	var v []T
+	if err := r.Read(&v); err != nil {
+		return nil, err
+	}
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = float64(x)
+	}
+	return out, nil
+}
+
+// LoadImages reads images from a .npy of shape [n, H, W] (one channel), [n, H, W, C] or [n, C, H, W]
+// (C in 1..4 and the other dimensions larger; transposed to H, W, C), checking for NaN.
+func LoadImages(path string) (Images, error) {
+	shape, data, err := ReadNpy(path)
+	if err != nil {
+		return Images{}, err
+	}
+	var h, w, c int
+	chw := false
+	switch {
+	case len(shape) == 3:
+		h, w, c = shape[1], shape[2], 1
+	case len(shape) == 4 && shape[3] <= 4:
+		h, w, c = shape[1], shape[2], shape[3]
+	case len(shape) == 4 && shape[1] <= 4:
+		c, h, w, chw = shape[1], shape[2], shape[3], true
+	default:
+		return Images{}, fmt.Errorf("%s: shape %v is not [n,H,W], [n,H,W,C] or [n,C,H,W] with C <= 4", path, shape)
+	}
+	n := shape[0]
+	if chw {
+		data = chwToHWC(data, n, c, h, w)
+	}
+	im := Images{Height: h, Width: w, Channels: c, Pixels: mat.NewDense(n, h*w*c, data)}
+	return im, im.Check(path)
+}
+
+func chwToHWC(data []float64, n, c, h, w int) []float64 {
+	out := make([]float64, len(data))
+	for i := range n {
+		base := i * c * h * w
+		for ch := range c {
+			for y := range h {
+				for x := range w {
+					out[base+(y*w+x)*c+ch] = data[base+(ch*h+y)*w+x]
+				}
+			}
+		}
+	}
+	return out
+}
+
+// LoadLabels reads integer class labels from a 1-D .npy (any supported dtype with integral values).
+func LoadLabels(path string) ([]int, error) {
+	shape, data, err := ReadNpy(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(shape) != 1 {
+		return nil, fmt.Errorf("%s: labels must be 1-D, got shape %v", path, shape)
+	}
+	y := make([]int, len(data))
+	for i, v := range data {
+		if v != math.Trunc(v) || v < 0 {
+			return nil, fmt.Errorf("%s: label %d is %g, want a non-negative integer", path, i, v)
+		}
+		y[i] = int(v)
+	}
+	return y, nil
+}

@@ -1,0 +1,53 @@
+package synthdata
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestWriteReferenceNpy writes the reference problem as .npy under $TMPDIR for classify_ref.py; it runs
+// only with NETDIFFUS_WRITE_GOLDEN=1. testdata/make_reference.sh then refreshes testdata/classify_ref.txt.
+func TestWriteReferenceNpy(t *testing.T) {
+	if os.Getenv("NETDIFFUS_WRITE_GOLDEN") != "1" {
+		t.Skip("set NETDIFFUS_WRITE_GOLDEN=1 to write the reference .npy files")
+	}
+	xtr, ytr, xte, yte := Reference()
+	for name, v := range map[string]any{"train_x": xtr, "train_y": ytr, "test_x": xte, "test_y": yte} {
+		if err := WriteNpy(filepath.Join(os.TempDir(), "netdiffus_ref_"+name+".npy"), v); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// GASF of a series must be symmetric with diagonal (cos(2 phi)+1)/2 = x^2 (as cos 2phi = 2x^2-1).
+func TestGASFIdentities(t *testing.T) {
+	s, _ := Series(1, 2, 3, 8, 0.1)
+	g := GASF(s)
+	for i := range 6 {
+		x, img := s.RawRowView(i), g.RawRowView(i)
+		for a := range 8 {
+			if d := math.Abs(img[a*8+a] - x[a]*x[a]); d > 1e-12 {
+				t.Fatalf("row %d diag %d: %g vs x^2 %g", i, a, img[a*8+a], x[a]*x[a])
+			}
+			for b := range 8 {
+				if img[a*8+b] != img[b*8+a] {
+					t.Fatalf("row %d not symmetric at %d,%d", i, a, b)
+				}
+			}
+		}
+	}
+}
+
+func TestReferenceResultsParses(t *testing.T) {
+	acc, fit, err := ReferenceResults(filepath.Join("testdata", "classify_ref.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []string{"random_forest", "xgboost", "gaussian_nb", "mlp"} {
+		if len(acc[m]) == 0 || len(fit[m]) != len(acc[m]) {
+			t.Errorf("model %s: %d accuracies, %d fit times", m, len(acc[m]), len(fit[m]))
+		}
+	}
+}

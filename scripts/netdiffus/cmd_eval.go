@@ -1,0 +1,252 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/netdiffus/netdiffus/nblib/backend"
+	"github.com/netdiffus/netdiffus/nblib/eval/classify"
+	"github.com/netdiffus/netdiffus/nblib/eval/features"
+	"github.com/netdiffus/netdiffus/nblib/eval/fid"
+	"github.com/netdiffus/netdiffus/nblib/eval/inception"
+	"github.com/netdiffus/netdiffus/nblib/eval/nn"
+	"github.com/netdiffus/netdiffus/nblib/eval/protocols"
+	"github.com/netdiffus/netdiffus/nblib/eval/trees"
+	"gonum.org/v1/gonum/mat"
+)
+
+func init() {
+	register(command{name: "eval", summary: "FID/KID, pixel histograms and classifier accuracy for two image sets", run: runEval})
+}
+
+// evalFlags are the options of `netdiffus eval`.
+type evalFlags struct {
+	real, synth, realLabels, synthLabels string
+	test, testLabels                     string
+	extractor                            string
+	perClassN                            int
+	classifiers                          string
+	seeds                                int
+	bins                                 int
+	epochs                               int
+}
+
+func runEval(args []string) error {
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	var f evalFlags
+	fs.StringVar(&f.real, "real", "", "original images, .npy of shape [n,H,W], [n,H,W,C] or [n,C,H,W] (required)")
+	fs.StringVar(&f.synth, "synth", "", "synthetic images, same layout and size (required)")
+	fs.StringVar(&f.realLabels, "real-labels", "", "labels of -real (1-D .npy); with -synth-labels gives per-class FID")
+	fs.StringVar(&f.synthLabels, "synth-labels", "", "labels of -synth (1-D .npy)")
+	fs.StringVar(&f.test, "test", "", "held-out real images for the classifiers (needs both label files)")
+	fs.StringVar(&f.testLabels, "test-labels", "", "labels of -test")
+	fs.StringVar(&f.extractor, "features", "pca:64", "feature extractor for FID/KID: raw, pca:K (fitted on -real), encoder (a quick CNN trained on -real and its labels) or inception[:path] (pytorch-fid weights; default path from $NETDIFFUS_INCEPTION_WEIGHTS)")
+	fs.IntVar(&f.perClassN, "n", 0, "images per class and side for per-class FID (0: the smaller count)")
+	fs.StringVar(&f.classifiers, "classifiers", "rf,gbt,nb", "comma-separated: rf (random forest), gbt (boosted trees), nb (Gaussian naive Bayes), mlp, cnn-quick, cnn8 (GoMLX; backend from GOMLX_BACKEND or the best available)")
+	fs.IntVar(&f.epochs, "epochs", 10, "training epochs of the GoMLX networks")
+	fs.IntVar(&f.seeds, "seeds", 3, "seeds per classifier (mean ± std)")
+	fs.IntVar(&f.bins, "bins", 64, "pixel histogram bins")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: netdiffus eval -real R.npy -synth S.npy [flags]\n\nFidelity of synthetic images against real ones, and downstream accuracy (original / synth / ori+synth).")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if f.real == "" || f.synth == "" {
+		fs.Usage()
+		return fmt.Errorf("-real and -synth are required")
+	}
+	return evalSets(f)
+}
+
+func evalSets(f evalFlags) error {
+	real, err := features.LoadImages(f.real)
+	if err != nil {
+		return err
+	}
+	synth, err := features.LoadImages(f.synth)
+	if err != nil {
+		return err
+	}
+	if err := features.CheckCompatible(real, synth, f.real, f.synth); err != nil {
+		return err
+	}
+	var yr, ys []int
+	if f.realLabels != "" && f.synthLabels != "" {
+		if yr, err = features.LoadLabels(f.realLabels); err != nil {
+			return err
+		}
+		if ys, err = features.LoadLabels(f.synthLabels); err != nil {
+			return err
+		}
+	}
+	ex, err := makeExtractor(f, real, yr)
+	if err != nil {
+		return err
+	}
+	fr, err := ex.Extract(real)
+	if err != nil {
+		return err
+	}
+	fsyn, err := ex.Extract(synth)
+	if err != nil {
+		return err
+	}
+	if err := printFidelity(ex.Name(), fr, fsyn); err != nil {
+		return err
+	}
+	if err := printHistograms(real, synth, f.bins); err != nil {
+		return err
+	}
+	if yr == nil {
+		return nil
+	}
+	pc, err := fid.PerClass(fr, yr, fsyn, ys, f.perClassN, fid.Frechet)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("per-class FID (%s): mean %.4f std %.4f\n", ex.Name(), pc.Mean, pc.Std)
+	for _, c := range pc.Classes {
+		fmt.Printf("  class %d (n=%d): %.4f\n", c.Class, c.NReal, c.Distance)
+	}
+	if f.test == "" {
+		return nil
+	}
+	return printClassifiers(f, real, yr, synth, ys)
+}
+
+func makeExtractor(f evalFlags, ref features.Images, labels []int) (features.Extractor, error) {
+	spec := f.extractor
+	switch spec {
+	case "raw":
+		return features.Raw{}, nil
+	case "encoder":
+		if labels == nil {
+			return nil, fmt.Errorf("-features encoder trains on the real images' classes: give -real-labels and -synth-labels")
+		}
+		b, choice, err := backend.New()
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(os.Stderr, "encoder: backend %v\n", choice)
+		net := nn.NewEncoderNetwork(b, 0)
+		net.Epochs = f.epochs
+		return nn.TrainEncoder(net, ref, labels)
+	}
+	if path, ok := strings.CutPrefix(spec, "inception"); ok {
+		b, choice, err := backend.New()
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(os.Stderr, "inception: backend %v\n", choice)
+		return inception.New(b, strings.TrimPrefix(path, ":"))
+	}
+	if k, ok := strings.CutPrefix(spec, "pca:"); ok {
+		n, err := strconv.Atoi(k)
+		if err != nil {
+			return nil, fmt.Errorf("-features %q: %v", spec, err)
+		}
+		return features.FitPCA(ref, min(n, ref.Len()-1))
+	}
+	return nil, fmt.Errorf("-features %q: want raw, pca:K, encoder or inception[:weights.pth]", spec)
+}
+
+func printFidelity(name string, fr, fsyn *mat.Dense) error {
+	fd, err := fid.Frechet(fr, fsyn)
+	if err != nil {
+		return err
+	}
+	kid, err := fid.KID(fr, fsyn)
+	if err != nil {
+		return err
+	}
+	nr, d := fr.Dims()
+	ns, _ := fsyn.Dims()
+	fmt.Printf("features %s (d=%d), %d real vs %d synthetic\nFID %.6g\nKID %.6g\n", name, d, nr, ns, fd, kid)
+	return nil
+}
+
+func printHistograms(real, synth features.Images, bins int) error {
+	lo, hi := math.Min(mat.Min(real.Pixels), mat.Min(synth.Pixels)), math.Max(mat.Max(real.Pixels), mat.Max(synth.Pixels))
+	if hi == lo {
+		hi = lo + 1
+	}
+	hr, err := features.PixelHistogram(real, bins, lo, hi)
+	if err != nil {
+		return err
+	}
+	hs, err := features.PixelHistogram(synth, bins, lo, hi)
+	if err != nil {
+		return err
+	}
+	jsd, _ := features.JSD(hr, hs)
+	emd, _ := features.HistogramEMD(hr, hs, (hi-lo)/float64(bins))
+	fmt.Printf("pixel histograms on [%g, %g], %d bins: JSD %.5f bits, EMD %.5f\n", lo, hi, bins, jsd, emd)
+	return nil
+}
+
+func classifierFactory(name string, im features.Images, epochs int) (classify.Factory, error) {
+	arch := map[string]nn.Arch{"mlp": nn.MLP, "cnn-quick": nn.CNNQuick, "cnn8": nn.CNN8}
+	if a, ok := arch[name]; ok {
+		b, choice, err := backend.New()
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(os.Stderr, "%s: backend %v\n", name, choice)
+		return func(s uint64) classify.Classifier {
+			return &nn.Network{Backend: b, Arch: a, Height: im.Height, Width: im.Width, Channels: im.Channels, Epochs: epochs, Seed: s}
+		}, nil
+	}
+	switch name {
+	case "rf":
+		return func(s uint64) classify.Classifier { return &trees.RandomForest{Seed: s} }, nil
+	case "gbt":
+		return func(uint64) classify.Classifier { return &trees.GradientBoosting{} }, nil
+	case "nb":
+		return func(uint64) classify.Classifier { return &classify.GaussianNB{} }, nil
+	}
+	return nil, fmt.Errorf("-classifiers: unknown %q (want rf, gbt, nb, mlp, cnn-quick, cnn8)", name)
+}
+
+func printClassifiers(f evalFlags, real features.Images, yr []int, synth features.Images, ys []int) error {
+	test, err := features.LoadImages(f.test)
+	if err != nil {
+		return err
+	}
+	if err := features.CheckCompatible(real, test, f.real, f.test); err != nil {
+		return err
+	}
+	yt, err := features.LoadLabels(f.testLabels)
+	if err != nil {
+		return err
+	}
+	seeds := make([]uint64, max(1, f.seeds))
+	for i := range seeds {
+		seeds[i] = uint64(i)
+	}
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "classifier\tscenario\taccuracy\tmacro-F1\ttrain rows")
+	for _, name := range strings.Split(f.classifiers, ",") {
+		fac, err := classifierFactory(strings.TrimSpace(name), real, f.epochs)
+		if err != nil {
+			return err
+		}
+		res, err := protocols.Scenarios(fac,
+			protocols.Dataset{X: real.Pixels, Y: yr}, protocols.Dataset{X: synth.Pixels, Y: ys},
+			protocols.Dataset{X: test.Pixels, Y: yt}, seeds)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		for _, s := range []protocols.Scenario{protocols.Original, protocols.Synthetic, protocols.OriginalSynth} {
+			r := res[s]
+			fmt.Fprintf(tw, "%s\t%s\t%.4f ± %.4f\t%.4f ± %.4f\t%d\n", name, s, r.AccMean, r.AccStd, r.F1Mean, r.F1Std, r.TrainRows)
+		}
+	}
+	return tw.Flush()
+}

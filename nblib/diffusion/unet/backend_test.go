@@ -1,0 +1,165 @@
+package unet
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/gomlx/compute"
+	_ "github.com/gomlx/compute-onnx" // registers "onnx"
+)
+
+// ortLibrary is the project's ONNX Runtime (see the README's setup), relative to this package.
+const ortLibrary = "../../../.tools/onnxruntime/libonnxruntime.so.1"
+
+func ortBackend(t testing.TB) compute.Backend {
+	t.Helper()
+	lib, err := filepath.Abs(ortLibrary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(lib); err != nil {
+		t.Skipf("ONNX Runtime not installed at %s (run the project's setup script): %v", lib, err)
+	}
+	b, err := compute.NewWithConfig("onnx:" + lib)
+	if err != nil {
+		t.Fatalf("opening ONNX Runtime %s: %v", lib, err)
+	}
+	return b
+}
+
+// TestTrainStepONNX runs training steps on ONNX Runtime and checks them against the Go backend.
+// Random initialisers draw different numbers on different backends, so both start from one
+// checkpoint (one Go-backend step) and then take 3 steps with the same batches: losses and gradient
+// norms must agree to relative 1e-3 (float32 sums over a few thousand terms in different orders).
+func TestTrainStepONNX(t *testing.T) {
+	ort := ortBackend(t)
+	for _, learnSigma := range []bool{false, true} {
+		cfg := tiny()
+		cfg.Net.LearnSigma = learnSigma
+		t.Run(fmt.Sprintf("learnsigma=%v", learnSigma), func(t *testing.T) { compareBackends(t, cfg, goBackend(t), ort) })
+	}
+	t.Run("1d", func(t *testing.T) { compareBackends(t, tiny1D(), goBackend(t), ort) })
+}
+
+func compareBackends(t *testing.T, cfg Config, goB, ort compute.Backend) {
+	x, labels := fixedBatch(cfg, 1)
+	start, err := New(goBackend(t), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := start.TrainStep(x, labels); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := start.Save(dir, 1); err != nil {
+		t.Fatal(err)
+	}
+	var results [2][]StepResult
+	for i, b := range []compute.Backend{goB, ort} {
+		tr, err := Resume(b, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			r, err := tr.TrainStep(x, labels)
+			if err != nil {
+				t.Fatalf("%s: %v", b.Name(), err)
+			}
+			results[i] = append(results[i], r)
+		}
+		d, err := tr.Denoiser(true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		eps, err := d(x, []int{1, 2, 3, 4}, labels)
+		if err != nil {
+			t.Fatalf("%s denoiser: %v", b.Name(), err)
+		}
+		if eps.Batch() != x.Batch() {
+			t.Errorf("%s denoiser shape %v", b.Name(), eps.Shape)
+		}
+	}
+	rel := func(a, b float64) float64 { return math.Abs(a-b) / math.Max(math.Abs(a), 1e-12) }
+	for s := range results[0] {
+		g, o := results[0][s], results[1][s]
+		if rel(g.Loss, o.Loss) > 1e-3 || rel(g.GradNorm, o.GradNorm) > 1e-3 {
+			t.Errorf("step %d: Go backend %+v, ONNX Runtime %+v", s+1, g, o)
+		}
+	}
+}
+
+// BenchmarkTrainStepQuick times one training step of the Quick configuration (batch 32, 32x32) on
+// the backend named by GOMLX_BACKEND (default "go"; e.g. "onnx:/abs/path/libonnxruntime.so.1").
+// It reports images/s.
+func BenchmarkTrainStepQuick(b *testing.B) {
+	benchmarkTrainStep(b, Quick(3))
+}
+
+func benchmarkTrainStep(b *testing.B, cfg Config) {
+	config := os.Getenv("GOMLX_BACKEND")
+	if config == "" {
+		config = "go"
+	}
+	backend, err := compute.NewWithConfig(config)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tr, err := New(backend, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	x, labels := fixedBatch(cfg, 1)
+	if _, err := tr.TrainStep(x, labels); err != nil { // compile
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		if _, err := tr.TrainStep(x, labels); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*x.Batch())/b.Elapsed().Seconds(), "images/s")
+	b.ReportMetric(float64(tr.NumParameters()), "params")
+}
+
+// BenchmarkSampleQuick times DDIM-50 and DDPM-1000 denoiser calls of the Quick model (batch 32),
+// reporting images/s for a full sampling run of each (from the per-call time).
+func BenchmarkSampleQuick(b *testing.B) {
+	config := os.Getenv("GOMLX_BACKEND")
+	if config == "" {
+		config = "go"
+	}
+	backend, err := compute.NewWithConfig(config)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := Quick(3)
+	tr, err := New(backend, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	x, labels := fixedBatch(cfg, 1)
+	if _, err := tr.TrainStep(x, labels); err != nil {
+		b.Fatal(err)
+	}
+	d, err := tr.Denoiser(true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	steps := make([]int, x.Batch())
+	if _, err := d(x, steps, labels); err != nil { // compile
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		if _, err := d(x, steps, labels); err != nil {
+			b.Fatal(err)
+		}
+	}
+	perCall := b.Elapsed().Seconds() / float64(b.N)
+	b.ReportMetric(float64(x.Batch())/(50*perCall), "ddim50-images/s")
+	b.ReportMetric(float64(x.Batch())/(1000*perCall), "ddpm1000-images/s")
+}

@@ -1,0 +1,208 @@
+package unet
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/netdiffus/netdiffus/nblib/diffusion"
+)
+
+// NetConfig describes a class-conditional U-Net. Every field is a plain value, so configurations can
+// be printed, stored in JSON and overridden from flags or notebooks.
+type NetConfig struct {
+	Dims          int   // spatial dimensions: 2 for images [H, W, C], 1 for series [L, C]
+	Size          int   // image side (Dims=2) or series length (Dims=1); divisible by 2^(levels-1)
+	InChannels    int   // channels of the data (1 for GASF images and raw series)
+	ModelChannels int   // base width; level i has ModelChannels*ChannelMult[i] channels
+	ChannelMult   []int // one multiplier per resolution level
+	NumResBlocks  int   // residual blocks per level on the way down (one more on the way up)
+	// AttentionResolutions lists the spatial sizes (side or length) at which a self-attention block
+	// follows each residual block, e.g. [16, 8]; the middle block always has attention when any is set.
+	AttentionResolutions []int
+	NumHeads             int // attention heads (channels must divide evenly)
+	NormGroups           int // group normalisation groups (reduced to a divisor of the channels)
+	NumClasses           int // 0: unconditional; else labels in [0, NumClasses)
+	// NullClass adds one extra class embedding (index NumClasses) used for classifier-free guidance:
+	// training replaces labels by it with probability TrainConfig.LabelDropout.
+	NullClass bool
+	// LearnSigma doubles the output channels: eps and a variance value v in [-1, 1] per value
+	// (guided-diffusion's learned range), trained with the hybrid loss L_simple + (T/1000) L_vlb.
+	LearnSigma bool
+}
+
+// TrainConfig holds the optimisation and diffusion hyperparameters.
+type TrainConfig struct {
+	Schedule       diffusion.ScheduleKind
+	DiffusionSteps int     // T
+	BatchSize      int     // images per step
+	LearningRate   float64 // AdamW
+	WeightDecay    float64 // AdamW decoupled weight decay
+	GradClip       float64 // clip the global gradient norm to this (0: off)
+	EMADecay       float64 // exponential moving average of weights (0: off)
+	LabelDropout   float64 // probability of the null class (needs NetConfig.NullClass)
+	Seed           uint64  // initial weights, timesteps, noise and label dropout
+}
+
+// Config is a complete model + training configuration.
+type Config struct {
+	Name  string
+	Net   NetConfig
+	Train TrainConfig
+}
+
+// Quick is the CPU configuration used by tests, CI and the quick notebooks: 32x32 images, 32 base
+// channels, multipliers 1,2 (two levels: 32 and 64 channels), one residual block per level,
+// attention at 16x16 (the lower level and the middle block), cosine schedule over 1000 steps,
+// label dropout 0.1 for classifier-free guidance. doc.go lists every layer.
+func Quick(numClasses int) Config {
+	return Config{
+		Name: "quick",
+		Net: NetConfig{Dims: 2, Size: 32, InChannels: 1, ModelChannels: 32, ChannelMult: []int{1, 2},
+			NumResBlocks: 1, AttentionResolutions: []int{16}, NumHeads: 1, NormGroups: 8,
+			NumClasses: numClasses, NullClass: true},
+		Train: TrainConfig{Schedule: diffusion.Cosine, DiffusionSteps: 1000, BatchSize: 32,
+			LearningRate: 2e-4, WeightDecay: 0, GradClip: 1, EMADecay: 0.995, LabelDropout: 0.1, Seed: 1},
+	}
+}
+
+// Medium64 is a 64x64 configuration for a workstation GPU: 64 base channels, multipliers 1,2,3,4,
+// two residual blocks, attention at 16 and 8.
+func Medium64(numClasses int) Config {
+	return Config{
+		Name: "medium64",
+		Net: NetConfig{Dims: 2, Size: 64, InChannels: 1, ModelChannels: 64, ChannelMult: []int{1, 2, 3, 4},
+			NumResBlocks: 2, AttentionResolutions: []int{16, 8}, NumHeads: 4, NormGroups: 32,
+			NumClasses: numClasses, NullClass: true},
+		Train: TrainConfig{Schedule: diffusion.Cosine, DiffusionSteps: 1000, BatchSize: 32,
+			LearningRate: 1e-4, GradClip: 1, EMADecay: 0.9999, LabelDropout: 0.1, Seed: 1},
+	}
+}
+
+// Full is the paper artifact's configuration (guided-diffusion flags of the NetDiffus artifact):
+// 128x128, 128 channels, 3 residual blocks, multipliers 1,1,2,3,4, attention at 16 and 8, cosine
+// schedule over 1000 steps, learned variance (hybrid loss), class-conditional, lr 1e-4. Differences:
+// downsampling is mean+conv rather than a strided conv, and AdamW, EMA 0.9999 and clipping at 1
+// are used; batch 16 (the artifact's choice depended on the GPU).
+func Full(numClasses int) Config {
+	return Config{
+		Name: "full",
+		Net: NetConfig{Dims: 2, Size: 128, InChannels: 1, ModelChannels: 128, ChannelMult: []int{1, 1, 2, 3, 4},
+			NumResBlocks: 3, AttentionResolutions: []int{16, 8}, NumHeads: 4, NormGroups: 32,
+			NumClasses: numClasses, NullClass: false, LearnSigma: true},
+		Train: TrainConfig{Schedule: diffusion.Cosine, DiffusionSteps: 1000, BatchSize: 16,
+			LearningRate: 1e-4, GradClip: 1, EMADecay: 0.9999, Seed: 1},
+	}
+}
+
+// Quick1D is the 1-D model for the paper's 1-D vs 2-D comparison (Table 2) on raw series of the
+// given length (a multiple of 8): the quick 2-D design in one dimension, with a deeper level stack.
+func Quick1D(numClasses, length int) Config {
+	c := Quick(numClasses)
+	c.Name = "quick1d"
+	c.Net.Dims, c.Net.Size = 1, length
+	c.Net.ChannelMult = []int{1, 2, 2, 2}
+	c.Net.AttentionResolutions = nil
+	return c
+}
+
+// Validate returns an error describing the first inconsistent field.
+func (c NetConfig) Validate() error {
+	switch {
+	case c.Dims != 1 && c.Dims != 2:
+		return fmt.Errorf("unet: Dims must be 1 or 2, got %d", c.Dims)
+	case c.InChannels < 1 || c.ModelChannels < 1 || c.NumResBlocks < 1 || len(c.ChannelMult) == 0:
+		return fmt.Errorf("unet: InChannels, ModelChannels, NumResBlocks and ChannelMult must be positive: %+v", c)
+	case c.NumClasses < 0:
+		return fmt.Errorf("unet: NumClasses must be >= 0, got %d", c.NumClasses)
+	case c.NullClass && c.NumClasses == 0:
+		return fmt.Errorf("unet: NullClass needs a class-conditional model (NumClasses > 0)")
+	}
+	down := 1 << (len(c.ChannelMult) - 1)
+	if c.Size < down || c.Size%down != 0 {
+		return fmt.Errorf("unet: size %d must be a multiple of %d for %d levels", c.Size, down, len(c.ChannelMult))
+	}
+	if len(c.AttentionResolutions) > 0 && c.NumHeads < 1 {
+		return fmt.Errorf("unet: attention needs NumHeads >= 1")
+	}
+	for _, m := range c.ChannelMult {
+		ch := m * c.ModelChannels
+		if m < 1 || (len(c.AttentionResolutions) > 0 && ch%c.NumHeads != 0) {
+			return fmt.Errorf("unet: channel multiplier %d gives %d channels, not divisible by %d heads", m, ch, c.NumHeads)
+		}
+	}
+	return nil
+}
+
+// ExampleShape returns the shape of one example, channels last: [Size, Size, C] or [Size, C].
+func (c NetConfig) ExampleShape() []int {
+	if c.Dims == 1 {
+		return []int{c.Size, c.InChannels}
+	}
+	return []int{c.Size, c.Size, c.InChannels}
+}
+
+// NumEmbeddedClasses returns the rows of the class embedding (NumClasses, plus one for NullClass).
+func (c NetConfig) NumEmbeddedClasses() int {
+	if c.NullClass {
+		return c.NumClasses + 1
+	}
+	return c.NumClasses
+}
+
+// OutChannels returns the network's output channels: InChannels, doubled with LearnSigma.
+func (c NetConfig) OutChannels() int {
+	if c.LearnSigma {
+		return 2 * c.InChannels
+	}
+	return c.InChannels
+}
+
+// Variance returns the sampler variance matching the model: diffusion.Learned with LearnSigma,
+// else diffusion.FixedLarge (improved-diffusion's default for fixed-variance models).
+func (c NetConfig) Variance() diffusion.VarianceKind {
+	if c.LearnSigma {
+		return diffusion.Learned
+	}
+	return diffusion.FixedLarge
+}
+
+// NullLabel returns the null-class label, or -1 when the model has none.
+func (c NetConfig) NullLabel() int {
+	if c.NullClass {
+		return c.NumClasses
+	}
+	return -1
+}
+
+// ParseInts parses a comma-separated list such as "1,1,2,3,4" (empty gives nil).
+func ParseInts(s string) ([]int, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil {
+			return nil, fmt.Errorf("unet: %q is not a comma-separated list of integers: %w", s, err)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// Preset returns the named configuration ("quick", "medium64", "full", "quick1d").
+func Preset(name string, numClasses, length int) (Config, error) {
+	switch name {
+	case "quick":
+		return Quick(numClasses), nil
+	case "medium64":
+		return Medium64(numClasses), nil
+	case "full":
+		return Full(numClasses), nil
+	case "quick1d":
+		return Quick1D(numClasses, length), nil
+	}
+	return Config{}, fmt.Errorf("unet: unknown preset %q (use quick, medium64, full or quick1d)", name)
+}

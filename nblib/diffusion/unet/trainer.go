@@ -1,0 +1,260 @@
+package unet
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"strings"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph code reads best with dot-import.
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/model/initializer"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
+
+	"github.com/netdiffus/netdiffus/nblib/diffusion"
+)
+
+const (
+	netScope = "/unet" // network weights
+	emaScope = "/ema"  // EMA weights mirror netScope below this prefix
+)
+
+// gradientOptimizer is implemented by GoMLX's Adam: it applies precomputed (here: clipped) gradients.
+type gradientOptimizer interface {
+	optimizer.Interface
+	UpdateGraphWithGradients(scope *model.Scope, grads []*Node, lossDType dtypes.DType)
+}
+
+// Trainer trains a U-Net on the epsilon-prediction objective with AdamW, global-norm gradient
+// clipping and an exponential moving average (EMA) of the weights, all inside one compiled graph per
+// step. Timesteps, noise and label dropout are drawn on the host from a seeded PCG stream whose state
+// is checkpointed, so a resumed run continues exactly.
+type Trainer struct {
+	Config   Config
+	Schedule *diffusion.Schedule
+
+	backend compute.Backend
+	store   *model.Store
+	opt     gradientOptimizer
+	exec    *model.Exec
+	pcg     *rand.PCG
+	rng     *rand.Rand
+	step    int64 // training steps done
+}
+
+// New returns a Trainer with freshly initialised weights (seeded by cfg.Train.Seed).
+func New(backend compute.Backend, cfg Config) (*Trainer, error) {
+	store := model.NewStore()
+	store.RootScope().SetParam(model.ParamInitialSeed, int64(cfg.Train.Seed)+1)
+	return newTrainer(backend, cfg, store)
+}
+
+func newTrainer(backend compute.Backend, cfg Config, store *model.Store) (*Trainer, error) {
+	if err := cfg.Net.Validate(); err != nil {
+		return nil, err
+	}
+	sched, err := diffusion.NewSchedule(cfg.Train.Schedule, cfg.Train.DiffusionSteps)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Train.LabelDropout > 0 && !cfg.Net.NullClass {
+		return nil, fmt.Errorf("unet: LabelDropout %g needs NetConfig.NullClass", cfg.Train.LabelDropout)
+	}
+	opt, ok := optimizer.Adam().LearningRate(cfg.Train.LearningRate).WeightDecay(cfg.Train.WeightDecay).Done().(gradientOptimizer)
+	if !ok {
+		return nil, fmt.Errorf("unet: GoMLX Adam no longer accepts precomputed gradients")
+	}
+	pcg := rand.NewPCG(cfg.Train.Seed, 0x6e6574646966) // second word: "netdif"
+	tr := &Trainer{Config: cfg, Schedule: sched, backend: backend, store: store, opt: opt, pcg: pcg, rng: rand.New(pcg)}
+	tr.exec, err = model.NewExec(backend, store, tr.stepGraph)
+	if err != nil {
+		return nil, err
+	}
+	return tr, nil
+}
+
+// Steps returns the number of training steps done (including those before a resume).
+func (tr *Trainer) Steps() int64 { return tr.step }
+
+// Store returns the model.Store holding weights, optimiser state and EMA weights.
+func (tr *Trainer) Store() *model.Store { return tr.store }
+
+// NumParameters returns the number of network weights (excluding optimiser state and EMA), or 0
+// before the first step has built the network.
+func (tr *Trainer) NumParameters() int {
+	n := 0
+	for v := range tr.store.IterVariables() {
+		if strings.HasPrefix(v.Path(), netScope+"/") {
+			n += v.Shape().Size()
+		}
+	}
+	return n
+}
+
+// StepResult reports one training step.
+type StepResult struct {
+	Loss     float64 // loss before the update: the noise MSE, plus (T/1000) L_vlb with LearnSigma
+	GradNorm float64 // global gradient norm before clipping
+}
+
+// TrainStep runs one optimisation step on a batch x0 (values in [-1, 1], shape [B, ExampleShape...])
+// with its labels. It returns an error naming the problem for a batch of the wrong shape or labels
+// out of range.
+func (tr *Trainer) TrainStep(x0 diffusion.Array, labels []int) (StepResult, error) {
+	if err := tr.checkBatch(x0, labels); err != nil {
+		return StepResult{}, err
+	}
+	ex := tr.Schedule.MakeTrainingExample(x0, labels, tr.rng, tr.Config.Net.NullLabel(), tr.Config.Train.LabelDropout)
+	outs, err := tr.exec.Call(arrayTensor(ex.Noisy), stepsTensor(ex.Steps), labelsTensor(ex.Labels), arrayTensor(ex.Noise),
+		arrayTensor(x0), stepCoefficients(tr.Schedule, ex.Steps))
+	if err != nil {
+		return StepResult{}, fmt.Errorf("unet: training step %d: %w", tr.step+1, err)
+	}
+	tr.step++
+	return StepResult{Loss: scalar(outs[0]), GradNorm: scalar(outs[1])}, nil
+}
+
+func (tr *Trainer) checkBatch(x0 diffusion.Array, labels []int) error {
+	if err := x0.Check(); err != nil {
+		return err
+	}
+	want := tr.Config.Net.ExampleShape()
+	if len(x0.Shape) != len(want)+1 {
+		return fmt.Errorf("unet: batch shape %v, want [B %v]", x0.Shape, want)
+	}
+	for i, d := range want {
+		if x0.Shape[i+1] != d {
+			return fmt.Errorf("unet: batch shape %v, want [B %v]", x0.Shape, want)
+		}
+	}
+	if len(labels) != x0.Batch() {
+		return fmt.Errorf("unet: %d labels for a batch of %d", len(labels), x0.Batch())
+	}
+	for i, l := range labels {
+		if l < 0 || (tr.Config.Net.NumClasses > 0 && l >= tr.Config.Net.NumClasses) {
+			return fmt.Errorf("unet: label %d of batch example %d is outside [0, %d)", l, i, tr.Config.Net.NumClasses)
+		}
+	}
+	return nil
+}
+
+// stepGraph builds one training step: loss, clipped gradients, AdamW update and EMA update. x0 and
+// coefs (per-example schedule coefficients) feed the hybrid loss of LearnSigma models.
+func (tr *Trainer) stepGraph(scope *model.Scope, noisy, t, labels, noise, x0, coefs *Node) (loss, gradNorm *Node) {
+	// Training mode: otherwise backends that prefer constants (the Go backend) embed variables that
+	// already hold a value (all of them after a resume) as constants, and updates are lost.
+	scope.SetTraining(noisy.Graph(), true)
+	pred := Build(scope.In("%s", netScope[1:]), tr.Config.Net, noisy, t, labels)
+	if tr.Config.Net.LearnSigma {
+		eps, v := splitOutput(pred)
+		vb := ReduceAllMean(hybridVLB(eps, v, noisy, x0, coefs))
+		loss = Add(ReduceAllMean(Square(Sub(eps, noise))), MulScalar(vb, float64(tr.Config.Train.DiffusionSteps)/1000))
+	} else {
+		loss = ReduceAllMean(Square(Sub(pred, noise)))
+	}
+	grads := scope.BuildTrainableVariablesGradientsGraph(loss)
+	grads, gradNorm = clipGlobalNorm(grads, trainablePaths(scope, noisy.Graph()), tr.Config.Train.GradClip)
+	tr.opt.UpdateGraphWithGradients(scope, grads, loss.DType())
+	if tr.Config.Train.EMADecay > 0 {
+		tr.emaGraph(scope, noisy.Graph())
+	}
+	return loss, gradNorm
+}
+
+// trainablePaths lists the variables BuildTrainableVariablesGradientsGraph differentiates, in its order.
+func trainablePaths(scope *model.Scope, g *Graph) []string {
+	var paths []string
+	for v := range scope.IterVariables() {
+		if v.Trainable && v.InUseByGraph(g) {
+			paths = append(paths, v.Path())
+		}
+	}
+	return paths
+}
+
+// clipGlobalNorm scales all gradients by min(1, maxNorm/||g||), ||g|| the norm of all of them
+// together, and returns the scaled gradients and ||g||. maxNorm <= 0 disables clipping. The squares
+// are summed in the order of the variable paths, so the result does not depend on the order in which
+// variables were created (it differs after loading a checkpoint) and a resumed run is bit-exact.
+func clipGlobalNorm(grads []*Node, paths []string, maxNorm float64) ([]*Node, *Node) {
+	order := make([]int, len(grads))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return paths[order[a]] < paths[order[b]] })
+	var sumSq *Node
+	for _, i := range order {
+		s := ReduceAllSum(Square(grads[i]))
+		if sumSq == nil {
+			sumSq = s
+		} else {
+			sumSq = Add(sumSq, s)
+		}
+	}
+	norm := Sqrt(sumSq)
+	if maxNorm <= 0 {
+		return grads, norm
+	}
+	limit := Scalar(norm.Graph(), norm.DType(), maxNorm)
+	factor := Div(limit, Max(norm, limit))
+	out := make([]*Node, len(grads))
+	for i, g := range grads {
+		out[i] = Mul(g, ConvertDType(factor, g.DType()))
+	}
+	return out, norm
+}
+
+// emaGraph updates ema = decay*ema + (1-decay)*w for every network weight w (after the optimiser
+// step); on the first update ema = w.
+func (tr *Trainer) emaGraph(scope *model.Scope, g *Graph) {
+	counter := optimizer.IncrementCounter(scope.At("ema_state"), g, "updates", dtypes.Int64)
+	first := Equal(counter, OnesLike(counter))
+	decay := tr.Config.Train.EMADecay
+	var weights []*model.Variable
+	for v := range tr.store.IterVariables() {
+		if v.Trainable && strings.HasPrefix(v.Path(), netScope+"/") {
+			weights = append(weights, v)
+		}
+	}
+	for _, v := range weights {
+		w := v.NodeValue(g)
+		emaVar := tr.store.Scope(emaScope+v.Scope()).WithInitializer(initializer.Zero).
+			VariableWithShape(v.Name(), v.Shape()).SetTrainable(false)
+		old := emaVar.NodeValue(g)
+		blend := Add(MulScalar(old, decay), MulScalar(w, 1-decay))
+		emaVar.SetNodeValue(Where(first, w, blend))
+	}
+}
+
+func arrayTensor(a diffusion.Array) *tensors.Tensor {
+	return tensors.FromFlatDataAndDimensions(a.Data, a.Shape...)
+}
+
+func stepsTensor(steps []int) *tensors.Tensor {
+	f := make([]float32, len(steps))
+	for i, s := range steps {
+		f[i] = float32(s)
+	}
+	return tensors.FromFlatDataAndDimensions(f, len(f))
+}
+
+func labelsTensor(labels []int) *tensors.Tensor {
+	l := make([]int32, len(labels))
+	for i, v := range labels {
+		l[i] = int32(max(v, 0))
+	}
+	return tensors.FromFlatDataAndDimensions(l, len(l))
+}
+
+func scalar(t *tensors.Tensor) float64 {
+	switch v := t.Value().(type) {
+	case float32:
+		return float64(v)
+	case float64:
+		return v
+	}
+	panic(fmt.Sprintf("unet: unexpected scalar %v", t))
+}

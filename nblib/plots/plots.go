@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,6 +64,52 @@ func Show(p *plot.Plot, name string, width, height vg.Length) (string, error) {
 		gonbui.DisplayPNG(b)
 	}
 	return pngPath, nil
+}
+
+// ShowImage saves img as Dir()/name.png and, inside a GoNB notebook, displays it. It returns the path.
+func ShowImage(img image.Image, name string) (string, error) {
+	if err := os.MkdirAll(Dir(), 0o755); err != nil {
+		return "", fmt.Errorf("image %s: %w", name, err)
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return "", fmt.Errorf("image %s: %w", name, err)
+	}
+	path := filepath.Join(Dir(), name+".png")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		return "", fmt.Errorf("image %s: %w", name, err)
+	}
+	if gonbui.IsNotebook {
+		gonbui.DisplayPNG(buf.Bytes())
+	}
+	return path, nil
+}
+
+// GrayGrid lays out square 8-bit images (size x size, row-major) in a grid of cols columns, each pixel
+// drawn as a scale x scale block, with a 2-pixel white gutter: a quick look at real and synthetic images.
+func GrayGrid(images [][]byte, size, cols, scale int) (*image.Gray, error) {
+	if len(images) == 0 || cols < 1 || scale < 1 {
+		return nil, fmt.Errorf("gray grid: %d images, %d columns, scale %d", len(images), cols, scale)
+	}
+	const gutter = 2
+	rows := (len(images) + cols - 1) / cols
+	cell := size*scale + gutter
+	out := image.NewGray(image.Rect(0, 0, cols*cell+gutter, rows*cell+gutter))
+	for i := range out.Pix {
+		out.Pix[i] = 255
+	}
+	for k, im := range images {
+		if len(im) != size*size {
+			return nil, fmt.Errorf("gray grid: image %d has %d pixels, want %dx%d", k, len(im), size, size)
+		}
+		x0, y0 := gutter+(k%cols)*cell, gutter+(k/cols)*cell
+		for y := 0; y < size*scale; y++ {
+			for x := 0; x < size*scale; x++ {
+				out.SetGray(x0+x, y0+y, color.Gray{Y: im[(y/scale)*size+x/scale]})
+			}
+		}
+	}
+	return out, nil
 }
 
 // Heatmap plots a grid of values, such as a GASF image, with a perceptually uniform palette. As everywhere

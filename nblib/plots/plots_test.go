@@ -104,3 +104,35 @@ func TestDirFallsBackToTheRepository(t *testing.T) {
 		t.Errorf("Dir() = %s", got)
 	}
 }
+
+func TestGrayGridAndShowImage(t *testing.T) {
+	t.Setenv(EnvOut, t.TempDir())
+	a, b := []byte{0, 255, 255, 0}, []byte{10, 20, 30, 40}
+	g, err := GrayGrid([][]byte{a, b, a}, 2, 2, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 2 columns of 2x2 images at scale 3 with 2-pixel gutters: 2*(6+2)+2 = 18 wide, 2 rows -> 18 high.
+	if g.Bounds().Dx() != 18 || g.Bounds().Dy() != 18 {
+		t.Fatalf("grid %v", g.Bounds())
+	}
+	// image b, pixel (1,1) = 40, drawn at column 1: x0 = 2+8 = 10, y0 = 2; its block starts at (13, 5).
+	if got := g.GrayAt(13, 5).Y; got != 40 {
+		t.Errorf("pixel = %d, want 40", got)
+	}
+	if got := g.GrayAt(0, 0).Y; got != 255 {
+		t.Errorf("gutter = %d, want white", got)
+	}
+	if _, err := GrayGrid([][]byte{{1, 2, 3}}, 2, 1, 1); err == nil {
+		t.Error("a wrong-sized image must be an error")
+	}
+	path, err := ShowImage(g, "grid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := os.Open(path)
+	defer f.Close()
+	if _, err := png.Decode(f); err != nil {
+		t.Errorf("%s: %v", path, err)
+	}
+}

@@ -1,0 +1,163 @@
+package repro
+
+import (
+	"context"
+	"io"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/gomlx/compute"
+)
+
+// tinyExperiment is a seconds-long experiment on the pure Go backend: WW (3 classes), 8x8 images,
+// 8 channels, a few steps. It checks the wiring, not fidelity.
+func tinyExperiment(steps int64) ExperimentConfig {
+	cfg := QuickExperiment("ww", "")
+	cfg.Model.Net.Size, cfg.Model.Net.ModelChannels, cfg.Model.Net.NormGroups = 8, 8, 4
+	cfg.Model.Net.AttentionResolutions = nil
+	cfg.Model.Train.BatchSize = 8
+	cfg.TrainSteps, cfg.SampleSteps, cfg.SynthPerClass, cfg.PCAComponents = steps, 4, 6, 4
+	cfg.Classifiers, cfg.Seeds = []string{"nb", "rf"}, []uint64{1, 2}
+	return cfg
+}
+
+func goBackend(t *testing.T) compute.Backend {
+	t.Helper()
+	b, err := compute.NewWithConfig("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestExperimentWiring(t *testing.T) {
+	t.Setenv("NETDIFFUS_RESULTS", t.TempDir())
+	cfg := tinyExperiment(4)
+	res, err := runExperiment(context.Background(), goBackend(t), cfg, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// WW quick: 3 access types x 30 pages, the first 80% of each for training.
+	if res.TrainImages != 72 || res.TestImages != 18 || res.SynthImages != 18 || len(res.Classes) != 3 {
+		t.Errorf("images: train %d, test %d, synth %d, classes %d", res.TrainImages, res.TestImages, res.SynthImages, len(res.Classes))
+	}
+	for name, v := range map[string]float64{"FID": res.FID, "KID": res.KID, "class FID mean": res.ClassFIDMean, "JSD": res.Hist.JSD} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			t.Errorf("%s = %v", name, v)
+		}
+	}
+	if res.FID < 0 || len(res.ClassFID) != 3 || len(res.Hist.Real) != cfg.HistogramBins {
+		t.Errorf("FID %v, class FIDs %v, %d histogram bins", res.FID, res.ClassFID, len(res.Hist.Real))
+	}
+	if len(res.Accuracy) != 2*3 {
+		t.Fatalf("%d scores, want 2 classifiers x 3 scenarios", len(res.Accuracy))
+	}
+	for _, s := range res.Accuracy {
+		if s.AccMean < 0 || s.AccMean > 1 {
+			t.Errorf("%+v", s)
+		}
+		if want := map[string]int{"original": 72, "synth": 18, "ori+synth": 90}[s.Scenario]; s.TrainRows != want {
+			t.Errorf("%s/%s trained on %d rows, want %d", s.Classifier, s.Scenario, s.TrainRows, want)
+		}
+	}
+	if len(res.Examples) != 3 || len(res.Examples[0].Real) != 64 || len(res.Loss) == 0 {
+		t.Errorf("%d example pairs, %d loss points", len(res.Examples), len(res.Loss))
+	}
+}
+
+// TestExperimentResumesTraining trains a model 2 steps, then asks for 4: the second run must resume from the
+// checkpoint (its loss curve starts after step 2), and asking for fewer steps than trained is an error.
+func TestExperimentResumesTraining(t *testing.T) {
+	t.Setenv("NETDIFFUS_RESULTS", t.TempDir())
+	b := goBackend(t)
+	cfg := tinyExperiment(2)
+	data, err := prepare(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := trainModel(context.Background(), b, cfg, data, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	more := cfg
+	more.TrainSteps = 4
+	more.Guidance = 5 // sampling settings do not change the model
+	if more.ModelDir() != cfg.ModelDir() {
+		t.Fatalf("more steps must continue the same model: %s vs %s", more.ModelDir(), cfg.ModelDir())
+	}
+	tr, curve, _, err := trainModel(context.Background(), b, more, data, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Steps() != 4 || len(curve) != 2 || curve[0].Step != 3 {
+		t.Errorf("resumed to step %d with curve %+v, want steps 3 and 4 only", tr.Steps(), curve)
+	}
+	if _, _, _, err := trainModel(context.Background(), b, cfg, data, io.Discard); err == nil || !strings.Contains(err.Error(), "has trained 4 steps") {
+		t.Errorf("asking for 2 steps of a 4-step model: got %v", err)
+	}
+	other := cfg
+	other.Model.Train.LearningRate *= 2
+	if other.ModelDir() == cfg.ModelDir() {
+		t.Error("a different learning rate must train a different model")
+	}
+}
+
+func TestExperimentBadConfig(t *testing.T) {
+	t.Setenv("NETDIFFUS_RESULTS", t.TempDir())
+	cfg := tinyExperiment(1)
+	cfg.Group = "gopher"
+	if _, err := runExperiment(context.Background(), goBackend(t), cfg, io.Discard); err == nil || !strings.Contains(err.Error(), `no group "gopher"`) {
+		t.Errorf("unknown group: %v", err)
+	}
+	cfg = tinyExperiment(1)
+	cfg.Classifiers = []string{"svm"}
+	if _, err := runExperiment(context.Background(), goBackend(t), cfg, io.Discard); err == nil || !strings.Contains(err.Error(), `unknown classifier "svm"`) {
+		t.Errorf("unknown classifier: %v", err)
+	}
+}
+
+func TestExperimentPlots(t *testing.T) {
+	t.Setenv("NETDIFFUS_RESULTS", t.TempDir())
+	res, err := runExperiment(context.Background(), goBackend(t), tinyExperiment(2), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, f := range map[string]func() (any, error){
+		"loss":      func() (any, error) { return res.LossPlot() },
+		"class FID": func() (any, error) { return res.ClassFIDPlot() },
+		"histogram": func() (any, error) { return res.HistogramPlot() },
+		"accuracy":  func() (any, error) { return res.AccuracyPlot() },
+		"grid":      func() (any, error) { return res.ExampleGrid(2) },
+	} {
+		if _, err := f(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	classifiers, acc := res.accuracyByScenario()
+	if len(classifiers) != 2 || len(acc["ori+synth"]) != 2 {
+		t.Errorf("classifiers %v, scores %v", classifiers, acc)
+	}
+	if _, rows := res.AccuracyTable(); len(rows) != 6 {
+		t.Errorf("%d table rows, want 6", len(rows))
+	}
+	if got := shortNames([]string{"netflix-v01", "alarm"}); got[0] != "v01" || got[1] != "alarm" {
+		t.Errorf("shortNames = %q", got)
+	}
+	if !strings.Contains(res.Summary(), "FID") {
+		t.Error(res.Summary())
+	}
+}
+
+func TestFig2PlotAndTable(t *testing.T) {
+	rs := []*ExperimentResult{{Name: "a", Classes: []string{"x", "y"}, ClassFIDMean: 2, ClassFIDStd: 1}, {Name: "b", Classes: []string{"z"}, ClassFIDMean: 3}}
+	if _, err := Fig2Plot(rs); err != nil {
+		t.Fatal(err)
+	}
+	h, rows := Fig2Table(rs)
+	if len(rows) != 2 || len(rows[0]) != len(h) || rows[0][4] != "2.000 ± 1.000" {
+		t.Errorf("table %q", rows)
+	}
+	if n := len(FidelityDatasets(Quick)); n != 3 || len(FidelityDatasets(Full)) <= n {
+		t.Errorf("fidelity datasets: quick %d", n)
+	}
+}

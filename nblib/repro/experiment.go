@@ -16,6 +16,7 @@ import (
 	"github.com/netdiffus/netdiffus/nblib/backend"
 	"github.com/netdiffus/netdiffus/nblib/diffusion"
 	"github.com/netdiffus/netdiffus/nblib/diffusion/unet"
+	"github.com/netdiffus/netdiffus/nblib/eval/protocols"
 	"github.com/netdiffus/netdiffus/nblib/gasf"
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 )
@@ -38,14 +39,14 @@ type ExperimentConfig struct {
 	SynthPerClass int     // synthetic images per class; 0: as many as the class has training images
 	PCAComponents int     // features for FID/KID: the real training images' principal components
 	FIDPerClass   int     // images per class compared by the per-class FID (0: all available)
-	Classifiers   []string
-	Seeds         []uint64 // classifier seeds, for mean and standard deviation
 	HistogramBins int
+	// Downstream holds the classifiers (Downstream.Classifiers), their seeds and sizes.
+	Downstream protocols.Config
 }
 
 // QuickExperiment runs on a 2-core CPU in 2-5 minutes: quick data, 16x16 images, a small U-Net (16 base
 // channels, multipliers 1,2), 1000 training steps of batch 32 at learning rate 1e-3, DDIM-25 with
-// classifier-free guidance 3, and the tree and Bayes classifiers. Measured on D1-Netflix (2 cores, ONNX
+// classifier-free guidance 3, and the five classifier families of protocols.QuickConfig. Measured on D1-Netflix (2 cores, ONNX
 // Runtime): guidance 3 and 1000 steps took the random forest trained on synthetic images from 0.12
 // (400 steps, no guidance) to 0.55 accuracy, against 0.83 on the original images. Its numbers show the
 // pipeline working, not the paper's fidelity: use FullExperiment for that.
@@ -53,7 +54,7 @@ func QuickExperiment(dataset, group string) ExperimentConfig {
 	return ExperimentConfig{
 		Dataset: dataset, Group: group, Variant: datasets.Quick, DataSeed: datasets.DefaultSeed, TrainFraction: 0.8,
 		Model: quickModel(), TrainSteps: 1000, SampleSteps: 25, Guidance: 3, PCAComponents: 16,
-		Classifiers: []string{"rf", "gbt", "nb"}, Seeds: []uint64{1, 2, 3}, HistogramBins: 32,
+		HistogramBins: 32, Downstream: protocols.QuickConfig(),
 	}
 }
 
@@ -68,12 +69,13 @@ func quickModel() unet.Config {
 }
 
 // FullExperiment is the paper's setting: full data, the artifact's 128x128 model, 1000-step DDPM
-// replaced by DDIM-100 for time, 30k training steps, the five classifiers with five seeds. It wants a GPU.
+// replaced by DDIM-100 for time, 30k training steps, the five classifiers of protocols.FullConfig (the
+// authors' 8-conv CNN, five seeds). It wants a GPU.
 func FullExperiment(dataset, group string) ExperimentConfig {
 	return ExperimentConfig{
 		Dataset: dataset, Group: group, Variant: datasets.Full, DataSeed: datasets.DefaultSeed, TrainFraction: 0.8,
 		Model: unet.Full(0), TrainSteps: 30000, SampleSteps: 100, PCAComponents: 64,
-		Classifiers: []string{"cnn8", "gbt", "mlp", "nb", "rf"}, Seeds: []uint64{1, 2, 3, 4, 5}, HistogramBins: 64,
+		HistogramBins: 64, Downstream: protocols.FullConfig(),
 	}
 }
 
@@ -313,7 +315,7 @@ func runExperiment(ctx context.Context, b compute.Backend, cfg ExperimentConfig,
 	res := &ExperimentResult{Name: cfg.Name(), Classes: data.classes, Params: tr.NumParameters(),
 		TrainImages: data.train.Batch(), TestImages: data.test.Batch(), SynthImages: synth.Batch(),
 		TrainSeconds: trainSec, SampleSeconds: sampleSec, ImagesPerSec: ips, Loss: curve}
-	if err := res.measure(cfg, data, synth, synthY); err != nil {
+	if err := res.measure(b, cfg, data, synth, synthY); err != nil {
 		return nil, fmt.Errorf("experiment %s: %w", cfg.Name(), err)
 	}
 	res.Examples = examplePairs(data, synth, synthY, 8)

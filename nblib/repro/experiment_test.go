@@ -18,7 +18,7 @@ func tinyExperiment(steps int64) ExperimentConfig {
 	cfg.Model.Net.AttentionResolutions = nil
 	cfg.Model.Train.BatchSize = 8
 	cfg.TrainSteps, cfg.SampleSteps, cfg.SynthPerClass, cfg.PCAComponents = steps, 4, 6, 4
-	cfg.Classifiers, cfg.Seeds = []string{"nb", "rf"}, []uint64{1, 2}
+	cfg.Downstream.Classifiers, cfg.Downstream.Seeds = []string{"nb", "rf"}, []uint64{1, 2}
 	return cfg
 }
 
@@ -110,7 +110,7 @@ func TestExperimentBadConfig(t *testing.T) {
 		t.Errorf("unknown group: %v", err)
 	}
 	cfg = tinyExperiment(1)
-	cfg.Classifiers = []string{"svm"}
+	cfg.Downstream.Classifiers = []string{"svm"}
 	if _, err := runExperiment(context.Background(), goBackend(t), cfg, io.Discard); err == nil || !strings.Contains(err.Error(), `unknown classifier "svm"`) {
 		t.Errorf("unknown classifier: %v", err)
 	}

@@ -4,14 +4,12 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/netdiffus/netdiffus/nblib/backend"
+	"github.com/gomlx/compute"
+
 	"github.com/netdiffus/netdiffus/nblib/diffusion"
-	"github.com/netdiffus/netdiffus/nblib/eval/classify"
 	"github.com/netdiffus/netdiffus/nblib/eval/features"
 	"github.com/netdiffus/netdiffus/nblib/eval/fid"
-	"github.com/netdiffus/netdiffus/nblib/eval/nn"
 	"github.com/netdiffus/netdiffus/nblib/eval/protocols"
-	"github.com/netdiffus/netdiffus/nblib/eval/trees"
 )
 
 // ExperimentResult is what an experiment measured; it is stored as JSON by the cache.
@@ -80,7 +78,7 @@ func toImages(source string, x diffusion.Array, size int) (features.Images, erro
 }
 
 // measure fills the fidelity and accuracy fields.
-func (r *ExperimentResult) measure(cfg ExperimentConfig, data *realImages, synth diffusion.Array, synthY []int) error {
+func (r *ExperimentResult) measure(b compute.Backend, cfg ExperimentConfig, data *realImages, synth diffusion.Array, synthY []int) error {
 	r.Size = data.imageSize
 	real, err := toImages("real training images", data.train, data.imageSize)
 	if err != nil {
@@ -100,7 +98,7 @@ func (r *ExperimentResult) measure(cfg ExperimentConfig, data *realImages, synth
 	if r.Hist, err = pixelHistograms(real, syn, cfg.HistogramBins); err != nil {
 		return err
 	}
-	return r.classify(cfg, protocols.Dataset{X: real.Pixels, Y: data.trainY}, protocols.Dataset{X: syn.Pixels, Y: synthY},
+	return r.classify(b, cfg, protocols.Dataset{X: real.Pixels, Y: data.trainY}, protocols.Dataset{X: syn.Pixels, Y: synthY},
 		protocols.Dataset{X: test.Pixels, Y: data.testY}, data.imageSize)
 }
 
@@ -151,13 +149,13 @@ func pixelHistograms(real, syn features.Images, bins int) (PixelHistograms, erro
 	return h, err
 }
 
-func (r *ExperimentResult) classify(cfg ExperimentConfig, original, synth, test protocols.Dataset, size int) error {
-	for _, name := range cfg.Classifiers {
-		factory, err := classifierFactory(name, size)
+func (r *ExperimentResult) classify(b compute.Backend, cfg ExperimentConfig, original, synth, test protocols.Dataset, size int) error {
+	for _, name := range cfg.Downstream.Classifiers {
+		factory, err := cfg.Downstream.Factory(name, b, protocols.ImageShape(size))
 		if err != nil {
 			return err
 		}
-		res, err := protocols.Scenarios(factory, original, synth, test, cfg.Seeds)
+		res, err := protocols.Scenarios(factory, original, synth, test, cfg.Downstream.Seeds)
 		if err != nil {
 			return fmt.Errorf("classifier %s: %w", name, err)
 		}
@@ -167,30 +165,6 @@ func (r *ExperimentResult) classify(cfg ExperimentConfig, original, synth, test 
 		}
 	}
 	return nil
-}
-
-// classifierFactory builds the named downstream classifier for size x size single-channel images.
-func classifierFactory(name string, size int) (classify.Factory, error) {
-	switch name {
-	case "rf":
-		return func(s uint64) classify.Classifier { return &trees.RandomForest{Seed: s} }, nil
-	case "gbt":
-		return func(uint64) classify.Classifier { return &trees.GradientBoosting{} }, nil
-	case "nb":
-		return func(uint64) classify.Classifier { return &classify.GaussianNB{} }, nil
-	}
-	arch := map[string]nn.Arch{"mlp": nn.MLP, "cnn-quick": nn.CNNQuick, "cnn8": nn.CNN8}
-	a, ok := arch[name]
-	if !ok {
-		return nil, fmt.Errorf("unknown classifier %q (want rf, gbt, nb, mlp, cnn-quick, cnn8)", name)
-	}
-	b, _, err := backend.Shared()
-	if err != nil {
-		return nil, err
-	}
-	return func(s uint64) classify.Classifier {
-		return &nn.Network{Backend: b, Arch: a, Height: size, Width: size, Channels: 1, Epochs: 30, Seed: s}
-	}, nil
 }
 
 // examplePairs takes the first real and synthetic image of up to n classes.

@@ -9,14 +9,13 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/gomlx/compute"
 	"github.com/netdiffus/netdiffus/nblib/backend"
-	"github.com/netdiffus/netdiffus/nblib/eval/classify"
 	"github.com/netdiffus/netdiffus/nblib/eval/features"
 	"github.com/netdiffus/netdiffus/nblib/eval/fid"
 	"github.com/netdiffus/netdiffus/nblib/eval/inception"
 	"github.com/netdiffus/netdiffus/nblib/eval/nn"
 	"github.com/netdiffus/netdiffus/nblib/eval/protocols"
-	"github.com/netdiffus/netdiffus/nblib/eval/trees"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -31,6 +30,9 @@ type evalFlags struct {
 	extractor                            string
 	perClassN                            int
 	classifiers                          string
+	preset                               string
+	optimizer                            string
+	model                                string
 	seeds                                int
 	bins                                 int
 	epochs                               int
@@ -47,9 +49,12 @@ func runEval(args []string) error {
 	fs.StringVar(&f.testLabels, "test-labels", "", "labels of -test")
 	fs.StringVar(&f.extractor, "features", "pca:64", "feature extractor for FID/KID: raw, pca:K (fitted on -real), encoder (a quick CNN trained on -real and its labels) or inception[:path] (pytorch-fid weights; default path from $NETDIFFUS_INCEPTION_WEIGHTS)")
 	fs.IntVar(&f.perClassN, "n", 0, "images per class and side for per-class FID (0: the smaller count)")
-	fs.StringVar(&f.classifiers, "classifiers", "rf,gbt,nb", "comma-separated: rf (random forest), gbt (boosted trees), nb (Gaussian naive Bayes), mlp, cnn-quick, cnn8 (GoMLX; backend from GOMLX_BACKEND or the best available)")
-	fs.IntVar(&f.epochs, "epochs", 10, "training epochs of the GoMLX networks")
-	fs.IntVar(&f.seeds, "seeds", 3, "seeds per classifier (mean ± std)")
+	fs.StringVar(&f.preset, "preset", "quick", "classifier settings: quick (CPU: quick CNN, small ensembles, 2 seeds) or full (the paper's: authors' CNN with momentum SGD, 5 seeds); see nblib/eval/protocols")
+	fs.StringVar(&f.classifiers, "classifiers", "", "comma-separated, default the preset's: rf (random forest), gbt (boosted trees), nb (Gaussian naive Bayes), mlp, cnn-quick, cnn8 (GoMLX; backend from GOMLX_BACKEND or the best available)")
+	fs.IntVar(&f.epochs, "epochs", 0, "training epochs of the GoMLX CNNs (0: the preset's)")
+	fs.StringVar(&f.optimizer, "optimizer", "default", "GoMLX network optimizer: default (momentum SGD for cnn8, Adam otherwise), adam or sgd-momentum")
+	fs.IntVar(&f.seeds, "seeds", 0, "seeds per classifier, mean ± std (0: the preset's)")
+	fs.StringVar(&f.model, "model", "", "a trained NetDiffus model to sample -synth from (not available yet: pass sampled images with -synth)")
 	fs.IntVar(&f.bins, "bins", 64, "pixel histogram bins")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: netdiffus eval -real R.npy -synth S.npy [flags]\n\nFidelity of synthetic images against real ones, and downstream accuracy (original / synth / ori+synth).")
@@ -57,6 +62,10 @@ func runEval(args []string) error {
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if f.model != "" {
+		return fmt.Errorf("-model %s: evaluating a trained model directly is not implemented yet (it waits for the diffusion package's sampler); "+
+			"sample images from the model first, save them as .npy with their labels, and pass them with -synth and -synth-labels", f.model)
 	}
 	if f.real == "" || f.synth == "" {
 		fs.Usage()
@@ -136,7 +145,9 @@ func makeExtractor(f evalFlags, ref features.Images, labels []int) (features.Ext
 		}
 		fmt.Fprintf(os.Stderr, "encoder: backend %v\n", choice)
 		net := nn.NewEncoderNetwork(b, 0)
-		net.Epochs = f.epochs
+		if f.epochs > 0 {
+			net.Epochs = f.epochs
+		}
 		return nn.TrainEncoder(net, ref, labels)
 	}
 	if path, ok := strings.CutPrefix(spec, "inception"); ok {
@@ -191,27 +202,48 @@ func printHistograms(real, synth features.Images, bins int) error {
 	return nil
 }
 
-func classifierFactory(name string, im features.Images, epochs int) (classify.Factory, error) {
-	arch := map[string]nn.Arch{"mlp": nn.MLP, "cnn-quick": nn.CNNQuick, "cnn8": nn.CNN8}
-	if a, ok := arch[name]; ok {
-		b, choice, err := backend.New()
-		if err != nil {
-			return nil, err
+// evalConfig is the preset chosen with -preset, overridden by -classifiers, -epochs, -seeds, -optimizer.
+func evalConfig(f evalFlags) (protocols.Config, error) {
+	var cfg protocols.Config
+	switch f.preset {
+	case "quick":
+		cfg = protocols.QuickConfig()
+	case "full":
+		cfg = protocols.FullConfig()
+	default:
+		return cfg, fmt.Errorf("-preset %q: want quick or full", f.preset)
+	}
+	if f.classifiers != "" {
+		cfg.Classifiers = nil
+		for _, name := range strings.Split(f.classifiers, ",") {
+			cfg.Classifiers = append(cfg.Classifiers, strings.TrimSpace(name))
 		}
-		fmt.Fprintf(os.Stderr, "%s: backend %v\n", name, choice)
-		return func(s uint64) classify.Classifier {
-			return &nn.Network{Backend: b, Arch: a, Height: im.Height, Width: im.Width, Channels: im.Channels, Epochs: epochs, Seed: s}
-		}, nil
 	}
-	switch name {
-	case "rf":
-		return func(s uint64) classify.Classifier { return &trees.RandomForest{Seed: s} }, nil
-	case "gbt":
-		return func(uint64) classify.Classifier { return &trees.GradientBoosting{} }, nil
-	case "nb":
-		return func(uint64) classify.Classifier { return &classify.GaussianNB{} }, nil
+	if f.epochs > 0 {
+		cfg.Epochs = f.epochs
 	}
-	return nil, fmt.Errorf("-classifiers: unknown %q (want rf, gbt, nb, mlp, cnn-quick, cnn8)", name)
+	if f.seeds > 0 {
+		cfg.Seeds = make([]uint64, f.seeds)
+		for i := range cfg.Seeds {
+			cfg.Seeds[i] = uint64(i + 1)
+		}
+	}
+	opt, err := nn.ParseOptimizer(f.optimizer)
+	if err != nil {
+		return cfg, fmt.Errorf("-optimizer: %w", err)
+	}
+	cfg.NetOptimizer = opt
+	return cfg, nil
+}
+
+// needsBackend reports whether any classifier is a GoMLX network.
+func needsBackend(names []string) bool {
+	for _, n := range names {
+		if n == protocols.CNN8 || n == protocols.CNNQuick || n == protocols.MLP {
+			return true
+		}
+	}
+	return false
 }
 
 func printClassifiers(f evalFlags, real features.Images, yr []int, synth features.Images, ys []int) error {
@@ -226,26 +258,35 @@ func printClassifiers(f evalFlags, real features.Images, yr []int, synth feature
 	if err != nil {
 		return err
 	}
-	seeds := make([]uint64, max(1, f.seeds))
-	for i := range seeds {
-		seeds[i] = uint64(i)
+	cfg, err := evalConfig(f)
+	if err != nil {
+		return err
 	}
-	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "classifier\tscenario\taccuracy\tmacro-F1\ttrain rows")
-	for _, name := range strings.Split(f.classifiers, ",") {
-		fac, err := classifierFactory(strings.TrimSpace(name), real, f.epochs)
-		if err != nil {
+	var b compute.Backend
+	if needsBackend(cfg.Classifiers) {
+		var choice backend.Choice
+		if b, choice, err = backend.New(); err != nil {
 			return err
 		}
-		res, err := protocols.Scenarios(fac,
+		fmt.Fprintf(os.Stderr, "networks: %v\n", choice)
+	}
+	facs, err := cfg.Factories(b, protocols.InputShape{Height: real.Height, Width: real.Width, Channels: real.Channels})
+	if err != nil {
+		return fmt.Errorf("-classifiers: %w", err)
+	}
+	fmt.Printf("classifiers: preset %s, %d seeds\n", cfg.Name, len(cfg.Seeds))
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "classifier\tscenario\taccuracy\tmacro-F1\ttrain rows")
+	for _, fac := range facs {
+		res, err := protocols.Scenarios(fac.New,
 			protocols.Dataset{X: real.Pixels, Y: yr}, protocols.Dataset{X: synth.Pixels, Y: ys},
-			protocols.Dataset{X: test.Pixels, Y: yt}, seeds)
+			protocols.Dataset{X: test.Pixels, Y: yt}, cfg.Seeds)
 		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+			return fmt.Errorf("%s: %w", fac.Name, err)
 		}
 		for _, s := range []protocols.Scenario{protocols.Original, protocols.Synthetic, protocols.OriginalSynth} {
 			r := res[s]
-			fmt.Fprintf(tw, "%s\t%s\t%.4f ± %.4f\t%.4f ± %.4f\t%d\n", name, s, r.AccMean, r.AccStd, r.F1Mean, r.F1Std, r.TrainRows)
+			fmt.Fprintf(tw, "%s\t%s\t%.4f ± %.4f\t%.4f ± %.4f\t%d\n", fac.Name, s, r.AccMean, r.AccStd, r.F1Mean, r.F1Std, r.TrainRows)
 		}
 	}
 	return tw.Flush()

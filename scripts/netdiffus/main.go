@@ -44,9 +44,13 @@ func usage() {
 }
 
 func main() {
-	if len(os.Args) < 2 || os.Args[1] == "help" && len(os.Args) == 2 || os.Args[1] == "-h" || os.Args[1] == "--help" {
+	if len(os.Args) < 2 {
 		usage()
 		os.Exit(2)
+	}
+	if os.Args[1] == "help" && len(os.Args) == 2 || os.Args[1] == "-h" || os.Args[1] == "--help" {
+		usage()
+		return
 	}
 	name, args := os.Args[1], os.Args[2:]
 	if name == "help" {

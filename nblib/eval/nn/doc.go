@@ -23,7 +23,16 @@
 //
 // Softmax cross-entropy on the logits, mini-batches of BatchSize (default 32; rows shuffled every epoch
 // with a generator seeded from Seed; the last incomplete batch is dropped unless it is the only one),
-// Adam with learning rate 1e-3 by default. The authors used SGD with learning rate 0.01 and momentum 0.9;
-// GoMLX v0.28.16 has no momentum SGD, so Adam is the documented substitute. Weights are initialised from
-// Seed, so a run is deterministic on a given backend.
+// and an optimizer chosen by Network.Optimizer: by default CNN8 uses the authors' SGD with learning
+// rate 0.01 and momentum 0.9 ([github.com/netdiffus/netdiffus/nblib/eval/optim.Momentum]; GoMLX v0.28.16 has no momentum SGD of its own), the
+// quick CNN and the MLP Adam with learning rate 1e-3 (they are not the authors' networks, and Adam
+// converges in the few epochs of a quick run); either can be set explicitly. Weights are initialised
+// from Seed, so a run is deterministic on a given backend.
+//
+// Batch normalisation uses batch statistics in training and running averages at inference. GoMLX
+// accumulates those averages during training, from weights that keep changing, which for short runs
+// (a few dozen steps) leaves them far from the final network's statistics: a quick CNN trained with
+// momentum SGD reached a low training loss but chance test accuracy. After the last epoch Fit therefore
+// recomputes them with the final weights in one forward pass over the training rows (what PyTorch's
+// torch.optim.swa_utils.update_bn does).
 package nn

@@ -15,6 +15,7 @@ import (
 	"github.com/gomlx/gomlx/ml/train/loss"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
 	"github.com/netdiffus/netdiffus/nblib/eval/classify"
+	"github.com/netdiffus/netdiffus/nblib/eval/optim"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -43,6 +44,45 @@ func (a Arch) String() string {
 	return fmt.Sprintf("Arch(%d)", int(a))
 }
 
+// Optimizer selects the training algorithm of a Network.
+type Optimizer int
+
+const (
+	// DefaultOptimizer is SGDMomentum for CNN8 (the authors' setting) and Adam for the others.
+	DefaultOptimizer Optimizer = iota
+	// Adam with learning rate 1e-3 unless set.
+	Adam
+	// SGDMomentum is SGD with momentum (0.9 unless set), learning rate 0.01 unless set; see
+	// [optim.Momentum].
+	SGDMomentum
+)
+
+// String names the optimizer.
+func (o Optimizer) String() string {
+	switch o {
+	case DefaultOptimizer:
+		return "default"
+	case Adam:
+		return "adam"
+	case SGDMomentum:
+		return "sgd-momentum"
+	}
+	return fmt.Sprintf("Optimizer(%d)", int(o))
+}
+
+// ParseOptimizer parses "default", "adam" or "sgd-momentum" (also "sgdm").
+func ParseOptimizer(s string) (Optimizer, error) {
+	switch s {
+	case "", "default":
+		return DefaultOptimizer, nil
+	case "adam":
+		return Adam, nil
+	case "sgd-momentum", "sgdm":
+		return SGDMomentum, nil
+	}
+	return 0, fmt.Errorf("nn: unknown optimizer %q (want default, adam or sgd-momentum)", s)
+}
+
 // Network is a trainable classifier; set the fields, then call Fit.
 type Network struct {
 	Backend compute.Backend // required: where graphs run (see nblib/backend)
@@ -50,10 +90,12 @@ type Network struct {
 	// Height, Width, Channels describe each row of the input matrices (row-major H, W, C). For series
 	// (Conv1D) use Height = 1, Width = length, Channels = 1.
 	Height, Width, Channels int
-	Conv1D                  bool    // 1-D convolutions over the Width axis (series)
-	Epochs                  int     // passes over the data; 0 means 10
-	BatchSize               int     // 0 means 32
-	LearningRate            float64 // Adam; 0 means 1e-3
+	Conv1D                  bool // 1-D convolutions over the Width axis (series)
+	Epochs                  int  // passes over the data; 0 means 10
+	BatchSize               int  // 0 means 32
+	Optimizer               Optimizer
+	LearningRate            float64 // 0 means the optimizer's default: 0.01 (SGDMomentum), 1e-3 (Adam)
+	Momentum                float64 // SGDMomentum only; 0 means 0.9
 	Seed                    uint64
 	// Progress, when set, is called after each epoch with the mean training loss of that epoch.
 	Progress func(epoch, total int, loss float64)
@@ -79,7 +121,7 @@ func (nw *Network) Fit(x *mat.Dense, y []int) error {
 	nw.exec = nil
 	nw.store = model.NewStore()
 	nw.store.SetParam(model.ParamInitialSeed, int64(nw.Seed))
-	opt := optimizer.Adam().LearningRate(floatOr(nw.LearningRate, 1e-3)).Done()
+	opt := nw.newOptimizer()
 	trainer := train.NewTrainer(nw.Backend, nw.store, nw.logits, loss.SparseCategoricalCrossEntropyLogits, opt, nil, nil)
 	n, _ := x.Dims()
 	batch := min(intOr(nw.BatchSize, 32), n)
@@ -102,7 +144,59 @@ func (nw *Network) Fit(x *mat.Dense, y []int) error {
 			nw.Progress(epoch+1, epochs, sum/float64(steps))
 		}
 	}
+	return nw.recalibrateBatchNorm(x, batch)
+}
+
+// recalibrateBatchNorm recomputes the batch-normalisation averages used at inference with the final
+// weights, as PyTorch's torch.optim.swa_utils.update_bn does: the averages are reset and one
+// forward pass in training mode over the training rows (full batches) accumulates them again.
+func (nw *Network) recalibrateBatchNorm(x *mat.Dense, batch int) error {
+	if nw.Arch == MLP {
+		return nil // no batch normalisation
+	}
+	if err := norm.ResetBatchNormWeights(nw.Backend, nw.store); err != nil {
+		return fmt.Errorf("nn: resetting batch-norm averages: %w", err)
+	}
+	exec, err := model.NewExec(nw.Backend, nw.store, func(scope *model.Scope, in *graph.Node) *graph.Node {
+		scope.SetTraining(in.Graph(), true) // batch statistics, averages updated
+		return nw.logits(scope, in)
+	})
+	if err != nil {
+		return err
+	}
+	n, _ := x.Dims()
+	for start := 0; start+batch <= n; start += batch {
+		rows := make([]int, batch)
+		for i := range rows {
+			rows[i] = start + i
+		}
+		xs, _ := nw.batchTensors(x, nil, rows)
+		if _, err := exec.Call(xs); err != nil {
+			return fmt.Errorf("nn: recomputing batch-norm averages: %w", err)
+		}
+	}
 	return nil
+}
+
+// EffectiveOptimizer resolves DefaultOptimizer for the network's architecture.
+func (nw *Network) EffectiveOptimizer() Optimizer {
+	if nw.Optimizer != DefaultOptimizer {
+		return nw.Optimizer
+	}
+	if nw.Arch == CNN8 {
+		return SGDMomentum
+	}
+	return Adam
+}
+
+func (nw *Network) newOptimizer() optimizer.Interface {
+	switch nw.EffectiveOptimizer() {
+	case SGDMomentum:
+		return optim.SGDMomentum(floatOr(nw.LearningRate, 0.01), floatOr(nw.Momentum, 0.9))
+	case Adam:
+		return optimizer.Adam().LearningRate(floatOr(nw.LearningRate, 1e-3)).Done()
+	}
+	panic(fmt.Sprintf("nn: unknown optimizer %v", nw.Optimizer))
 }
 
 // PredictProba returns softmax(logits) for each row.

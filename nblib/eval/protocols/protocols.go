@@ -165,17 +165,23 @@ func (d Dataset) FirstPerClass(m int) Dataset {
 
 // FractionPerClass keeps a seeded random fraction of every class's rows (at least one per class).
 func (d Dataset) FractionPerClass(fraction float64, seed uint64) Dataset {
+	return d.Subset(fractionRows(d.Y, fraction, seed))
+}
+
+// fractionRows picks the rows FractionPerClass keeps; they depend only on the labels, so two datasets
+// with the same labels (series and their images) get the same rows.
+func fractionRows(y []int, fraction float64, seed uint64) []int {
 	rng := rand.New(rand.NewPCG(seed, 0xf7ac))
 	var rows []int
-	byClass := d.PerClassRows()
-	for _, c := range classesOf(d.Y) {
+	byClass := Dataset{Y: y}.PerClassRows()
+	for _, c := range classesOf(y) {
 		idx := byClass[c]
 		keep := max(1, int(fraction*float64(len(idx))+0.5))
 		for _, p := range rng.Perm(len(idx))[:min(keep, len(idx))] {
 			rows = append(rows, idx[p])
 		}
 	}
-	return d.Subset(rows)
+	return rows
 }
 
 // classesOf returns 0..max(y) so that iteration order is deterministic.

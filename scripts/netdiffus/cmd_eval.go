@@ -8,9 +8,13 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/gomlx/compute"
 	"github.com/netdiffus/netdiffus/nblib/backend"
+	"github.com/netdiffus/netdiffus/nblib/diffusion"
+	"github.com/netdiffus/netdiffus/nblib/diffusion/dataio"
+	"github.com/netdiffus/netdiffus/nblib/diffusion/unet"
 	"github.com/netdiffus/netdiffus/nblib/eval/features"
 	"github.com/netdiffus/netdiffus/nblib/eval/fid"
 	"github.com/netdiffus/netdiffus/nblib/eval/inception"
@@ -33,6 +37,7 @@ type evalFlags struct {
 	preset                               string
 	optimizer                            string
 	model                                string
+	guidance                             float64
 	seeds                                int
 	bins                                 int
 	epochs                               int
@@ -54,7 +59,8 @@ func runEval(args []string) error {
 	fs.IntVar(&f.epochs, "epochs", 0, "training epochs of the GoMLX CNNs (0: the preset's)")
 	fs.StringVar(&f.optimizer, "optimizer", "default", "GoMLX network optimizer: default (momentum SGD for cnn8, Adam otherwise), adam or sgd-momentum")
 	fs.IntVar(&f.seeds, "seeds", 0, "seeds per classifier, mean ± std (0: the preset's)")
-	fs.StringVar(&f.model, "model", "", "a trained NetDiffus model to sample -synth from (not available yet: pass sampled images with -synth)")
+	fs.StringVar(&f.model, "model", "", "a trained model's checkpoint folder (netdiffus train): draws as many images per class as -real-labels has, with DDIM-50 and -guidance, instead of -synth")
+	fs.Float64Var(&f.guidance, "guidance", 0, "with -model: classifier-free guidance scale (0: off)")
 	fs.IntVar(&f.bins, "bins", 64, "pixel histogram bins")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: netdiffus eval -real R.npy -synth S.npy [flags]\n\nFidelity of synthetic images against real ones, and downstream accuracy (original / synth / ori+synth).")
@@ -63,13 +69,9 @@ func runEval(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if f.model != "" {
-		return fmt.Errorf("-model %s: evaluating a trained model directly is not implemented yet (it waits for the diffusion package's sampler); "+
-			"sample images from the model first, save them as .npy with their labels, and pass them with -synth and -synth-labels", f.model)
-	}
-	if f.real == "" || f.synth == "" {
+	if f.real == "" || (f.synth == "") == (f.model == "") {
 		fs.Usage()
-		return fmt.Errorf("-real and -synth are required")
+		return fmt.Errorf("-real and one of -synth or -model are required")
 	}
 	return evalSets(f)
 }
@@ -79,21 +81,33 @@ func evalSets(f evalFlags) error {
 	if err != nil {
 		return err
 	}
-	synth, err := features.LoadImages(f.synth)
-	if err != nil {
-		return err
-	}
-	if err := features.CheckCompatible(real, synth, f.real, f.synth); err != nil {
-		return err
-	}
 	var yr, ys []int
-	if f.realLabels != "" && f.synthLabels != "" {
+	var synth features.Images
+	if f.model != "" {
+		if f.realLabels == "" {
+			return fmt.Errorf("-model needs -real-labels: the model draws as many images of each class as the real set has")
+		}
 		if yr, err = features.LoadLabels(f.realLabels); err != nil {
 			return err
 		}
-		if ys, err = features.LoadLabels(f.synthLabels); err != nil {
+		if synth, ys, err = sampleModel(f.model, real, yr, f.guidance); err != nil {
 			return err
 		}
+	} else {
+		if synth, err = features.LoadImages(f.synth); err != nil {
+			return err
+		}
+		if f.realLabels != "" && f.synthLabels != "" {
+			if yr, err = features.LoadLabels(f.realLabels); err != nil {
+				return err
+			}
+			if ys, err = features.LoadLabels(f.synthLabels); err != nil {
+				return err
+			}
+		}
+	}
+	if err := features.CheckCompatible(real, synth, f.real, "synthetic images"); err != nil {
+		return err
 	}
 	ex, err := makeExtractor(f, real, yr)
 	if err != nil {
@@ -290,4 +304,44 @@ func printClassifiers(f evalFlags, real features.Images, yr []int, synth feature
 		}
 	}
 	return tw.Flush()
+}
+
+// sampleModel draws, from the checkpoint at path, as many images of each class as realY has, with DDIM-50
+// and the EMA weights, and returns them as images with pixels in [0, 1].
+func sampleModel(path string, real features.Images, realY []int, guidance float64) (features.Images, []int, error) {
+	b, choice, err := backend.New()
+	if err != nil {
+		return features.Images{}, nil, err
+	}
+	fmt.Fprintln(os.Stderr, choice)
+	tr, err := unet.Resume(b, path)
+	if err != nil {
+		return features.Images{}, nil, err
+	}
+	net := tr.Config.Net
+	if net.Dims != 2 || net.Size != real.Height || net.Size != real.Width || net.InChannels != real.Channels {
+		return features.Images{}, nil, fmt.Errorf("-model %s makes %dx%dx%d examples, -real has %dx%dx%d images",
+			path, net.Size, net.Size, net.InChannels, real.Height, real.Width, real.Channels)
+	}
+	counts := make([]int, max(net.NumClasses, 1))
+	for i, y := range realY {
+		if y < 0 || y >= len(counts) {
+			return features.Images{}, nil, fmt.Errorf("-real-labels: row %d has class %d; the model knows classes 0..%d", i, y, len(counts)-1)
+		}
+		counts[y]++
+	}
+	x, labels, elapsed, err := drawSamples(tr, counts, sampleOptions{sampler: diffusion.DDIM, steps: 50, guidance: guidance, batch: 64, seed: 1})
+	if err != nil {
+		return features.Images{}, nil, err
+	}
+	fmt.Fprintf(os.Stderr, "sampled %d images from %s in %v\n", x.Batch(), path, elapsed.Round(time.Millisecond))
+	unit := dataio.ToUnit(x)
+	rows := make([][]float64, unit.Batch())
+	for i := range rows {
+		for _, v := range unit.Example(i) {
+			rows[i] = append(rows[i], float64(v))
+		}
+	}
+	im, err := features.NewImages("samples of "+path, net.Size, net.Size, net.InChannels, rows)
+	return im, labels, err
 }

@@ -51,40 +51,14 @@ func runSample(args []string) error {
 	if err != nil {
 		return err
 	}
-	d, err := tr.Denoiser(!*raw && tr.Config.Train.EMADecay > 0)
+	opt := sampleOptions{sampler: diffusion.SamplerKind(*sampler), steps: *steps, eta: *eta, guidance: *guidance, batch: *batch, seed: *seed, raw: *raw}
+	if opt.sampler == diffusion.DDPM && *steps == 50 && !flagSet(fs, "steps") {
+		opt.steps = 0 // DDPM defaults to all T steps
+	}
+	x, labels, elapsed, err := drawSamples(tr, counts, opt)
 	if err != nil {
 		return err
 	}
-	if *guidance > 0 {
-		if !tr.Config.Net.NullClass {
-			return fmt.Errorf("-guidance needs a model trained with label dropout (this one has no null class)")
-		}
-		d = diffusion.Guided(d, *guidance, tr.Config.Net.NullLabel())
-	}
-	var bar *progressbar.ProgressBar
-	cfg := diffusion.SampleConfig{Sampler: diffusion.SamplerKind(*sampler), Steps: *steps, Eta: *eta, Variance: tr.Config.Net.Variance(),
-		ExampleShape: tr.Config.Net.ExampleShape(), BatchSize: *batch, Seed: *seed, ClipDenoised: true,
-		Progress: func(done, total int) {
-			if bar == nil {
-				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(os.Stderr), progressbar.OptionShowCount(),
-					progressbar.OptionSetDescription("denoising"), progressbar.OptionThrottle(500*time.Millisecond))
-			}
-			_ = bar.Set(done)
-		}}
-	if cfg.Sampler == diffusion.DDPM && *steps == 50 && !flagSet(fs, "steps") {
-		cfg.Steps = 0 // DDPM defaults to all T steps
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	start := time.Now()
-	x, labels, err := tr.Schedule.SampleClasses(ctx, d, counts, cfg)
-	if bar != nil {
-		_ = bar.Finish()
-	}
-	if err != nil {
-		return err
-	}
-	elapsed := time.Since(start)
 	var decoded [][]float64
 	if *series && tr.Config.Net.Dims == 2 {
 		if decoded, err = dataio.DecodeSeries(x); err != nil {
@@ -131,4 +105,47 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 	set := false
 	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
 	return set
+}
+
+// sampleOptions are the sampling flags shared by `sample` and `eval -model`.
+type sampleOptions struct {
+	sampler  diffusion.SamplerKind
+	steps    int
+	eta      float64
+	guidance float64
+	batch    int
+	seed     uint64
+	raw      bool // raw weights instead of EMA
+}
+
+// drawSamples draws counts[c] samples of class c from tr with a progress bar on stderr; Ctrl-C stops it.
+func drawSamples(tr *unet.Trainer, counts []int, o sampleOptions) (diffusion.Array, []int, time.Duration, error) {
+	d, err := tr.Denoiser(!o.raw && tr.Config.Train.EMADecay > 0)
+	if err != nil {
+		return diffusion.Array{}, nil, 0, err
+	}
+	if o.guidance > 0 {
+		if !tr.Config.Net.NullClass {
+			return diffusion.Array{}, nil, 0, fmt.Errorf("-guidance needs a model trained with label dropout (this one has no null class)")
+		}
+		d = diffusion.Guided(d, o.guidance, tr.Config.Net.NullLabel())
+	}
+	var bar *progressbar.ProgressBar
+	cfg := diffusion.SampleConfig{Sampler: o.sampler, Steps: o.steps, Eta: o.eta, Variance: tr.Config.Net.Variance(),
+		ExampleShape: tr.Config.Net.ExampleShape(), BatchSize: o.batch, Seed: o.seed, ClipDenoised: true,
+		Progress: func(done, total int) {
+			if bar == nil {
+				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(os.Stderr), progressbar.OptionShowCount(),
+					progressbar.OptionSetDescription("denoising"), progressbar.OptionThrottle(500*time.Millisecond))
+			}
+			_ = bar.Set(done)
+		}}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	start := time.Now()
+	x, labels, err := tr.Schedule.SampleClasses(ctx, d, counts, cfg)
+	if bar != nil {
+		_ = bar.Finish()
+	}
+	return x, labels, time.Since(start), err
 }

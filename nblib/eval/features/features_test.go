@@ -230,11 +230,14 @@ func TestLoadImagesLayouts(t *testing.T) {
 }
 
 // writeArray writes a C-ordered .npy (format 1.0) by hand, independently of npyio.
-func writeArray[T float32 | int64](t *testing.T, path string, shape []int, data []T) {
+func writeArray[T float32 | int64 | uint8](t *testing.T, path string, shape []int, data []T) {
 	t.Helper()
 	descr := "<f4"
-	if _, ok := any(data).([]int64); ok {
+	switch any(data).(type) {
+	case []int64:
 		descr = "<i8"
+	case []uint8:
+		descr = "|u1"
 	}
 	dims := ""
 	for _, s := range shape {
@@ -257,5 +260,28 @@ func writeArray[T float32 | int64](t *testing.T, path string, shape []int, data 
 	binary.Write(&buf, binary.LittleEndian, data)
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestLoadImagesScales8Bit: uint8 images (netdiffus image -save npy) are divided by 255, floats are not.
+func TestLoadImagesScales8Bit(t *testing.T) {
+	dir := t.TempDir()
+	writeArray(t, dir+"/u8.npy", []int{1, 2, 2}, []uint8{0, 51, 255, 102})
+	writeArray(t, dir+"/f32.npy", []int{1, 2, 2}, []float32{0, 51, 255, 102})
+	u8, err := LoadImages(dir + "/u8.npy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f32, err := LoadImages(dir + "/f32.npy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j, want := range []float64{0, 0.2, 1, 0.4} {
+		if got := u8.Pixels.At(0, j); math.Abs(got-want) > 1e-12 {
+			t.Errorf("uint8 pixel %d = %g, want %g", j, got, want)
+		}
+	}
+	if got := f32.Pixels.At(0, 2); got != 255 {
+		t.Errorf("float pixel = %g, want 255 (floats are not rescaled)", got)
 	}
 }

@@ -13,17 +13,23 @@ import (
 // ReadNpy reads a C-ordered .npy array of float64, float32, uint8, int64 or int32 values as float64,
 // with its shape.
 func ReadNpy(path string) (shape []int, data []float64, err error) {
+	shape, data, _, err = readNpy(path)
+	return shape, data, err
+}
+
+// readNpy is ReadNpy that also reports whether the array held 8-bit unsigned values.
+func readNpy(path string) (shape []int, data []float64, uint8s bool, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
 	defer f.Close()
 	r, err := npy.NewReader(f)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, false, fmt.Errorf("%s: %w", path, err)
 	}
 	if r.Header.Descr.Fortran {
-		return nil, nil, fmt.Errorf("%s: Fortran-ordered array: save it with np.ascontiguousarray", path)
+		return nil, nil, false, fmt.Errorf("%s: Fortran-ordered array: save it with np.ascontiguousarray", path)
 	}
 	shape = r.Header.Descr.Shape
 	switch t := strings.Trim(r.Header.Descr.Type, `'"`); t {
@@ -33,17 +39,18 @@ func ReadNpy(path string) (shape []int, data []float64, err error) {
 		data, err = readAs[float32](r)
 	case "|u1", "<u1":
 		data, err = readAs[uint8](r)
+		uint8s = true
 	case "<i8":
 		data, err = readAs[int64](r)
 	case "<i4":
 		data, err = readAs[int32](r)
 	default:
-		return nil, nil, fmt.Errorf("%s: dtype %s not supported (use float32/float64/uint8/int32/int64)", path, t)
+		return nil, nil, false, fmt.Errorf("%s: dtype %s not supported (use float32/float64/uint8/int32/int64)", path, t)
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, false, fmt.Errorf("%s: %w", path, err)
 	}
-	return shape, data, nil
+	return shape, data, uint8s, nil
 }
 
 func readAs[T float32 | uint8 | int64 | int32](r *npy.Reader) ([]float64, error) {
@@ -59,11 +66,18 @@ func readAs[T float32 | uint8 | int64 | int32](r *npy.Reader) ([]float64, error)
 }
 
 // LoadImages reads images from a .npy of shape [n, H, W] (one channel), [n, H, W, C] or [n, C, H, W]
-// (C in 1..4 and the other dimensions larger; transposed to H, W, C), checking for NaN.
+// (C in 1..4 and the other dimensions larger; transposed to H, W, C), checking for NaN. 8-bit images
+// (uint8, as `netdiffus image` writes) are divided by 255, the paper's scaling, so they compare with
+// float images in [0, 1]; float images are kept as they are.
 func LoadImages(path string) (Images, error) {
-	shape, data, err := ReadNpy(path)
+	shape, data, uint8s, err := readNpy(path)
 	if err != nil {
 		return Images{}, err
+	}
+	if uint8s {
+		for i := range data {
+			data[i] /= 255
+		}
 	}
 	var h, w, c int
 	chw := false

@@ -205,7 +205,9 @@ func Lines(title, xlabel, ylabel string, series ...Series) (*plot.Plot, error) {
 func Bars(title, ylabel string, categories []string, groups ...Named) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text, p.Y.Label.Text = title, ylabel
-	width := vg.Points(40 / float64(max(len(groups), 1)))
+	// A cluster takes at most 40 points, less when many categories share the default figure width.
+	cluster := min(40, 300/float64(max(len(categories), 1)))
+	width := vg.Points(cluster / float64(max(len(groups), 1)))
 	for i, g := range groups {
 		if len(g.Values) != len(categories) {
 			return nil, fmt.Errorf("bars %q, group %q: %d values for %d categories", title, g.Name, len(g.Values), len(categories))
@@ -222,6 +224,7 @@ func Bars(title, ylabel string, categories []string, groups ...Named) (*plot.Plo
 	}
 	p.NominalX(categories...)
 	p.Legend.Top = true
+	p.Y.Max *= 1.2 // room for the legend above the tallest bar
 	p.Add(plotter.NewGrid())
 	return p, nil
 }

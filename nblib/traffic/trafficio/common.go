@@ -137,6 +137,31 @@ func (c *csvFile) columns(names ...string) ([]int, error) {
 
 // next reads the next row and its line; io.EOF at the end. A parse error is
 // returned as a *RowError so callers can skip it.
+// eachRow calls fn with every row of c and its line number until the end of the file, reporting progress
+// every `every` rows and at the end. A row the CSV reader cannot split is recorded in rep (or ends the read
+// under Strict); any other read error, or an error from fn, ends it.
+func (c *csvFile) eachRow(path string, opt Options, rep *traffic.Report, every int, fn func(rec []string, line int) error) error {
+	for n := 0; ; n++ {
+		rec, line, err := c.next()
+		if errors.Is(err, io.EOF) {
+			opt.progress(c.size, c.size)
+			return nil
+		}
+		if n%every == 0 {
+			opt.progress(c.count.n, c.size)
+		}
+		if err != nil {
+			if err := rowReadProblem(err, path, opt, rep); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := fn(rec, line); err != nil {
+			return err
+		}
+	}
+}
+
 func (c *csvFile) next() ([]string, int, error) {
 	rec, err := c.r.Read()
 	if err != nil {

@@ -1,9 +1,7 @@
 package trafficio
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"path/filepath"
 
 	"github.com/netdiffus/netdiffus/nblib/traffic"
@@ -35,26 +33,10 @@ func ReadLongCSV(path string, opt LongOptions) (*traffic.Dataset, traffic.Report
 	}
 	index := map[string]int{}
 	var traces []traffic.Trace
-	for n := 0; ; n++ {
-		rec, line, err := c.next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if n%4096 == 0 {
-			opt.progress(c.count.n, c.size)
-		}
-		if err != nil {
-			if err := handleRow(err, line, rec, nil, path, "", opt.Options, &rep, nil); err != nil {
-				return nil, rep, err
-			}
-			continue
-		}
+	err = c.eachRow(path, opt.Options, &rep, 4096, func(rec []string, line int) error {
 		id, label, group := field(rec, cols[0]), field(rec, cols[1]), field(rec, cols[5])
 		if id == "" || label == "" {
-			if err := opt.rowProblem(&rep, path, line, id, "row without trace id or label"); err != nil {
-				return nil, rep, err
-			}
-			continue
+			return opt.rowProblem(&rep, path, line, id, "row without trace id or label")
 		}
 		i, ok := index[id]
 		if !ok {
@@ -65,16 +47,13 @@ func ReadLongCSV(path string, opt LongOptions) (*traffic.Dataset, traffic.Report
 		t := &traces[i]
 		if t.Label != label || t.Group != group {
 			msg := fmt.Sprintf("label/group %q/%q differs from the trace's first row %q/%q", label, group, t.Label, t.Group)
-			if err := opt.rowProblem(&rep, path, line, id, msg); err != nil {
-				return nil, rep, err
-			}
-			continue
+			return opt.rowProblem(&rep, path, line, id, msg)
 		}
-		if err := handleRow(nil, line, rec, cols[2:5], path, id, opt.Options, &rep, t); err != nil {
-			return nil, rep, err
-		}
+		return handleRow(nil, line, rec, cols[2:5], path, id, opt.Options, &rep, t)
+	})
+	if err != nil {
+		return nil, rep, err
 	}
-	opt.progress(c.size, c.size)
 	kept := traces[:0]
 	for i := range traces {
 		if finishTrace(&rep, path, &traces[i], opt.KeepOrder) {

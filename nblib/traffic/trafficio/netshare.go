@@ -1,9 +1,7 @@
 package trafficio
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"path/filepath"
 
 	"github.com/netdiffus/netdiffus/nblib/traffic"
@@ -77,27 +75,15 @@ func readNetShare(path string, opt NetShareOptions, names []string) (*traffic.Da
 	}
 	index := map[string]*netshareTrace{}
 	var order []*netshareTrace
-	for n := 0; ; n++ {
-		rec, line, err := c.next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if n%4096 == 0 {
-			opt.progress(c.count.n, c.size)
-		}
-		if err != nil {
-			if err := rowReadProblem(err, path, opt.Options, &rep); err != nil {
-				return nil, rep, err
-			}
-			continue
-		}
+	err = c.eachRow(path, opt.Options, &rep, 4096, func(rec []string, line int) error {
 		if err := addNetShareRow(rec, cols, opt, index, &order); err != nil {
-			if err := opt.rowProblem(&rep, path, line, "", err.Error()+": row skipped"); err != nil {
-				return nil, rep, err
-			}
+			return opt.rowProblem(&rep, path, line, "", err.Error()+": row skipped")
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, rep, err
 	}
-	opt.progress(c.size, c.size)
 	var traces []traffic.Trace
 	for _, t := range order {
 		if finishTrace(&rep, path, &t.trace, opt.KeepOrder) {

@@ -3,7 +3,6 @@ package trafficio
 import (
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"path/filepath"
 	"strings"
@@ -100,27 +99,11 @@ func ReadWikiLong(path string, opt WikiOptions) (*traffic.Dataset, traffic.Repor
 	pages := map[string]*wikiSeries{}
 	var order []*wikiSeries
 	var first, last time.Time
-	for n := 0; ; n++ {
-		rec, line, err := c.next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if n%4096 == 0 {
-			opt.progress(c.count.n, c.size)
-		}
-		if err != nil {
-			if err := rowReadProblem(err, path, opt.Options, &rep); err != nil {
-				return nil, rep, err
-			}
-			continue
-		}
+	err = c.eachRow(path, opt.Options, &rep, 4096, func(rec []string, line int) error {
 		page, ds := field(rec, cols[0]), field(rec, cols[1])
 		d, err := time.Parse(time.DateOnly, ds)
 		if err != nil || page == "" {
-			if err := opt.rowProblem(&rep, path, line, page, fmt.Sprintf("date %q is not YYYY-MM-DD or page is empty: row skipped", ds)); err != nil {
-				return nil, rep, err
-			}
-			continue
+			return opt.rowProblem(&rep, path, line, page, fmt.Sprintf("date %q is not YYYY-MM-DD or page is empty: row skipped", ds))
 		}
 		s := pages[page]
 		if s == nil {
@@ -134,13 +117,14 @@ func ReadWikiLong(path string, opt WikiOptions) (*traffic.Dataset, traffic.Repor
 		if d.After(last) {
 			last = d
 		}
-		v, err := parseFloat(rec, cols[2], "value")
-		if err != nil {
-			continue // an empty or bad value is a missing day, handled per series
+		if v, err := parseFloat(rec, cols[2], "value"); err == nil { // an empty or bad value is a missing day, handled per series
+			s.value[int(d.Unix()/int64(day/time.Second))] = v
 		}
-		s.value[int(d.Unix()/int64(day/time.Second))] = v
+		return nil
+	})
+	if err != nil {
+		return nil, rep, err
 	}
-	opt.progress(c.size, c.size)
 	if len(order) == 0 {
 		return nil, rep, fmt.Errorf("%s: no data rows", path)
 	}
@@ -181,25 +165,9 @@ func ReadWikiWide(path string, opt WikiOptions) (*traffic.Dataset, traffic.Repor
 	}
 	nDays := len(c.header) - 1
 	var traces []traffic.Trace
-	for n := 0; ; n++ {
-		rec, line, err := c.next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if n%1024 == 0 {
-			opt.progress(c.count.n, c.size)
-		}
-		if err != nil {
-			if err := rowReadProblem(err, path, opt.Options, &rep); err != nil {
-				return nil, rep, err
-			}
-			continue
-		}
+	err = c.eachRow(path, opt.Options, &rep, 1024, func(rec []string, line int) error {
 		if len(rec) != nDays+1 {
-			if err := opt.rowProblem(&rep, path, line, field(rec, 0), fmt.Sprintf("%d fields, header has %d: row skipped", len(rec), nDays+1)); err != nil {
-				return nil, rep, err
-			}
-			continue
+			return opt.rowProblem(&rep, path, line, field(rec, 0), fmt.Sprintf("%d fields, header has %d: row skipped", len(rec), nDays+1))
 		}
 		vals := make([]float64, nDays)
 		for i := range vals {
@@ -210,14 +178,14 @@ func ReadWikiWide(path string, opt WikiOptions) (*traffic.Dataset, traffic.Repor
 			vals[i] = v
 		}
 		t, err := wikiTrace(path, line, field(rec, 0), vals, opt, &rep)
-		if err != nil {
-			return nil, rep, err
-		}
 		if t != nil {
 			traces = append(traces, *t)
 		}
+		return err
+	})
+	if err != nil {
+		return nil, rep, err
 	}
-	opt.progress(c.size, c.size)
 	return wikiDataset(path, traces, nDays, opt, &rep)
 }
 

@@ -42,7 +42,8 @@ type Trainer struct {
 	exec    *model.Exec
 	pcg     *rand.PCG
 	rng     *rand.Rand
-	step    int64 // training steps done
+	step    int64  // training steps done
+	graph   *Graph // the last training-step graph built (for exporting and profiling it)
 }
 
 // New returns a Trainer with freshly initialised weights (seeded by cfg.Train.Seed).
@@ -147,6 +148,7 @@ func (tr *Trainer) stepGraph(scope *model.Scope, noisy, t, labels, noise, x0, co
 	// Training mode: otherwise backends that prefer constants (the Go backend) embed variables that
 	// already hold a value (all of them after a resume) as constants, and updates are lost.
 	scope.SetTraining(noisy.Graph(), true)
+	tr.graph = noisy.Graph()
 	pred := Build(scope.In("%s", netScope[1:]), tr.Config.Net, noisy, t, labels)
 	if tr.Config.Net.LearnSigma {
 		eps, v := splitOutput(pred)

@@ -11,7 +11,7 @@ GroupNorm-SiLU-conv3x3 output (2 channels for "full": learned sigma). Training s
 global-norm clipping at 1, EMA update (the learned-sigma L_vlb term, a few elementwise ops, is left out).
 
 Usage: unet_torch.py [--preset quick|full|medium64] [--batch N] [--threads N] [--steps N] [--device cpu|cuda]
-Prints ms/step and images/s. Needs python3-torch (Debian's 1.13 works).
+Prints ms/step, images/s and process CPU ms/step (a load-independent measure with --threads 1). Needs python3-torch (Debian's 1.13 works).
 """
 import argparse, math, time
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -151,14 +151,15 @@ def main():
     for _ in range(2):
         step()
     if dev.type == "cuda": torch.cuda.synchronize()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(a.steps):
         step()
     if dev.type == "cuda": torch.cuda.synchronize()
     d = (time.perf_counter() - t0) / a.steps
+    cpu = (time.process_time() - c0) / a.steps  # all threads: equals d when one thread is not interrupted
     n = sum(q.numel() for q in m.parameters())
     print(f"torch {torch.__version__} {a.device} threads={a.threads} preset={a.preset} batch={batch} params={n}: "
-          f"{d * 1000:.1f} ms/step, {batch / d:.1f} images/s")
+          f"{d * 1000:.1f} ms/step, {batch / d:.1f} images/s, cpu {cpu * 1000:.1f} ms/step")
 
 
 if __name__ == "__main__":

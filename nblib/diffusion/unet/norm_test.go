@@ -1,0 +1,86 @@
+package unet
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph code reads best with dot-import.
+	"github.com/gomlx/gomlx/core/tensors"
+)
+
+// TestGroupNormMatchesReference checks groupNormWith (folded multiply-add, hand-written backward)
+// against the textbook formulation differentiated by GoMLX: ((x - mean) / sqrt(var + eps) gamma +
+// beta) (1 + scale) + shift, with random gamma, beta, scale and shift. Outputs and the gradients of
+// sum(y r) (r random) with respect to x, gamma, beta, scale and shift must agree to 1e-4 relative to
+// their largest magnitude (float32 sums of at most 96 values per group or channel, in other orders).
+func TestGroupNormMatchesReference(t *testing.T) {
+	cases := []struct {
+		dims       []int // [B, C, spatial...]
+		groups     int
+		modulation bool
+	}{
+		{[]int{2, 6, 4, 4}, 3, false},
+		{[]int{3, 8, 3, 4}, 4, true},
+		{[]int{2, 6, 5}, 4, true}, // gcd(4, 6) = 2 groups, 1-D
+		{[]int{2, 4, 3, 3}, 1, true},
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprintf("%v/g%d/mod=%v", c.dims, c.groups, c.modulation), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(3, uint64(c.groups)))
+			b, ch := c.dims[0], c.dims[1]
+			inputs := []*tensors.Tensor{randomTensor(rng, c.dims), randomTensor(rng, []int{ch}), randomTensor(rng, []int{ch}),
+				randomTensor(rng, []int{b, ch}), randomTensor(rng, []int{b, ch}), randomTensor(rng, c.dims)}
+			results := map[bool][]*tensors.Tensor{}
+			backend := goBackend(t) // one backend: tensors cannot move between backend instances
+			for _, folded := range []bool{false, true} {
+				exec := MustNewExec(backend, func(in []*Node) []*Node {
+					x, gamma, beta, scale, shift, r := in[0], in[1], in[2], in[3], in[4], in[5]
+					if !c.modulation {
+						scale, shift = nil, nil
+					}
+					var y *Node
+					if folded {
+						y = groupNormWith(x, gamma, beta, scale, shift, c.groups)
+					} else {
+						y = textbookGroupNorm(x, gamma, beta, scale, shift, gcd(c.groups, ch))
+					}
+					wrt := []*Node{x, gamma, beta}
+					if c.modulation {
+						wrt = append(wrt, scale, shift)
+					}
+					return append([]*Node{y}, Gradient(ReduceAllSum(Mul(y, r)), wrt...)...)
+				})
+				results[folded] = exec.MustExec(inputs)
+			}
+			names := []string{"output", "dx", "dgamma", "dbeta", "dscale", "dshift"}
+			for i := range results[false] {
+				want, got := flat(t, results[false][i]), flat(t, results[true][i])
+				scale := 0.0
+				for _, v := range want {
+					scale = math.Max(scale, math.Abs(float64(v)))
+				}
+				for j := range want {
+					if math.Abs(float64(got[j]-want[j])) > 1e-4*scale {
+						t.Fatalf("%s[%d]: got %g, reference %g (scale %g)", names[i], j, got[j], want[j], scale)
+					}
+				}
+			}
+		})
+	}
+}
+
+// textbookGroupNorm is the direct formulation, differentiated by GoMLX's autodiff.
+func textbookGroupNorm(x, gamma, beta, scale, shift *Node, groups int) *Node {
+	dims := x.Shape().Dimensions
+	h := Reshape(x, dims[0], groups, -1)
+	centered := Sub(h, ReduceAndKeep(h, ReduceMean, 2))
+	std := Sqrt(AddScalar(ReduceAndKeep(Square(centered), ReduceMean, 2), 1e-5))
+	y := Reshape(Div(centered, std), dims...)
+	y = Add(Mul(y, perChannel(gamma, len(dims))), perChannel(beta, len(dims)))
+	if scale != nil {
+		y = Add(Mul(y, OnePlus(toSpatial(scale, len(dims)))), toSpatial(shift, len(dims)))
+	}
+	return y
+}

@@ -67,7 +67,7 @@ func TestExperimentWiring(t *testing.T) {
 }
 
 // TestExperimentResumesTraining trains a model 2 steps, then asks for 4: the second run must resume from the
-// checkpoint (its loss curve starts after step 2), and asking for fewer steps than trained is an error.
+// checkpoint and report the whole loss curve, and asking for fewer steps than trained is an error.
 func TestExperimentResumesTraining(t *testing.T) {
 	t.Setenv("NETDIFFUS_RESULTS", t.TempDir())
 	b := goBackend(t)
@@ -89,8 +89,13 @@ func TestExperimentResumesTraining(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tr.Steps() != 4 || len(curve) != 2 || curve[0].Step != 3 {
-		t.Errorf("resumed to step %d with curve %+v, want steps 3 and 4 only", tr.Steps(), curve)
+	if tr.Steps() != 4 || len(curve) != 4 || curve[0].Step != 1 || curve[3].Step != 4 {
+		t.Errorf("resumed to step %d with curve %+v, want the whole history, steps 1 to 4", tr.Steps(), curve)
+	}
+	// A finished model asked for the same steps trains nothing but still reports its curve.
+	_, again, _, err := trainModel(context.Background(), b, more, data, io.Discard)
+	if err != nil || len(again) != 4 {
+		t.Errorf("re-running a finished model: curve %+v, %v", again, err)
 	}
 	if _, _, _, err := trainModel(context.Background(), b, cfg, data, io.Discard); err == nil || !strings.Contains(err.Error(), "has trained 4 steps") {
 		t.Errorf("asking for 2 steps of a 4-step model: got %v", err)

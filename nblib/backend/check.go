@@ -60,7 +60,7 @@ func Check(b compute.Backend, steps int) (CheckResult, error) {
 	res := CheckResult{Steps: steps}
 	for i := 0; i < steps; i++ {
 		start := time.Now()
-		out, err := exec.Exec(x, y, k1, k2)
+		out, err := exec.Call(x, y, k1, k2)
 		if err != nil {
 			return res, fmt.Errorf("backend check, step %d: %w", i, err)
 		}

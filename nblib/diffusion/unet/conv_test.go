@@ -56,7 +56,7 @@ func TestConvSameMatchesConvGeneral(t *testing.T) {
 						grads := Gradient(ReduceAllSum(Mul(y, r)), x, w)
 						return []*Node{y, grads[0], grads[1]}
 					})
-					results[custom] = exec.MustExec(x, w, r)
+					results[custom] = exec.MustCall(x, w, r)
 				}
 				for i, name := range []string{"output", "input gradient", "kernel gradient"} {
 					want, got := flat(t, results[false][i]), flat(t, results[true][i])

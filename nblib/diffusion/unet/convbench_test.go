@@ -50,10 +50,10 @@ func BenchmarkKernelGradient(b *testing.B) {
 		for _, v := range variants {
 			b.Run(fmt.Sprintf("B%d_I%d_O%d_S%d/%s", batch, in, out, size, v.name), func(b *testing.B) {
 				exec := MustNewExec(be, v.fn)
-				exec.MustExec1(x, dy) // compile
+				exec.MustCall1(x, dy) // compile
 				b.ResetTimer()
 				for range b.N {
-					exec.MustExec1(x, dy)
+					exec.MustCall1(x, dy)
 				}
 				flops := 2 * float64(batch*in*out*9*size*size)
 				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
@@ -70,10 +70,10 @@ func BenchmarkMatMulPeak(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 3))
 	lhs, rhs := randomTensor(rng, []int{n, n}), randomTensor(rng, []int{n, n})
 	exec := MustNewExec(be, func(a, c *Node) *Node { return MatMul(a, c) })
-	exec.MustExec1(lhs, rhs)
+	exec.MustCall1(lhs, rhs)
 	b.ResetTimer()
 	for range b.N {
-		exec.MustExec1(lhs, rhs)
+		exec.MustCall1(lhs, rhs)
 	}
 	b.ReportMetric(2*float64(n*n*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }

@@ -52,7 +52,7 @@ func TestGroupNormMatchesReference(t *testing.T) {
 					}
 					return append([]*Node{y}, Gradient(ReduceAllSum(Mul(y, r)), wrt...)...)
 				})
-				results[folded] = exec.MustExec(inputs)
+				results[folded] = exec.MustCall(inputs)
 			}
 			names := []string{"output", "dx", "dgamma", "dbeta", "dscale", "dshift"}
 			for i := range results[false] {

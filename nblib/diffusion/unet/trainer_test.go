@@ -311,7 +311,7 @@ func TestHybridVLBMatchesReference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Exec(arrayTensor(eps), arrayTensor(v), arrayTensor(noisy), arrayTensor(x0), stepCoefficients(s, steps))
+	out, err := exec.Call(arrayTensor(eps), arrayTensor(v), arrayTensor(noisy), arrayTensor(x0), stepCoefficients(s, steps))
 	if err != nil {
 		t.Fatal(err)
 	}

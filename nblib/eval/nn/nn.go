@@ -311,7 +311,7 @@ func (nw *Network) embedding(scope *model.Scope, x *graph.Node) *graph.Node {
 }
 
 func convBNReLU(scope *model.Scope, x *graph.Node, channels int) *graph.Node {
-	x = layers.Convolution(scope.In("conv"), x).Filters(channels).KernelSize(3).PadSame().Done()
+	x = layers.Convolution(scope.In("conv"), x).Channels(channels).KernelSize(3).PadSame().Done()
 	x = norm.BatchNorm(scope.In("bn"), x, -1).UseBackendInference(false).Done() // plain ops: every backend
 	return activation.Relu(x)
 }

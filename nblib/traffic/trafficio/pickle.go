@@ -111,7 +111,7 @@ func (a *pyArray) PySetState(state any) error {
 		return fmt.Errorf("ndarray dtype %v not understood", t.Get(off+1))
 	}
 	if f, _ := t.Get(off + 2).(bool); f && len(a.shape) > 1 {
-		return fmt.Errorf("Fortran-ordered arrays are not supported: pickle numpy.ascontiguousarray(x)")
+		return fmt.Errorf("fortran-ordered arrays are not supported: pickle numpy.ascontiguousarray(x)")
 	}
 	switch raw := t.Get(off + 3).(type) {
 	case string: // Python 2 str

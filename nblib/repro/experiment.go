@@ -132,8 +132,6 @@ type realImages struct {
 	classes             []string
 	train, test         diffusion.Array // [N, S, S, 1] in [-1, 1]
 	trainY, testY       []int
-	trainPerClass       []int
-	trainIDs, testIDs   []string
 	imageSize, seriesLn int
 }
 
@@ -155,21 +153,12 @@ func prepare(cfg ExperimentConfig) (*realImages, error) {
 	labels := ds.Labels()
 	split := traffic.SplitPerClass(labels, cfg.TrainFraction, traffic.FirstInOrder, cfg.DataSeed)
 	size := cfg.Model.Net.Size
-	r := &realImages{classes: ds.Classes, imageSize: size, seriesLn: len(series[0]), trainPerClass: make([]int, len(ds.Classes))}
+	r := &realImages{classes: ds.Classes, imageSize: size, seriesLn: len(series[0])}
 	if r.train, r.trainY, err = imageArray(series, labels, split.Train, size); err != nil {
 		return nil, fmt.Errorf("experiment %s: %w", cfg.Name(), err)
 	}
 	if r.test, r.testY, err = imageArray(series, labels, split.Test, size); err != nil {
 		return nil, fmt.Errorf("experiment %s: %w", cfg.Name(), err)
-	}
-	for _, y := range r.trainY {
-		r.trainPerClass[y]++
-	}
-	for _, i := range split.Train {
-		r.trainIDs = append(r.trainIDs, ds.Traces[i].ID)
-	}
-	for _, i := range split.Test {
-		r.testIDs = append(r.testIDs, ds.Traces[i].ID)
 	}
 	return r, nil
 }
@@ -296,9 +285,11 @@ func sampleImages(ctx context.Context, tr *unet.Trainer, cfg ExperimentConfig, d
 		den = diffusion.Guided(den, cfg.Guidance, net.NullLabel())
 	}
 	counts := make([]int, len(data.classes))
-	for c := range counts {
-		counts[c] = data.trainPerClass[c]
-		if cfg.SynthPerClass > 0 {
+	for _, y := range data.trainY {
+		counts[y]++
+	}
+	if cfg.SynthPerClass > 0 {
+		for c := range counts {
 			counts[c] = cfg.SynthPerClass
 		}
 	}
@@ -320,10 +311,14 @@ func sampleImages(ctx context.Context, tr *unet.Trainer, cfg ExperimentConfig, d
 func quantise(x diffusion.Array) diffusion.Array {
 	out := x.Clone()
 	for i, v := range out.Data {
-		p := min(max((float64(v)+1)*127.5, 0), 255)
-		out.Data[i] = float32(int(p+0.5))/127.5 - 1
+		out.Data[i] = float32(toPixel(v))/127.5 - 1
 	}
 	return out
+}
+
+// toPixel maps a model value in [-1, 1] to the nearest 8-bit pixel, clamping.
+func toPixel(v float32) byte {
+	return byte(min(max((float64(v)+1)*127.5+0.5, 0), 255))
 }
 
 // RunExperiment runs (or loads from the cache) one experiment on the project's backend, writing progress

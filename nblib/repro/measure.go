@@ -197,7 +197,7 @@ func examplePairs(data *realImages, synth diffusion.Array, synthY []int, n int) 
 func toBytes(x []float32) []byte {
 	out := make([]byte, len(x))
 	for i, v := range x {
-		out[i] = byte(min(max((float64(v)+1)*127.5+0.5, 0), 255))
+		out[i] = toPixel(v)
 	}
 	return out
 }

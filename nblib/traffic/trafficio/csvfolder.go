@@ -19,21 +19,29 @@ type FolderOptions struct {
 	Feature traffic.Feature
 }
 
+// readFolderLabels reads the labels file of a folder of per-trace files (labels, or dir/labels.csv when
+// empty) and reports the files with one of exts that it does not list. It returns the labels, the labels
+// file's path and the report, whose Read count is left for the trace reader.
+func readFolderLabels(dir, labels string, opt Options, exts ...string) ([]LabelEntry, string, traffic.Report, error) {
+	if labels == "" {
+		labels = filepath.Join(dir, "labels.csv")
+	}
+	entries, rep, err := ReadLabels(labels, opt)
+	if err != nil {
+		return nil, labels, rep, err
+	}
+	rep.Read = 0
+	err = unlabelledFiles(&rep, dir, entries, exts, filepath.Base(labels))
+	return entries, labels, rep, err
+}
+
 // ReadCSVFolder reads one trace per CSV file in dir, in the order of the
 // labels file. Each file needs a header naming time, size and direction
 // (case-insensitive; other columns, such as an unnamed index, are ignored).
 // Progress counts files.
 func ReadCSVFolder(dir string, opt FolderOptions) (*traffic.Dataset, traffic.Report, error) {
-	labelsPath := opt.Labels
-	if labelsPath == "" {
-		labelsPath = filepath.Join(dir, "labels.csv")
-	}
-	labels, rep, err := ReadLabels(labelsPath, opt.Options)
+	labels, _, rep, err := readFolderLabels(dir, opt.Labels, opt.Options, ".csv")
 	if err != nil {
-		return nil, rep, err
-	}
-	rep.Read = 0
-	if err := unlabelledFiles(&rep, dir, labels, []string{".csv"}, filepath.Base(labelsPath)); err != nil {
 		return nil, rep, err
 	}
 	var traces []traffic.Trace

@@ -210,16 +210,8 @@ type PcapOptions struct {
 // ReadPcaps reads the captures a labels file lists (paths relative to dir),
 // one trace per capture. Progress counts files.
 func ReadPcaps(dir string, opt PcapOptions) (*traffic.Dataset, traffic.Report, error) {
-	labelsPath := opt.Labels
-	if labelsPath == "" {
-		labelsPath = filepath.Join(dir, "labels.csv")
-	}
-	labels, rep, err := ReadLabels(labelsPath, opt.Options)
+	labels, labelsPath, rep, err := readFolderLabels(dir, opt.Labels, opt.Options, ".pcap", ".pcapng", ".cap")
 	if err != nil {
-		return nil, rep, err
-	}
-	rep.Read = 0
-	if err := unlabelledFiles(&rep, dir, labels, []string{".pcap", ".pcapng", ".cap"}, ""); err != nil {
 		return nil, rep, err
 	}
 	var traces []traffic.Trace

@@ -153,11 +153,10 @@ func makeExtractor(f evalFlags, ref features.Images, labels []int) (features.Ext
 		if labels == nil {
 			return nil, fmt.Errorf("-features encoder trains on the real images' classes: give -real-labels and -synth-labels")
 		}
-		b, choice, err := backend.New()
+		b, err := evalBackend()
 		if err != nil {
 			return nil, err
 		}
-		fmt.Fprintf(os.Stderr, "encoder: backend %v\n", choice)
 		net := nn.NewEncoderNetwork(b, 0)
 		if f.epochs > 0 {
 			net.Epochs = f.epochs
@@ -165,11 +164,10 @@ func makeExtractor(f evalFlags, ref features.Images, labels []int) (features.Ext
 		return nn.TrainEncoder(net, ref, labels)
 	}
 	if path, ok := strings.CutPrefix(spec, "inception"); ok {
-		b, choice, err := backend.New()
+		b, err := evalBackend()
 		if err != nil {
 			return nil, err
 		}
-		fmt.Fprintf(os.Stderr, "inception: backend %v\n", choice)
 		return inception.New(b, strings.TrimPrefix(path, ":"))
 	}
 	if k, ok := strings.CutPrefix(spec, "pca:"); ok {
@@ -278,11 +276,9 @@ func printClassifiers(f evalFlags, real features.Images, yr []int, synth feature
 	}
 	var b compute.Backend
 	if needsBackend(cfg.Classifiers) {
-		var choice backend.Choice
-		if b, choice, err = backend.New(); err != nil {
+		if b, err = evalBackend(); err != nil {
 			return err
 		}
-		fmt.Fprintf(os.Stderr, "networks: %v\n", choice)
 	}
 	facs, err := cfg.Factories(b, protocols.InputShape{Height: real.Height, Width: real.Width, Channels: real.Channels})
 	if err != nil {
@@ -309,11 +305,10 @@ func printClassifiers(f evalFlags, real features.Images, yr []int, synth feature
 // sampleModel draws, from the checkpoint at path, as many images of each class as realY has, with DDIM-50
 // and the EMA weights, and returns them as images with pixels in [0, 1].
 func sampleModel(path string, real features.Images, realY []int, guidance float64) (features.Images, []int, error) {
-	b, choice, err := backend.New()
+	b, err := evalBackend()
 	if err != nil {
 		return features.Images{}, nil, err
 	}
-	fmt.Fprintln(os.Stderr, choice)
 	tr, err := unet.Resume(b, path)
 	if err != nil {
 		return features.Images{}, nil, err
@@ -344,4 +339,17 @@ func sampleModel(path string, real features.Images, realY []int, guidance float6
 	}
 	im, err := features.NewImages("samples of "+path, net.Size, net.Size, net.InChannels, rows)
 	return im, labels, err
+}
+
+var backendReported bool
+
+// evalBackend returns the one GoMLX backend of an eval run (encoder, Inception, networks and -model share
+// it) and prints the choice the first time.
+func evalBackend() (compute.Backend, error) {
+	b, choice, err := backend.Shared()
+	if err == nil && !backendReported {
+		backendReported = true
+		fmt.Fprintln(os.Stderr, choice)
+	}
+	return b, err
 }

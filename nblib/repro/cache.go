@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/netdiffus/netdiffus/nblib/internal/atomicfile"
 	"github.com/netdiffus/netdiffus/nblib/project"
 )
 
@@ -92,30 +93,5 @@ func Cached[T any](name string, config any, force bool, compute func() (T, error
 	if err != nil {
 		return zero, fmt.Errorf("%s: result is not serialisable: %w", name, err)
 	}
-	return res, WriteFileAtomic(path, b)
-}
-
-// WriteFileAtomic writes data to path through a temporary file in the same folder and a rename, so
-// readers see the old file or the new one, never a partial one.
-func WriteFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	_, werr := tmp.Write(data)
-	serr := tmp.Sync()
-	cerr := tmp.Close()
-	if err := errors.Join(werr, serr, cerr); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
+	return res, atomicfile.WriteFile(path, b)
 }

@@ -3,7 +3,6 @@ package repro
 import (
 	"errors"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -71,20 +70,5 @@ func TestModeFromEnv(t *testing.T) {
 		if got != tc.want || (err == nil) != tc.ok {
 			t.Errorf("NETDIFFUS_MODE=%q: got %q, %v", tc.env, got, err)
 		}
-	}
-}
-
-func TestWriteFileAtomicLeavesNoTemporaries(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "sub", "r.json")
-	for _, content := range []string{"one", "two"} {
-		if err := WriteFileAtomic(path, []byte(content)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	b, _ := os.ReadFile(path)
-	entries, _ := os.ReadDir(filepath.Dir(path))
-	if string(b) != "two" || len(entries) != 1 {
-		t.Errorf("content %q, files %v", b, entries)
 	}
 }

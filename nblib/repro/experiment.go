@@ -21,6 +21,7 @@ import (
 	"github.com/netdiffus/netdiffus/nblib/diffusion/unet"
 	"github.com/netdiffus/netdiffus/nblib/eval/protocols"
 	"github.com/netdiffus/netdiffus/nblib/gasf"
+	"github.com/netdiffus/netdiffus/nblib/internal/atomicfile"
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 )
 
@@ -272,7 +273,7 @@ func writeLossCurve(dir string, curve []LossPoint) error {
 	if err != nil {
 		return err
 	}
-	return WriteFileAtomic(filepath.Join(dir, lossFile), b)
+	return atomicfile.WriteFile(filepath.Join(dir, lossFile), b)
 }
 
 // sampleImages draws the synthetic set with DDIM from the EMA weights.

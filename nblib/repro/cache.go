@@ -11,29 +11,13 @@ import (
 	"path/filepath"
 
 	"github.com/netdiffus/netdiffus/nblib/internal/atomicfile"
+	"github.com/netdiffus/netdiffus/nblib/preset"
 	"github.com/netdiffus/netdiffus/nblib/project"
 )
 
-// Mode is the size of an experiment.
-type Mode string
-
-// The run modes.
-const (
-	Quick Mode = "quick" // CPU, minutes
-	Full  Mode = "full"  // the paper's scale, GPU
-)
-
-// ModeFromEnv returns the mode named by $NETDIFFUS_MODE; quick when unset. Any other value is an error.
-func ModeFromEnv() (Mode, error) {
-	switch m := Mode(os.Getenv("NETDIFFUS_MODE")); m {
-	case "", Quick:
-		return Quick, nil
-	case Full:
-		return Full, nil
-	default:
-		return "", fmt.Errorf("NETDIFFUS_MODE=%q: use quick or full", m)
-	}
-}
+// ModeFromEnv returns the preset named by $NETDIFFUS_MODE (smoke, cpu or full; quick is smoke; unset
+// is smoke). It is preset.FromEnv, kept so that notebooks read "mode".
+func ModeFromEnv() (preset.Preset, error) { return preset.FromEnv() }
 
 // ResultsDir is where cached results live: $NETDIFFUS_RESULTS, else results/ of the repository.
 func ResultsDir() string {

@@ -61,14 +61,13 @@ func TestCachedErrors(t *testing.T) {
 
 func TestModeFromEnv(t *testing.T) {
 	for _, tc := range []struct {
-		env  string
-		want Mode
-		ok   bool
-	}{{"", Quick, true}, {"quick", Quick, true}, {"full", Full, true}, {"fast", "", false}} {
+		env, want string
+		ok        bool
+	}{{"", "smoke", true}, {"quick", "smoke", true}, {"cpu", "cpu", true}, {"full", "full", true}, {"fast", "", false}} {
 		t.Setenv("NETDIFFUS_MODE", tc.env)
 		got, err := ModeFromEnv()
-		if got != tc.want || (err == nil) != tc.ok {
-			t.Errorf("NETDIFFUS_MODE=%q: got %q, %v", tc.env, got, err)
+		if got.Name != tc.want || (err == nil) != tc.ok {
+			t.Errorf("NETDIFFUS_MODE=%q: got %q, %v", tc.env, got.Name, err)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/netdiffus/netdiffus/datasets"
 	"github.com/netdiffus/netdiffus/nblib/plots"
+	"github.com/netdiffus/netdiffus/nblib/preset"
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 )
 
@@ -18,12 +19,9 @@ type DatasetView struct {
 	Dataset *traffic.Dataset
 }
 
-// DatasetTour generates every default dataset in its quick (or full) variant.
-func DatasetTour(mode Mode, seed uint64) ([]DatasetView, error) {
-	v := datasets.Quick
-	if mode == Full {
-		v = datasets.Full
-	}
+// DatasetTour generates every default dataset in the preset's variant (Data.Variant).
+func DatasetTour(p preset.Preset, seed uint64) ([]DatasetView, error) {
+	v := p.Data.Variant
 	var out []DatasetView
 	for _, card := range datasets.Cards() {
 		ds, err := datasets.Load(card.Name, v, seed)

@@ -1,12 +1,13 @@
 package repro
 
 import (
+	"github.com/netdiffus/netdiffus/nblib/preset"
 	"strings"
 	"testing"
 )
 
 func TestDatasetTour(t *testing.T) {
-	views, err := DatasetTour(Quick, 1)
+	views, err := DatasetTour(preset.SmokePreset(), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +32,7 @@ func TestDatasetTour(t *testing.T) {
 }
 
 func TestDatasetTable(t *testing.T) {
-	views, err := DatasetTour(Quick, 1)
+	views, err := DatasetTour(preset.SmokePreset(), 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,11 +1,12 @@
-// Package repro holds one function per figure and table of the NetDiffus paper: each takes a Config
-// (quick or full), computes or loads a cached result, and returns it for the notebook to plot.
+// Package repro holds one function per figure and table of the NetDiffus paper: each takes a preset
+// (nblib/preset: smoke, cpu or full), computes or loads a cached result through nblib/pipeline, and
+// returns it for the notebook to plot.
 //
 // # Run modes
 //
-// Quick runs on a 2-core CPU in minutes (small images, short training, few repeats); CI and the notebook
-// smoke run use it. Full is the paper's scale and wants a GPU. The mode comes from $NETDIFFUS_MODE
-// (ModeFromEnv), which scripts/run-notebooks sets.
+// The mode is the preset named by $NETDIFFUS_MODE (ModeFromEnv = preset.FromEnv), which
+// scripts/run-notebooks --mode sets: smoke (CI, minutes on 2 cores; "quick" is an alias), cpu (about half
+// an hour per dataset on 2 cores) or full (the paper artifact's scale, for a GPU).
 //
 // # Cache
 //

@@ -8,18 +8,20 @@ import (
 	"testing"
 
 	"github.com/gomlx/compute"
+
+	"github.com/netdiffus/netdiffus/nblib/preset"
 )
 
 // tinyExperiment is a seconds-long experiment on the pure Go backend: WW (3 classes), 8x8 images,
 // 8 channels, a few steps. It checks the wiring, not fidelity.
 func tinyExperiment(steps int64) ExperimentConfig {
-	cfg := QuickExperiment("ww", "")
-	cfg.Model.Net.Size, cfg.Model.Net.ModelChannels, cfg.Model.Net.NormGroups = 8, 8, 4
-	cfg.Model.Net.AttentionResolutions = nil
-	cfg.Model.Train.BatchSize = 8
-	cfg.TrainSteps, cfg.SampleSteps, cfg.SynthPerClass, cfg.PCAComponents = steps, 4, 6, 4
-	cfg.Downstream.Classifiers, cfg.Downstream.Seeds = []string{"nb", "rf"}, []uint64{1, 2}
-	return cfg
+	p := preset.SmokePreset()
+	p.Net.Size, p.Net.ModelChannels, p.Net.NormGroups = 8, 8, 4
+	p.Net.AttentionResolutions = nil
+	p.Train.BatchSize = 8
+	p.Train.Steps, p.Sample.Steps, p.Sample.PerClass, p.Measure.PCAComponents = steps, 4, 6, 4
+	p.Downstream.Classifiers, p.Downstream.Seeds = []string{"nb", "rf"}, []uint64{1, 2}
+	return ExperimentFor(p, "ww", "")
 }
 
 func goBackend(t *testing.T) compute.Backend {
@@ -47,7 +49,7 @@ func TestExperimentWiring(t *testing.T) {
 			t.Errorf("%s = %v", name, v)
 		}
 	}
-	if res.FID < 0 || len(res.ClassFID) != 3 || len(res.Hist.Real) != cfg.HistogramBins {
+	if res.FID < 0 || len(res.ClassFID) != 3 || len(res.Hist.Real) != cfg.Preset.Measure.HistogramBins {
 		t.Errorf("FID %v, class FIDs %v, %d histogram bins", res.FID, res.ClassFID, len(res.Hist.Real))
 	}
 	if len(res.Accuracy) != 2*3 {
@@ -66,42 +68,19 @@ func TestExperimentWiring(t *testing.T) {
 	}
 }
 
-// TestExperimentResumesTraining trains a model 2 steps, then asks for 4: the second run must resume from the
-// checkpoint and report the whole loss curve, and asking for fewer steps than trained is an error.
-func TestExperimentResumesTraining(t *testing.T) {
+// TestModelDirKey checks what selects a model folder: more steps or other sampling settings continue
+// the same model, another learning rate trains another.
+func TestModelDirKey(t *testing.T) {
 	t.Setenv("NETDIFFUS_RESULTS", t.TempDir())
-	b := goBackend(t)
 	cfg := tinyExperiment(2)
-	data, err := prepare(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, _, err := trainModel(context.Background(), b, cfg, data, io.Discard); err != nil {
-		t.Fatal(err)
-	}
 	more := cfg
-	more.TrainSteps = 4
-	more.Guidance = 5 // sampling settings do not change the model
+	more.Preset.Train.Steps = 4
+	more.Preset.Sample.Guidance = 5
 	if more.ModelDir() != cfg.ModelDir() {
 		t.Fatalf("more steps must continue the same model: %s vs %s", more.ModelDir(), cfg.ModelDir())
 	}
-	tr, curve, _, err := trainModel(context.Background(), b, more, data, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if tr.Steps() != 4 || len(curve) != 4 || curve[0].Step != 1 || curve[3].Step != 4 {
-		t.Errorf("resumed to step %d with curve %+v, want the whole history, steps 1 to 4", tr.Steps(), curve)
-	}
-	// A finished model asked for the same steps trains nothing but still reports its curve.
-	_, again, _, err := trainModel(context.Background(), b, more, data, io.Discard)
-	if err != nil || len(again) != 4 {
-		t.Errorf("re-running a finished model: curve %+v, %v", again, err)
-	}
-	if _, _, _, err := trainModel(context.Background(), b, cfg, data, io.Discard); err == nil || !strings.Contains(err.Error(), "has trained 4 steps") {
-		t.Errorf("asking for 2 steps of a 4-step model: got %v", err)
-	}
 	other := cfg
-	other.Model.Train.LearningRate *= 2
+	other.Preset.Train.LearningRate *= 2
 	if other.ModelDir() == cfg.ModelDir() {
 		t.Error("a different learning rate must train a different model")
 	}
@@ -115,7 +94,7 @@ func TestExperimentBadConfig(t *testing.T) {
 		t.Errorf("unknown group: %v", err)
 	}
 	cfg = tinyExperiment(1)
-	cfg.Downstream.Classifiers = []string{"svm"}
+	cfg.Preset.Downstream.Classifiers = []string{"svm"}
 	if _, err := runExperiment(context.Background(), goBackend(t), cfg, io.Discard); err == nil || !strings.Contains(err.Error(), `unknown classifier "svm"`) {
 		t.Errorf("unknown classifier: %v", err)
 	}
@@ -162,7 +141,7 @@ func TestFig2PlotAndTable(t *testing.T) {
 	if len(rows) != 2 || len(rows[0]) != len(h) || rows[0][4] != "2.000 ± 1.000" {
 		t.Errorf("table %q", rows)
 	}
-	if n := len(FidelityDatasets(Quick)); n != 3 || len(FidelityDatasets(Full)) <= n {
+	if n := len(FidelityDatasets(preset.SmokePreset())); n != 3 || len(FidelityDatasets(preset.FullPreset())) <= n {
 		t.Errorf("fidelity datasets: quick %d", n)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/netdiffus/netdiffus/datasets"
 	"github.com/netdiffus/netdiffus/nblib/gasf"
+	"github.com/netdiffus/netdiffus/nblib/pixels"
 	"github.com/netdiffus/netdiffus/nblib/plots"
 )
 
@@ -78,7 +79,7 @@ func (r *Fig1Result) Plots() (hist, image *plot.Plot, err error) {
 func pixelValues(m *gasf.Image) []float64 {
 	out := make([]float64, len(m.Pix))
 	for i, v := range m.Pix {
-		out[i] = float64(v) / 255
+		out[i] = pixels.ByteToUnit(v)
 	}
 	return out
 }

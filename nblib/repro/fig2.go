@@ -3,28 +3,32 @@ package repro
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"gonum.org/v1/plot"
 
 	"github.com/netdiffus/netdiffus/nblib/plots"
+	"github.com/netdiffus/netdiffus/nblib/preset"
 )
 
-// FidelityDatasets are the datasets of Fig. 2(a) and Fig. 7 that the quick mode runs: one per kind of
-// traffic with a class structure of the paper's (D1 video per platform, D3 commands per device, WW access
-// types). Full mode adds the other platforms and devices and D2.
-func FidelityDatasets(mode Mode) [][2]string {
-	quick := [][2]string{{"d1", "netflix"}, {"d3", "google"}, {"ww", ""}}
-	if mode == Quick {
-		return quick
+// FidelityDatasets are the datasets of Fig. 2(a) and Fig. 7 of the preset (Figures.FidelityDatasets) as
+// dataset and group: smoke and cpu run one per kind of traffic with a class structure of the paper's (D1
+// video per platform, D3 commands per device, WW access types); full adds the other platforms and
+// devices and D2.
+func FidelityDatasets(p preset.Preset) [][2]string {
+	var out [][2]string
+	for _, name := range p.Figures.FidelityDatasets {
+		d, g, _ := strings.Cut(name, "-")
+		out = append(out, [2]string{d, g})
 	}
-	return append(quick, [2]string{"d1", "youtube"}, [2]string{"d1", "stan"}, [2]string{"d3", "alexa"}, [2]string{"d2", ""})
+	return out
 }
 
 // Fig2 runs (or loads) the experiment of every fidelity dataset.
-func Fig2(mode Mode, force bool, log io.Writer) ([]*ExperimentResult, error) {
+func Fig2(p preset.Preset, force bool, log io.Writer) ([]*ExperimentResult, error) {
 	var out []*ExperimentResult
-	for _, d := range FidelityDatasets(mode) {
-		res, err := RunExperiment(ExperimentFor(mode, d[0], d[1]), force, log)
+	for _, d := range FidelityDatasets(p) {
+		res, err := RunExperiment(ExperimentFor(p, d[0], d[1]), force, log)
 		if err != nil {
 			return nil, err
 		}

@@ -1,7 +1,7 @@
 // Command nbrun executes NetDiffus-Go notebooks headless with the GoNB kernel and reports on them: the
 // main job of the project (scripts/run-notebooks calls it after scripts/setup).
 //
-//	go run ./scripts/nbrun [-mode quick|full] [-out out] [-timeout 30m] [notebook.ipynb ...]
+//	go run ./scripts/nbrun [-mode smoke|cpu|full] [-out out] [-timeout 30m] [notebook.ipynb ...]
 //
 // Each notebook runs in its own folder through `jupyter nbconvert --execute --allow-errors`; the executed
 // copy goes to OUT/notebooks, the kernel's log to OUT/logs, and figures (written by nblib) to OUT/figures.
@@ -12,6 +12,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"github.com/netdiffus/netdiffus/nblib/preset"
 	"os"
 	"path/filepath"
 	"sort"
@@ -26,13 +27,15 @@ type result struct {
 }
 
 func main() {
-	mode := flag.String("mode", "quick", "experiment size: quick (CPU, minutes) or full (the paper's scale, for a GPU)")
+	modeFlag := flag.String("mode", preset.Smoke, "run preset (nblib/preset): smoke (CI, minutes; alias quick), cpu (about 30 min per dataset on 2 cores) or full (the paper's scale, for a GPU)")
 	out := flag.String("out", "out", "output folder for executed notebooks, logs and figures")
 	timeout := flag.Duration("timeout", 30*time.Minute, "time limit per cell")
 	flag.Parse()
-	if *mode != "quick" && *mode != "full" {
-		fatalf("-mode must be quick or full, not %q", *mode)
+	canonical, err := preset.Canonical(*modeFlag)
+	if err != nil {
+		fatalf("-mode: %v", err)
 	}
+	mode := &canonical
 	notebooks := flag.Args()
 	if len(notebooks) == 0 {
 		notebooks, _ = filepath.Glob("notebooks/*.ipynb")

@@ -343,9 +343,12 @@ func sampleModel(path string, real features.Images, realY []int, guidance float6
 
 var backendReported bool
 
-// evalBackend returns the one GoMLX backend of an eval run (encoder, Inception, networks and -model share
-// it) and prints the choice the first time.
-func evalBackend() (compute.Backend, error) {
+// evalBackend is sharedBackend.
+func evalBackend() (compute.Backend, error) { return sharedBackend() }
+
+// sharedBackend returns the one GoMLX backend of a run (training, sampling, encoder, Inception and the
+// classifiers share it) and prints the choice the first time.
+func sharedBackend() (compute.Backend, error) {
 	b, choice, err := backend.Shared()
 	if err == nil && !backendReported {
 		backendReported = true

@@ -8,6 +8,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"sort"
@@ -62,8 +64,16 @@ func main() {
 		usage()
 		os.Exit(2)
 	}
-	if err := c.run(args); err != nil {
-		fmt.Fprintf(os.Stderr, "netdiffus %s: %v\n", name, err)
-		os.Exit(1)
+	os.Exit(runCommand(c, args))
+}
+
+// runCommand runs one command and returns the process exit status: 0, 1 on error, 2 on a flag error.
+func runCommand(c command, args []string) int {
+	err := c.run(args)
+	switch {
+	case err == nil, errors.Is(err, errPrinted), errors.Is(err, flag.ErrHelp):
+		return 0
 	}
+	fmt.Fprintf(os.Stderr, "netdiffus %s: %v\n", c.name, err)
+	return 1
 }

@@ -1,0 +1,35 @@
+// Package preset is the one place for run presets: a Preset bundles everything one NetDiffus run needs
+// (data variant and split, the U-Net, training length, sampling, fidelity features, downstream
+// classifiers and figure axes), and three named presets give the project's run modes one meaning in the
+// library, the command line, the notebooks and the README:
+//
+//   - smoke: what CI and the test command run; minutes on 2 cores. 16x16 images, a 16-channel U-Net,
+//     1000 training steps, DDIM-25 with classifier-free guidance 3. It shows the pipeline working.
+//     "quick", the former name, is accepted as an alias.
+//   - cpu: the largest setting a 2-core CPU finishes in about half an hour per dataset: 32x32 images,
+//     unet.Quick (32 channels), 2000 training steps, DDIM-50 with guidance 3.
+//   - full: the paper artifact's setting for a GPU: full data, 128x128, unet.Full (learned sigma, no
+//     null class, T = 1000), 30000 steps, DDIM-100, the paper's classifiers.
+//
+// The mode comes from $NETDIFFUS_MODE (FromEnv), which scripts/run-notebooks --mode sets.
+//
+// # Overrides
+//
+// Every field is a plain exported value: notebooks change fields directly, JSON files (Load) give the
+// fields to change, and Set changes one field from text by its path of Go field names, e.g.
+//
+//	Net.Size=16  Net.ModelChannels=16  Train.Steps=5  Train.LearningRate=1e-3  Sample.Guidance=0
+//	Net.AttentionResolutions=8,4  Downstream.Classifiers=rf,nb  Data.Variant=full
+//
+// The paths are the JSON keys of Print: the top-level sections Data, Net, Train, Sample, Measure,
+// Downstream and Figures, then a field. Train holds unet.TrainConfig's fields (Schedule, BatchSize,
+// LearningRate, ...) beside Steps, CheckpointEvery, Keep and ReportEvery. Lists are comma-separated;
+// an empty value sets an empty list. Names match exactly or, failing that, ignoring case; an unknown
+// name is an error listing the valid names at that level.
+//
+// # Guidance rule
+//
+// Classifier-free guidance runs when Sample.Guidance > 1 and the model has a null class. A scale of 1
+// is the plain conditional model and scales below 1 are not guidance, so both sample without it; a
+// scale above 1 for a model without a null class is an error (pipeline.Sample), never silently ignored.
+package preset

@@ -1,0 +1,211 @@
+package preset
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/netdiffus/netdiffus/datasets"
+	"github.com/netdiffus/netdiffus/nblib/diffusion"
+	"github.com/netdiffus/netdiffus/nblib/diffusion/unet"
+	"github.com/netdiffus/netdiffus/nblib/eval/protocols"
+)
+
+// The preset names.
+const (
+	Smoke = "smoke" // CI and the test command: minutes on 2 cores
+	CPU   = "cpu"   // about half an hour per dataset on 2 cores
+	Full  = "full"  // the paper artifact's setting, for a GPU
+)
+
+// Names lists the presets in increasing size.
+func Names() []string { return []string{Smoke, CPU, Full} }
+
+// Preset is one complete run configuration. Fields are plain values so that notebooks, JSON files and
+// `-set Path=value` can override any of them.
+type Preset struct {
+	Name       string
+	Data       Data
+	Net        unet.NetConfig // NumClasses is filled from the data when a model is made
+	Train      Train
+	Sample     Sample
+	Measure    Measure
+	Downstream protocols.Config // classifiers, seeds, sizes and the x axes of Figs. 4, 5b, 6 and 8
+	Figures    Figures
+}
+
+// Data chooses the data and its split.
+type Data struct {
+	Variant       datasets.Variant // size of the default datasets: quick or full
+	Seed          uint64           // generator seed of the default datasets and the split
+	TrainFraction float64          // of each class, in dataset order, for training (the paper's 0.8)
+}
+
+// Train holds the optimiser and diffusion settings of unet.TrainConfig and how long to train.
+type Train struct {
+	unet.TrainConfig
+	Steps           int64 // total training steps; a resumed model continues to this
+	CheckpointEvery int   // steps between checkpoints (0: a quarter of Steps, at least 50)
+	Keep            int   // checkpoints kept (0: all)
+	ReportEvery     int   // steps between progress reports (0: a twentieth of Steps)
+}
+
+// Sample configures drawing synthetic examples.
+type Sample struct {
+	Sampler   diffusion.SamplerKind // ddim or ddpm
+	Steps     int                   // reverse steps (0: all T)
+	Eta       float64               // DDIM noise (0: deterministic)
+	Guidance  float64               // classifier-free guidance scale; used when > 1 (see the package doc)
+	Clip      bool                  // clamp the predicted x0 to [-1, 1] at each step
+	PerClass  int                   // examples per class; 0: as many as the class has training images
+	BatchSize int                   // examples per network call (0: 64)
+	Seed      uint64
+	Raw       bool // sample the raw weights instead of the EMA weights
+}
+
+// Measure configures the fidelity measurements.
+type Measure struct {
+	PCAComponents int // FID/KID features: principal components of the real training images
+	FIDPerClass   int // images per class in the per-class FID (0: all available)
+	HistogramBins int // pixel histograms on [0, 1]
+}
+
+// Figures holds the axes of the figures that are not downstream protocols.
+type Figures struct {
+	// FidelityDatasets are the datasets of Fig. 2(a) and Fig. 7, as "dataset" or "dataset-group".
+	FidelityDatasets []string
+}
+
+// SmokePreset is the CI setting (formerly "quick"): quick data, 16x16 images, unet.Quick shrunk to 16
+// base channels with attention at 8x8, learning rate 1e-3, 1000 steps of batch 32, DDIM-25 with
+// guidance 3, PCA-16 features and protocols.QuickConfig with 30 CNN epochs (its 3 epochs are sized for
+// about 240 images; an experiment trains on the 80 or so of one dataset).
+func SmokePreset() Preset {
+	m := unet.Quick(0)
+	m.Net.Size, m.Net.ModelChannels, m.Net.NormGroups = 16, 16, 8
+	m.Net.AttentionResolutions = []int{8}
+	m.Train.LearningRate = 1e-3
+	down := protocols.QuickConfig()
+	down.Epochs = 30
+	return Preset{
+		Name:  Smoke,
+		Data:  Data{Variant: datasets.Quick, Seed: datasets.DefaultSeed, TrainFraction: 0.8},
+		Net:   m.Net,
+		Train: Train{TrainConfig: m.Train, Steps: 1000},
+		Sample: Sample{Sampler: diffusion.DDIM, Steps: 25, Guidance: 3, Clip: true, BatchSize: 64,
+			Seed: datasets.DefaultSeed},
+		Measure:    Measure{PCAComponents: 16, HistogramBins: 32},
+		Downstream: down,
+		Figures:    Figures{FidelityDatasets: []string{"d1-netflix", "d3-google", "ww"}},
+	}
+}
+
+// CPUPreset is the largest setting a 2-core CPU finishes in about half an hour per dataset: quick data,
+// 32x32 images, unet.Quick (32 base channels, attention at 16x16, null class) at learning rate 5e-4,
+// 2000 steps of batch 32, DDIM-50 with guidance 3, PCA-32 features and the smoke classifiers.
+func CPUPreset() Preset {
+	p := SmokePreset()
+	m := unet.Quick(0)
+	m.Train.LearningRate = 5e-4
+	p.Name, p.Net, p.Train = CPU, m.Net, Train{TrainConfig: m.Train, Steps: 2000}
+	p.Sample.Steps = 50
+	p.Measure = Measure{PCAComponents: 32, HistogramBins: 64}
+	return p
+}
+
+// FullPreset is the paper artifact's setting: full data, unet.Full (128x128, learned sigma, no null
+// class, cosine schedule over T = 1000), 30000 steps, DDIM-100 (the artifact's 1000-step DDPM replaced
+// for time) without guidance, PCA-64 features and protocols.FullConfig. It wants a GPU.
+func FullPreset() Preset {
+	m := unet.Full(0)
+	return Preset{
+		Name:  Full,
+		Data:  Data{Variant: datasets.Full, Seed: datasets.DefaultSeed, TrainFraction: 0.8},
+		Net:   m.Net,
+		Train: Train{TrainConfig: m.Train, Steps: 30000},
+		Sample: Sample{Sampler: diffusion.DDIM, Steps: 100, Clip: true, BatchSize: 64,
+			Seed: datasets.DefaultSeed},
+		Measure:    Measure{PCAComponents: 64, HistogramBins: 64},
+		Downstream: protocols.FullConfig(),
+		Figures: Figures{FidelityDatasets: []string{"d1-netflix", "d3-google", "ww", "d1-youtube", "d1-stan",
+			"d3-alexa", "d2"}},
+	}
+}
+
+// Canonical returns the preset name for name, accepting "quick" as an alias of smoke; "" is smoke.
+func Canonical(name string) (string, error) {
+	switch n := strings.ToLower(strings.TrimSpace(name)); n {
+	case "", Smoke, "quick":
+		return Smoke, nil
+	case CPU, Full:
+		return n, nil
+	}
+	return "", fmt.Errorf("preset %q: use smoke (alias quick), cpu or full", name)
+}
+
+// Named returns the named preset (smoke, cpu or full; quick is smoke).
+func Named(name string) (Preset, error) {
+	n, err := Canonical(name)
+	if err != nil {
+		return Preset{}, err
+	}
+	switch n {
+	case CPU:
+		return CPUPreset(), nil
+	case Full:
+		return FullPreset(), nil
+	}
+	return SmokePreset(), nil
+}
+
+// FromEnv returns the preset named by $NETDIFFUS_MODE (smoke when unset).
+func FromEnv() (Preset, error) {
+	p, err := Named(os.Getenv("NETDIFFUS_MODE"))
+	if err != nil {
+		return Preset{}, fmt.Errorf("NETDIFFUS_MODE: %w", err)
+	}
+	return p, nil
+}
+
+// Model returns the U-Net configuration of the preset for a dataset of numClasses classes.
+func (p Preset) Model(numClasses int) unet.Config {
+	net := p.Net
+	net.NumClasses = numClasses
+	net.ChannelMult = append([]int(nil), net.ChannelMult...)
+	net.AttentionResolutions = append([]int(nil), net.AttentionResolutions...)
+	if len(net.AttentionResolutions) == 0 {
+		net.AttentionResolutions = nil
+	}
+	return unet.Config{Name: p.Name, Net: net, Train: p.Train.TrainConfig}
+}
+
+// Validate checks the settings that would otherwise fail late (after training).
+func (p Preset) Validate() error {
+	if err := p.Model(max(p.Net.NumClasses, 2)).Net.Validate(); err != nil { // classes come from the data
+		return fmt.Errorf("preset %s: Net: %w", p.Name, err)
+	}
+	switch {
+	case p.Train.Steps < 1:
+		return fmt.Errorf("preset %s: Train.Steps is %d; want >= 1", p.Name, p.Train.Steps)
+	case p.Train.BatchSize < 1:
+		return fmt.Errorf("preset %s: Train.BatchSize is %d; want >= 1", p.Name, p.Train.BatchSize)
+	case p.Train.DiffusionSteps < 1:
+		return fmt.Errorf("preset %s: Train.DiffusionSteps is %d; want >= 1", p.Name, p.Train.DiffusionSteps)
+	case p.Sample.Steps < 0 || p.Sample.Steps > p.Train.DiffusionSteps:
+		return fmt.Errorf("preset %s: Sample.Steps is %d; want 0..Train.DiffusionSteps (%d)", p.Name, p.Sample.Steps, p.Train.DiffusionSteps)
+	case p.Sample.Sampler != diffusion.DDIM && p.Sample.Sampler != diffusion.DDPM:
+		return fmt.Errorf("preset %s: Sample.Sampler %q: use ddim or ddpm", p.Name, p.Sample.Sampler)
+	case p.Data.TrainFraction <= 0 || p.Data.TrainFraction >= 1:
+		return fmt.Errorf("preset %s: Data.TrainFraction is %g; want a fraction in (0, 1)", p.Name, p.Data.TrainFraction)
+	case p.Sample.Guidance > 1 && !p.Net.NullClass:
+		return fmt.Errorf("preset %s: Sample.Guidance %g needs a model with a null class: set Net.NullClass=true (and Train.LabelDropout > 0) or Sample.Guidance=0", p.Name, p.Sample.Guidance)
+	}
+	if _, err := datasets.ParseVariant(string(p.Data.Variant)); err != nil {
+		return fmt.Errorf("preset %s: Data.Variant: %w", p.Name, err)
+	}
+	return nil
+}
+
+// Guided reports whether sampling uses classifier-free guidance under the package's one rule: a scale
+// above 1 and a model with a null class.
+func Guided(scale float64, net unet.NetConfig) bool { return scale > 1 && net.NullClass }

@@ -1,0 +1,133 @@
+package preset
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/netdiffus/netdiffus/datasets"
+	"github.com/netdiffus/netdiffus/nblib/diffusion"
+)
+
+func TestNamedAndAliases(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{{"", Smoke}, {"quick", Smoke}, {"smoke", Smoke}, {"CPU", CPU}, {"full", Full}} {
+		p, err := Named(tc.in)
+		if err != nil || p.Name != tc.want {
+			t.Errorf("Named(%q) = %q, %v; want %q", tc.in, p.Name, err, tc.want)
+		}
+		if err := p.Validate(); err != nil {
+			t.Errorf("%s: %v", tc.want, err)
+		}
+	}
+	if _, err := Named("fast"); err == nil || !strings.Contains(err.Error(), "smoke (alias quick), cpu or full") {
+		t.Errorf("unknown preset: %v", err)
+	}
+	t.Setenv("NETDIFFUS_MODE", "quick")
+	if p, err := FromEnv(); err != nil || p.Name != Smoke {
+		t.Errorf("NETDIFFUS_MODE=quick: %q %v", p.Name, err)
+	}
+	t.Setenv("NETDIFFUS_MODE", "huge")
+	if _, err := FromEnv(); err == nil || !strings.Contains(err.Error(), "NETDIFFUS_MODE") {
+		t.Errorf("NETDIFFUS_MODE=huge: %v", err)
+	}
+}
+
+// TestPresetMeanings pins what the issue defines each preset to be.
+func TestPresetMeanings(t *testing.T) {
+	s, c, f := SmokePreset(), CPUPreset(), FullPreset()
+	if s.Net.Size != 16 || s.Train.Steps != 1000 || s.Sample.Steps != 25 || s.Sample.Guidance != 3 || !s.Net.NullClass {
+		t.Errorf("smoke changed: %+v", s)
+	}
+	if c.Net.Size < 32 || c.Net.LearnSigma || c.Train.Steps < s.Train.Steps {
+		t.Errorf("cpu: %+v", c)
+	}
+	if f.Net.Size != 128 || !f.Net.LearnSigma || f.Net.NullClass || f.Train.DiffusionSteps != 1000 || f.Data.Variant != datasets.Full || f.Sample.Guidance > 1 {
+		t.Errorf("full: %+v", f)
+	}
+	m := f.Model(7)
+	if m.Net.NumClasses != 7 || m.Net.Variance() != diffusion.Learned || f.Net.NumClasses != 0 {
+		t.Errorf("model of full: %+v", m.Net)
+	}
+}
+
+func TestSet(t *testing.T) {
+	p := FullPreset()
+	for _, a := range []string{"Net.Size=16", "net.modelchannels=16", "Train.Steps=5", "Train.LearningRate=1e-3",
+		"Net.AttentionResolutions=8,4", "Downstream.Classifiers=rf, nb", "Data.Variant=quick", "Sample.Sampler=ddpm",
+		"Sample.Clip=false", "Data.Seed=9", "Net.ChannelMult=1,2", "Figures.FidelityDatasets="} {
+		if err := p.Set(a); err != nil {
+			t.Fatalf("Set(%q): %v", a, err)
+		}
+	}
+	want := []any{16, 16, int64(5), 1e-3, []int{8, 4}, []string{"rf", "nb"}, datasets.Quick, diffusion.SamplerKind("ddpm"), false, uint64(9), []int{1, 2}}
+	got := []any{p.Net.Size, p.Net.ModelChannels, p.Train.Steps, p.Train.LearningRate, p.Net.AttentionResolutions,
+		p.Downstream.Classifiers, p.Data.Variant, p.Sample.Sampler, p.Sample.Clip, p.Data.Seed, p.Net.ChannelMult}
+	for i := range want {
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Errorf("field %d: got %#v, want %#v", i, got[i], want[i])
+		}
+	}
+	if len(p.Figures.FidelityDatasets) != 0 {
+		t.Errorf("empty list: %v", p.Figures.FidelityDatasets)
+	}
+}
+
+func TestSetErrors(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Net.Sise=16", `no field "Sise"; valid names: AttentionResolutions, ChannelMult, Dims`},
+		{"Nett.Size=16", `the top level has no field "Nett"; valid names: Data, Downstream, Figures, Measure, Name, Net, Sample, Train`},
+		{"Train.Bogus=1", "BatchSize, CheckpointEvery, DiffusionSteps"},
+		{"Net.Size=big", `"big" is not an integer`},
+		{"Net=3", "Net is a section"},
+		{"Net.Size.X=3", "is a int, not a section"},
+		{"Net.Size", "want Path.To.Field=value"},
+		{"Sample.Clip=maybe", "not true or false"},
+		{"Data.Seed=-1", "non-negative"},
+		{"Net.ChannelMult=1,x", "item 2"},
+	} {
+		p := SmokePreset()
+		if err := p.Set(tc.in); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Set(%q) = %v; want it to mention %q", tc.in, err, tc.want)
+		}
+	}
+}
+
+func TestJSONRoundTripAndLoad(t *testing.T) {
+	for _, name := range Names() {
+		p, _ := Named(name)
+		var back Preset
+		if err := json.Unmarshal(p.JSON(), &back); err != nil || !reflect.DeepEqual(back, p) {
+			t.Errorf("%s: JSON round trip changed the preset (%v)", name, err)
+		}
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "c.json")
+	os.WriteFile(path, []byte(`{"Net": {"Size": 8}, "Train": {"Steps": 3, "BatchSize": 4}}`), 0o644)
+	p := SmokePreset()
+	if err := p.Load(path); err != nil || p.Net.Size != 8 || p.Train.Steps != 3 || p.Train.BatchSize != 4 || p.Net.ModelChannels != 16 {
+		t.Errorf("Load: %v, %+v", err, p)
+	}
+	os.WriteFile(path, []byte(`{"Net": {"Sise": 8}}`), 0o644)
+	if err := p.Load(path); err == nil || !strings.Contains(err.Error(), "Sise") {
+		t.Errorf("unknown field in config: %v", err)
+	}
+	if err := p.Load(filepath.Join(dir, "missing.json")); err == nil {
+		t.Error("missing config file")
+	}
+}
+
+func TestValidateCatchesGuidanceWithoutNullClass(t *testing.T) {
+	p := FullPreset()
+	p.Sample.Guidance = 3
+	if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "null class") {
+		t.Errorf("guidance without null class: %v", err)
+	}
+	p = SmokePreset()
+	p.Train.Steps = 0
+	if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "Train.Steps") {
+		t.Errorf("zero steps: %v", err)
+	}
+}

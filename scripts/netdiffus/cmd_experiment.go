@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/netdiffus/netdiffus/nblib/pipeline"
+)
+
+func init() {
+	register(command{name: "experiment", summary: "the whole pipeline on a default dataset: split, image, train, sample, measure", run: runExperiment})
+}
+
+func runExperiment(args []string) error {
+	f := newRunFlags("experiment", "experiment -dataset d1 -group netflix [-preset smoke|cpu|full] [-set Path=value] [-out result.json]")
+	dataset := f.fs.String("dataset", "d1", "default dataset: d1, d2, d3 or ww")
+	group := f.fs.String("group", "", "keep one group only, e.g. netflix (d1) or google (d3)")
+	out := f.fs.String("out", "", "also write the result as JSON to this file")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	p, err := f.resolve(nil)
+	if err != nil {
+		return err
+	}
+	data, err := pipeline.LoadDefault(p, *dataset, *group)
+	if err != nil {
+		return err
+	}
+	b, err := sharedBackend()
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	var log io.Writer = os.Stderr
+	if f.quiet {
+		log = nil
+	}
+	res, err := pipeline.Run(ctx, b, p, data, f.model, log, nil)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%s (preset %s): FID %.4f, KID %.5f, per-class FID %.4f ± %.4f, pixel JSD %.4f bits; trained %.0f s, sampled %.0f s\n",
+		res.Name, res.Preset, res.FID, res.KID, res.ClassFIDMean, res.ClassFIDStd, res.Hist.JSD, res.TrainSeconds, res.SampleSeconds)
+	for _, s := range res.Accuracy {
+		fmt.Printf("  %-10s %-10s accuracy %.3f ± %.3f  macro-F1 %.3f  (%d training images)\n", s.Classifier, s.Scenario, s.AccMean, s.AccStd, s.F1Mean, s.TrainRows)
+	}
+	if *out == "" {
+		return nil
+	}
+	js, err := json.MarshalIndent(res, "", " ")
+	if err != nil {
+		return err
+	}
+	return pipeline.WriteFile(*out, js)
+}

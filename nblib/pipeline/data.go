@@ -93,9 +93,15 @@ func Shape(series [][]float64, net unet.NetConfig) (diffusion.Array, error) {
 // ImageArray images every series with the paper's GASF settings at side size and maps the 8-bit pixels
 // to the model range.
 func ImageArray(series [][]float64, size int) (diffusion.Array, error) {
+	return ImageArrayParams(series, gasf.DefaultParams(size))
+}
+
+// ImageArrayParams images every series with the imaging parameters p (side p.Size) into the model range.
+func ImageArrayParams(series [][]float64, p gasf.Params) (diffusion.Array, error) {
+	size := p.Size
 	out := diffusion.NewArray(len(series), size, size, 1)
 	for i, s := range series {
-		img, err := gasf.Encode(s, gasf.DefaultParams(size))
+		img, err := gasf.Encode(s, p)
 		if err != nil {
 			return diffusion.Array{}, fmt.Errorf("series %d: %w", i, err)
 		}

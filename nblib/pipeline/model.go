@@ -40,7 +40,23 @@ type ModelInfo struct {
 	Data    string        // the data's name (a default dataset or the training file)
 	Classes []string      // class names, in label order
 	Ranges  [][2]float64  `json:",omitempty"` // per class: mean min and max of the real training series
+	Counts  []int         // training examples per class (the default synthetic counts)
 	Preset  preset.Preset // the effective preset of the last training run
+}
+
+// ReadInfo returns the description stored in a model folder; ok is false when it has none.
+func ReadInfo(dir string) (info ModelInfo, ok bool, err error) {
+	raw, err := os.ReadFile(filepath.Join(dir, InfoFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return info, false, nil
+	}
+	if err == nil {
+		err = json.Unmarshal(raw, &info)
+	}
+	if err != nil {
+		return info, false, fmt.Errorf("pipeline: %s: %w (delete it to fall back to numbered classes)", filepath.Join(dir, InfoFile), err)
+	}
+	return info, true, nil
 }
 
 // Model is a trained (or resumed) model with its history.
@@ -92,6 +108,9 @@ func Train(ctx context.Context, b compute.Backend, p preset.Preset, dir string, 
 		return nil, err
 	}
 	info.Preset = p
+	if info.Counts == nil {
+		info.Counts = Counts(y, len(info.Classes))
+	}
 	m := &Model{Dir: dir, Trainer: tr, Info: info}
 	if m.Loss, err = readLoss(dir, tr.Steps()); err != nil {
 		return nil, err
@@ -203,17 +222,14 @@ func Open(b compute.Backend, dir string) (*Model, error) {
 		return nil, err
 	}
 	m := &Model{Dir: dir, Trainer: tr}
-	raw, err := os.ReadFile(filepath.Join(dir, InfoFile))
-	switch {
-	case errors.Is(err, fs.ErrNotExist): // a folder trained by unet alone: numbered classes
+	info, ok, err := ReadInfo(dir)
+	if err != nil {
+		return nil, err
+	}
+	m.Info = info
+	if !ok { // a folder trained by unet alone: numbered classes
 		for c := range max(tr.Config.Net.NumClasses, 1) {
 			m.Info.Classes = append(m.Info.Classes, fmt.Sprintf("class%d", c))
-		}
-	case err != nil:
-		return nil, err
-	default:
-		if err := json.Unmarshal(raw, &m.Info); err != nil {
-			return nil, fmt.Errorf("pipeline: %s: %w (delete it to fall back to numbered classes)", filepath.Join(dir, InfoFile), err)
 		}
 	}
 	if m.Loss, err = readLoss(dir, tr.Steps()); err != nil {

@@ -1,26 +1,24 @@
 package main
 
 import (
-	"flag"
 	"fmt"
-	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/gomlx/compute"
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/netdiffus/netdiffus/nblib/backend"
-	"github.com/netdiffus/netdiffus/nblib/diffusion"
-	"github.com/netdiffus/netdiffus/nblib/diffusion/dataio"
-	"github.com/netdiffus/netdiffus/nblib/diffusion/unet"
 	"github.com/netdiffus/netdiffus/nblib/eval/features"
 	"github.com/netdiffus/netdiffus/nblib/eval/fid"
 	"github.com/netdiffus/netdiffus/nblib/eval/inception"
 	"github.com/netdiffus/netdiffus/nblib/eval/nn"
 	"github.com/netdiffus/netdiffus/nblib/eval/protocols"
-	"gonum.org/v1/gonum/mat"
+	"github.com/netdiffus/netdiffus/nblib/pipeline"
+	"github.com/netdiffus/netdiffus/nblib/preset"
 )
 
 func init() {
@@ -29,51 +27,174 @@ func init() {
 
 // evalFlags are the options of `netdiffus eval`.
 type evalFlags struct {
+	run                                  *runFlags
+	p                                    preset.Preset
 	real, synth, realLabels, synthLabels string
 	test, testLabels                     string
 	extractor                            string
 	perClassN                            int
 	classifiers                          string
-	preset                               string
 	optimizer                            string
-	model                                string
-	guidance                             float64
 	seeds                                int
 	bins                                 int
 	epochs                               int
 }
 
+const evalUsage = `eval -real images.npz (-synth samples.npz | -model DIR) [-preset P] [-set ...]
+       netdiffus eval -real R.npy -synth S.npy [-real-labels ...] [flags]
+
+Fidelity of synthetic images against real ones, and downstream accuracy (original / synth / ori+synth).
+
+With NPZ archives (netdiffus image and sample), -real is split per class as netdiffus train split it
+(the first Data.TrainFraction of each class is the training part the synthetic images are compared with
+and the classifiers learn from; the rest is the held-out test set), and the measurements are the
+pipeline's: PCA features (Measure.PCAComponents), per-class FID, KID, pixel histograms and the preset's
+classifiers (Downstream). With -model, the model draws as many images per class as the training part
+has, with the preset's sampling settings (Sample.*; the model folder's unless -preset/-set change them).`
+
 func runEval(args []string) error {
-	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	var f evalFlags
-	fs.StringVar(&f.real, "real", "", "original images, .npy of shape [n,H,W], [n,H,W,C] or [n,C,H,W] (required)")
-	fs.StringVar(&f.synth, "synth", "", "synthetic images, same layout and size (required)")
-	fs.StringVar(&f.realLabels, "real-labels", "", "labels of -real (1-D .npy); with -synth-labels gives per-class FID")
-	fs.StringVar(&f.synthLabels, "synth-labels", "", "labels of -synth (1-D .npy)")
-	fs.StringVar(&f.test, "test", "", "held-out real images for the classifiers (needs both label files)")
-	fs.StringVar(&f.testLabels, "test-labels", "", "labels of -test")
-	fs.StringVar(&f.extractor, "features", "pca:64", "feature extractor for FID/KID: raw, pca:K (fitted on -real), encoder (a quick CNN trained on -real and its labels) or inception[:path] (pytorch-fid weights; default path from $NETDIFFUS_INCEPTION_WEIGHTS)")
-	fs.IntVar(&f.perClassN, "n", 0, "images per class and side for per-class FID (0: the smaller count)")
-	fs.StringVar(&f.preset, "preset", "quick", "classifier settings: quick (CPU: quick CNN, small ensembles, 2 seeds) or full (the paper's: authors' CNN with momentum SGD, 5 seeds); see nblib/eval/protocols")
-	fs.StringVar(&f.classifiers, "classifiers", "", "comma-separated, default the preset's: rf (random forest), gbt (boosted trees), nb (Gaussian naive Bayes), mlp, cnn-quick, cnn8 (GoMLX; backend from GOMLX_BACKEND or the best available)")
-	fs.IntVar(&f.epochs, "epochs", 0, "training epochs of the GoMLX CNNs (0: the preset's)")
+	rf := newRunFlags("eval", evalUsage)
+	rf.model = ""
+	rf.fs.Lookup("model").DefValue = ""
+	f := evalFlags{run: rf}
+	fs := rf.fs
+	fs.StringVar(&f.real, "real", "", "original images: an NPZ of netdiffus image, or a .npy of shape [n,H,W], [n,H,W,C] or [n,C,H,W] (required)")
+	fs.StringVar(&f.synth, "synth", "", "synthetic images, same format and size")
+	fs.StringVar(&f.realLabels, "real-labels", "", ".npy inputs: labels of -real (1-D .npy); with -synth-labels gives per-class FID")
+	fs.StringVar(&f.synthLabels, "synth-labels", "", ".npy inputs: labels of -synth (1-D .npy)")
+	fs.StringVar(&f.test, "test", "", ".npy inputs: held-out real images for the classifiers (needs both label files)")
+	fs.StringVar(&f.testLabels, "test-labels", "", ".npy inputs: labels of -test")
+	fs.StringVar(&f.extractor, "features", "", ".npy inputs: feature extractor for FID/KID: raw, pca:K (fitted on -real; default pca:Measure.PCAComponents), encoder (a quick CNN trained on -real and its labels) or inception[:path] (pytorch-fid weights; default path from $NETDIFFUS_INCEPTION_WEIGHTS)")
+	fs.IntVar(&f.perClassN, "n", 0, "images per class and side for per-class FID (0: Measure.FIDPerClass, else the smaller count)")
+	fs.StringVar(&f.classifiers, "classifiers", "", "comma-separated, default the preset's Downstream.Classifiers: rf (random forest), gbt (boosted trees), nb (Gaussian naive Bayes), mlp, cnn-quick, cnn8 (GoMLX)")
+	fs.IntVar(&f.epochs, "epochs", 0, "training epochs of the GoMLX CNNs (0: Downstream.Epochs)")
 	fs.StringVar(&f.optimizer, "optimizer", "default", "GoMLX network optimizer: default (momentum SGD for cnn8, Adam otherwise), adam or sgd-momentum")
-	fs.IntVar(&f.seeds, "seeds", 0, "seeds per classifier, mean ± std (0: the preset's)")
-	fs.StringVar(&f.model, "model", "", "a trained model's checkpoint folder (netdiffus train): draws as many images per class as -real-labels has, with DDIM-50 and -guidance, instead of -synth")
-	fs.Float64Var(&f.guidance, "guidance", 0, "with -model: classifier-free guidance scale (0: off)")
-	fs.IntVar(&f.bins, "bins", 64, "pixel histogram bins")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: netdiffus eval -real R.npy -synth S.npy [flags]\n\nFidelity of synthetic images against real ones, and downstream accuracy (original / synth / ori+synth).")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
+	fs.IntVar(&f.seeds, "seeds", 0, "seeds per classifier, mean ± std (0: Downstream.Seeds)")
+	fs.IntVar(&f.bins, "bins", 0, "pixel histogram bins (0: Measure.HistogramBins)")
+	if err := rf.parse(args); err != nil {
 		return err
 	}
-	if f.real == "" || (f.synth == "") == (f.model == "") {
+	var base *preset.Preset
+	if rf.model != "" {
+		var err error
+		if base, err = modelPreset(rf.model); err != nil {
+			return err
+		}
+	}
+	p, err := rf.resolve(base)
+	if err != nil {
+		return err
+	}
+	if f.real == "" || (f.synth == "") == (rf.model == "") {
 		fs.Usage()
 		return fmt.Errorf("-real and one of -synth or -model are required")
 	}
+	if p.Downstream, err = evalConfig(f, p.Downstream); err != nil {
+		return err
+	}
+	if f.bins > 0 {
+		p.Measure.HistogramBins = f.bins
+	}
+	if f.perClassN > 0 {
+		p.Measure.FIDPerClass = f.perClassN
+	}
+	if f.extractor == "" {
+		f.extractor = fmt.Sprintf("pca:%d", p.Measure.PCAComponents)
+	}
+	f.p = p
+	if strings.EqualFold(filepath.Ext(f.real), ".npz") {
+		return evalExamples(f)
+	}
 	return evalSets(f)
+}
+
+// evalExamples measures NPZ archives with the pipeline's Measure.
+func evalExamples(f evalFlags) error {
+	ex, err := pipeline.ReadExamples(f.real)
+	if err != nil {
+		return err
+	}
+	if len(ex.X.Shape) != 4 {
+		return fmt.Errorf("%s holds series; eval measures images", f.real)
+	}
+	data := pipeline.SplitData(f.real, ex, f.p.Data.TrainFraction)
+	var synth pipeline.Examples
+	if f.run.model != "" {
+		if synth, err = sampleFor(f, data); err != nil {
+			return err
+		}
+	} else if synth, err = pipeline.ReadExamples(f.synth); err != nil {
+		return err
+	}
+	if !sameShape(synth.X.Shape[1:], ex.X.Shape[1:]) {
+		return fmt.Errorf("synthetic examples are shaped %v, %s holds %v", synth.X.Shape[1:], f.real, ex.X.Shape[1:])
+	}
+	if len(synth.Classes) != len(ex.Classes) {
+		return fmt.Errorf("the synthetic set has %d classes, %s has %d", len(synth.Classes), f.real, len(ex.Classes))
+	}
+	var b compute.Backend
+	if needsBackend(f.p.Downstream.Classifiers) {
+		if b, err = sharedBackend(); err != nil {
+			return err
+		}
+	}
+	m, err := pipeline.Measure(b, f.p, data, synth.X, synth.Labels)
+	if err != nil {
+		return err
+	}
+	printMeasures(f.p, data, synth, m)
+	return nil
+}
+
+// sampleFor draws, from -model, as many images per class as the real training part has.
+func sampleFor(f evalFlags, data *pipeline.Data) (pipeline.Examples, error) {
+	b, err := sharedBackend()
+	if err != nil {
+		return pipeline.Examples{}, err
+	}
+	m, err := pipeline.Open(b, f.run.model)
+	if err != nil {
+		return pipeline.Examples{}, err
+	}
+	if want := m.Config().Net.ExampleShape(); !sameShape(want, data.Train.Shape[1:]) {
+		return pipeline.Examples{}, fmt.Errorf("-model %s makes examples shaped %v, %s holds %v", f.run.model, want, f.real, data.Train.Shape[1:])
+	}
+	if len(m.Info.Classes) != len(data.Classes) {
+		return pipeline.Examples{}, fmt.Errorf("-model %s knows %d classes, %s has %d", f.run.model, len(m.Info.Classes), f.real, len(data.Classes))
+	}
+	x, y, err := sampleCounts(f.run, m, f.p, pipeline.Counts(data.TrainY, len(data.Classes)))
+	return pipeline.Examples{X: x, Labels: y, Classes: m.Info.Classes}, err
+}
+
+func sameShape(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func printMeasures(p preset.Preset, d *pipeline.Data, synth pipeline.Examples, m *pipeline.Measures) {
+	fmt.Printf("preset %s: %d real training, %d real test and %d synthetic images of %dx%d, %d classes\n", p.Name,
+		d.Train.Batch(), d.Test.Batch(), synth.X.Batch(), d.Train.Shape[1], d.Train.Shape[2], len(d.Classes))
+	fmt.Printf("features pca:%d\nFID %.6g\nKID %.6g\nper-class FID: mean %.4f std %.4f\n", p.Measure.PCAComponents, m.FID, m.KID, m.ClassFIDMean, m.ClassFIDStd)
+	for c, v := range m.ClassFID {
+		fmt.Printf("  %s: %.4f\n", d.Classes[c], v)
+	}
+	fmt.Printf("pixel histograms on [0, 1], %d bins: JSD %.5f bits, EMD %.5f\n", m.Hist.Bins, m.Hist.JSD, m.Hist.EMD)
+	if len(m.Accuracy) == 0 {
+		return
+	}
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "classifier\tscenario\taccuracy\tmacro-F1\ttrain rows")
+	for _, s := range m.Accuracy {
+		fmt.Fprintf(tw, "%s\t%s\t%.4f ± %.4f\t%.4f\t%d\n", s.Classifier, s.Scenario, s.AccMean, s.AccStd, s.F1Mean, s.TrainRows)
+	}
+	tw.Flush()
 }
 
 func evalSets(f evalFlags) error {
@@ -83,14 +204,14 @@ func evalSets(f evalFlags) error {
 	}
 	var yr, ys []int
 	var synth features.Images
-	if f.model != "" {
+	if f.run.model != "" {
 		if f.realLabels == "" {
 			return fmt.Errorf("-model needs -real-labels: the model draws as many images of each class as the real set has")
 		}
 		if yr, err = features.LoadLabels(f.realLabels); err != nil {
 			return err
 		}
-		if synth, ys, err = sampleModel(f.model, real, yr, f.guidance); err != nil {
+		if synth, ys, err = sampleModel(f, real, yr); err != nil {
 			return err
 		}
 	} else {
@@ -196,35 +317,16 @@ func printFidelity(name string, fr, fsyn *mat.Dense) error {
 }
 
 func printHistograms(real, synth features.Images, bins int) error {
-	lo, hi := math.Min(mat.Min(real.Pixels), mat.Min(synth.Pixels)), math.Max(mat.Max(real.Pixels), mat.Max(synth.Pixels))
-	if hi == lo {
-		hi = lo + 1
-	}
-	hr, err := features.PixelHistogram(real, bins, lo, hi)
+	h, err := pipeline.Histograms(real, synth, bins)
 	if err != nil {
 		return err
 	}
-	hs, err := features.PixelHistogram(synth, bins, lo, hi)
-	if err != nil {
-		return err
-	}
-	jsd, _ := features.JSD(hr, hs)
-	emd, _ := features.HistogramEMD(hr, hs, (hi-lo)/float64(bins))
-	fmt.Printf("pixel histograms on [%g, %g], %d bins: JSD %.5f bits, EMD %.5f\n", lo, hi, bins, jsd, emd)
+	fmt.Printf("pixel histograms on [0, 1], %d bins: JSD %.5f bits, EMD %.5f\n", bins, h.JSD, h.EMD)
 	return nil
 }
 
-// evalConfig is the preset chosen with -preset, overridden by -classifiers, -epochs, -seeds, -optimizer.
-func evalConfig(f evalFlags) (protocols.Config, error) {
-	var cfg protocols.Config
-	switch f.preset {
-	case "quick":
-		cfg = protocols.QuickConfig()
-	case "full":
-		cfg = protocols.FullConfig()
-	default:
-		return cfg, fmt.Errorf("-preset %q: want quick or full", f.preset)
-	}
+// evalConfig is the preset's Downstream, overridden by -classifiers, -epochs, -seeds, -optimizer.
+func evalConfig(f evalFlags, cfg protocols.Config) (protocols.Config, error) {
 	if f.classifiers != "" {
 		cfg.Classifiers = nil
 		for _, name := range strings.Split(f.classifiers, ",") {
@@ -270,10 +372,7 @@ func printClassifiers(f evalFlags, real features.Images, yr []int, synth feature
 	if err != nil {
 		return err
 	}
-	cfg, err := evalConfig(f)
-	if err != nil {
-		return err
-	}
+	cfg := f.p.Downstream
 	var b compute.Backend
 	if needsBackend(cfg.Classifiers) {
 		if b, err = evalBackend(); err != nil {
@@ -302,21 +401,21 @@ func printClassifiers(f evalFlags, real features.Images, yr []int, synth feature
 	return tw.Flush()
 }
 
-// sampleModel draws, from the checkpoint at path, as many images of each class as realY has, with DDIM-50
-// and the EMA weights, and returns them as images with pixels in [0, 1].
-func sampleModel(path string, real features.Images, realY []int, guidance float64) (features.Images, []int, error) {
-	b, err := evalBackend()
+// sampleModel draws, from the model in -model, as many images of each class as realY has, with the
+// preset's sampling settings.
+func sampleModel(f evalFlags, real features.Images, realY []int) (features.Images, []int, error) {
+	b, err := sharedBackend()
 	if err != nil {
 		return features.Images{}, nil, err
 	}
-	tr, err := unet.Resume(b, path)
+	m, err := pipeline.Open(b, f.run.model)
 	if err != nil {
 		return features.Images{}, nil, err
 	}
-	net := tr.Config.Net
+	net := m.Config().Net
 	if net.Dims != 2 || net.Size != real.Height || net.Size != real.Width || net.InChannels != real.Channels {
 		return features.Images{}, nil, fmt.Errorf("-model %s makes %dx%dx%d examples, -real has %dx%dx%d images",
-			path, net.Size, net.Size, net.InChannels, real.Height, real.Width, real.Channels)
+			f.run.model, net.Size, net.Size, net.InChannels, real.Height, real.Width, real.Channels)
 	}
 	counts := make([]int, max(net.NumClasses, 1))
 	for i, y := range realY {
@@ -325,19 +424,11 @@ func sampleModel(path string, real features.Images, realY []int, guidance float6
 		}
 		counts[y]++
 	}
-	x, labels, elapsed, err := drawSamples(tr, counts, sampleOptions{sampler: diffusion.DDIM, steps: 50, guidance: guidance, batch: 64, seed: 1})
+	x, labels, err := sampleCounts(f.run, m, f.p, counts)
 	if err != nil {
 		return features.Images{}, nil, err
 	}
-	fmt.Fprintf(os.Stderr, "sampled %d images from %s in %v\n", x.Batch(), path, elapsed.Round(time.Millisecond))
-	unit := dataio.ToUnit(x)
-	rows := make([][]float64, unit.Batch())
-	for i := range rows {
-		for _, v := range unit.Example(i) {
-			rows[i] = append(rows[i], float64(v))
-		}
-	}
-	im, err := features.NewImages("samples of "+path, net.Size, net.Size, net.InChannels, rows)
+	im, err := pipeline.Images("samples of "+f.run.model, x)
 	return im, labels, err
 }
 

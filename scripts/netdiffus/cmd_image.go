@@ -17,6 +17,8 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/netdiffus/netdiffus/nblib/gasf"
+	"github.com/netdiffus/netdiffus/nblib/pipeline"
+	"github.com/netdiffus/netdiffus/nblib/traffic/trafficio"
 )
 
 func init() {
@@ -34,7 +36,7 @@ type imageFlags struct {
 func runImage(args []string) error {
 	fs := flag.NewFlagSet("image", flag.ContinueOnError)
 	var f imageFlags
-	fs.StringVar(&f.in, "in", "", "input series file: .csv or .npy (required)")
+	fs.StringVar(&f.in, "in", "", "input series file: .csv, .npy, or .npz of netdiffus data (labelled: writes <out>/<name>.npz for netdiffus train) (required)")
 	fs.StringVar(&f.out, "out", "images", "output directory")
 	fs.StringVar(&f.layout, "layout", "auto", "CSV layout: rows (one series per row), column (one series down a column) or auto (column if every line has one field)")
 	fs.IntVar(&f.column, "column", 0, "column index for -layout column")
@@ -64,7 +66,14 @@ func runImage(args []string) error {
 	if err != nil {
 		return err
 	}
-	series, err := readSeries(f.in, f.layout, f.column, f.header)
+	var labels []int
+	var classes []string
+	var series [][]float64
+	if strings.EqualFold(filepath.Ext(f.in), ".npz") {
+		series, labels, classes, err = readLabelledSeries(f.in)
+	} else {
+		series, err = readSeries(f.in, f.layout, f.column, f.header)
+	}
 	if err != nil {
 		return err
 	}
@@ -80,7 +89,43 @@ func runImage(args []string) error {
 			return fmt.Errorf("%s: %w", f.in, err)
 		}
 	}
+	if labels != nil {
+		return writeExamples(f, p, series, labels, classes)
+	}
 	return writeImages(f, p, series)
+}
+
+// readLabelledSeries reads the series, labels and class names of an NPZ of netdiffus data (x, y, classes).
+func readLabelledSeries(path string) ([][]float64, []int, []string, error) {
+	classes, err := trafficio.ReadNPZClasses(path)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ds, _, err := trafficio.ReadNPZ(path, trafficio.ArrayOptions{Classes: classes})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	series, err := ds.Series(ds.Default)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return series, ds.Labels(), ds.Classes, nil
+}
+
+// writeExamples images labelled series into <out>/<name>.npz: uint8 "images", "labels" and "classes",
+// what netdiffus train and eval read.
+func writeExamples(f imageFlags, p gasf.Params, series [][]float64, labels []int, classes []string) error {
+	x, err := pipeline.ImageArrayParams(series, p)
+	if err != nil {
+		return fmt.Errorf("%s: %w", f.in, err)
+	}
+	name := strings.TrimSuffix(filepath.Base(f.in), filepath.Ext(f.in))
+	path := filepath.Join(f.out, name+".npz")
+	if err := pipeline.WriteExamples(path, pipeline.Examples{X: x, Labels: labels, Classes: classes}); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "wrote %d %d×%d images of %d classes from %s to %s\n", len(series), p.Size, p.Size, len(classes), f.in, path)
+	return nil
 }
 
 // params turns the flags into imaging parameters.
@@ -163,25 +208,15 @@ func writeImages(f imageFlags, p gasf.Params, series [][]float64) error {
 		}
 	}
 	js, _ := json.MarshalIndent(meta, "", " ")
-	if err := os.WriteFile(filepath.Join(f.out, name+"_meta.json"), js, 0o644); err != nil {
+	if err := pipeline.WriteFile(filepath.Join(f.out, name+"_meta.json"), js); err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "wrote %d %d×%d images from %s to %s\n", len(series), s, s, f.in, f.out)
 	return nil
 }
 
-// writeFile creates path and fills it with write.
-func writeFile(path string, write func(io.Writer) error) error {
-	fh, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := write(fh); err != nil {
-		fh.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return fh.Close()
-}
+// writeFile fills path atomically with write.
+func writeFile(path string, write func(io.Writer) error) error { return pipeline.Write(path, write) }
 
 // readSeries loads series from a .csv or .npy file.
 func readSeries(path, layout string, column int, header bool) ([][]float64, error) {

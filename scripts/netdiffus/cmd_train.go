@@ -2,189 +2,94 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
-	"time"
+	"path/filepath"
+	"strings"
 
-	"github.com/gomlx/compute"
-	"github.com/schollz/progressbar/v3"
-
-	"github.com/netdiffus/netdiffus/nblib/backend"
-	"github.com/netdiffus/netdiffus/nblib/diffusion"
-	"github.com/netdiffus/netdiffus/nblib/diffusion/dataio"
-	"github.com/netdiffus/netdiffus/nblib/diffusion/unet"
+	"github.com/netdiffus/netdiffus/nblib/pipeline"
+	"github.com/netdiffus/netdiffus/nblib/preset"
 )
 
 func init() {
-	register(command{name: "train", summary: "train the class-conditional diffusion model on GASF images or series", run: runTrain})
-}
-
-// netOverrides are command-line overrides of a preset; zero values keep the preset's.
-type netOverrides struct {
-	channels, resBlocks, heads, groups, batch, diffusionSteps int
-	mult, attention, schedule                                 string
-	lr, ema, clip, labelDropout                               float64
-	seed                                                      uint64
-}
-
-func (o *netOverrides) register(fs *flag.FlagSet) {
-	fs.IntVar(&o.channels, "channels", 0, "base channels (0: preset)")
-	fs.IntVar(&o.resBlocks, "res-blocks", 0, "residual blocks per level (0: preset)")
-	fs.IntVar(&o.heads, "heads", 0, "attention heads (0: preset)")
-	fs.IntVar(&o.groups, "groups", 0, "group-norm groups (0: preset)")
-	fs.IntVar(&o.batch, "batch", 0, "batch size (0: preset)")
-	fs.IntVar(&o.diffusionSteps, "diffusion-steps", 0, "diffusion steps T (0: preset)")
-	fs.StringVar(&o.mult, "mult", "", "channel multipliers, e.g. 1,1,2,3,4 (empty: preset)")
-	fs.StringVar(&o.attention, "attention", "", "attention sizes, e.g. 16,8; 'none' for none (empty: preset)")
-	fs.StringVar(&o.schedule, "schedule", "", "noise schedule: linear or cosine (empty: preset)")
-	fs.Float64Var(&o.lr, "lr", 0, "learning rate (0: preset)")
-	fs.Float64Var(&o.ema, "ema", -1, "EMA decay, 0 disables (negative: preset)")
-	fs.Float64Var(&o.clip, "clip", -1, "gradient-norm clip, 0 disables (negative: preset)")
-	fs.Float64Var(&o.labelDropout, "label-dropout", -1, "classifier-free guidance label dropout (negative: preset)")
-	fs.Uint64Var(&o.seed, "seed", 0, "random seed (0: preset)")
-}
-
-func (o *netOverrides) apply(c *unet.Config) error {
-	setInt := func(dst *int, v int) {
-		if v > 0 {
-			*dst = v
-		}
-	}
-	setInt(&c.Net.ModelChannels, o.channels)
-	setInt(&c.Net.NumResBlocks, o.resBlocks)
-	setInt(&c.Net.NumHeads, o.heads)
-	setInt(&c.Net.NormGroups, o.groups)
-	setInt(&c.Train.BatchSize, o.batch)
-	setInt(&c.Train.DiffusionSteps, o.diffusionSteps)
-	if o.mult != "" {
-		m, err := unet.ParseInts(o.mult)
-		if err != nil {
-			return err
-		}
-		c.Net.ChannelMult = m
-	}
-	switch o.attention {
-	case "":
-	case "none":
-		c.Net.AttentionResolutions = nil
-	default:
-		a, err := unet.ParseInts(o.attention)
-		if err != nil {
-			return err
-		}
-		c.Net.AttentionResolutions = a
-	}
-	if o.schedule != "" {
-		c.Train.Schedule = diffusion.ScheduleKind(o.schedule)
-	}
-	if o.lr > 0 {
-		c.Train.LearningRate = o.lr
-	}
-	if o.ema >= 0 {
-		c.Train.EMADecay = o.ema
-	}
-	if o.clip >= 0 {
-		c.Train.GradClip = o.clip
-	}
-	if o.labelDropout >= 0 {
-		c.Train.LabelDropout = o.labelDropout
-		c.Net.NullClass = o.labelDropout > 0 || c.Net.NullClass
-	}
-	if o.seed > 0 {
-		c.Train.Seed = o.seed
-	}
-	return c.Net.Validate()
+	register(command{name: "train", summary: "train (or resume) the class-conditional diffusion model on the images of netdiffus image", run: runTrain})
 }
 
 func runTrain(args []string) error {
-	fs := flag.NewFlagSet("train", flag.ContinueOnError)
-	data := fs.String("data", "", "NPZ with examples (in [0,1] or uint8) and integer \"labels\" (required)")
-	key := fs.String("key", "images", "array of examples in the NPZ: [N,H,W] images or [N,L] series")
-	preset := fs.String("preset", "quick", "configuration: quick, medium64, full or quick1d")
-	out := fs.String("out", "diffusion-run", "checkpoint folder; training resumes from its newest checkpoint")
-	steps := fs.Int64("steps", 0, "stop at this many total steps")
-	budget := fs.Duration("time", 0, "stop after this much wall time, e.g. 10m")
-	every := fs.Int("checkpoint-every", 500, "steps between checkpoints")
-	keep := fs.Int("keep", 3, "checkpoints kept")
-	var o netOverrides
-	o.register(fs)
-	if err := fs.Parse(args); err != nil {
+	f := newRunFlags("train", "train -data images.npz -model DIR [-preset smoke|cpu|full] [-set Train.Steps=N] [-time 10m]\n\n"+
+		"Trains on the first Data.TrainFraction of each class of -data (eval tests on the rest) and resumes\n"+
+		"from the newest checkpoint in -model; a folder of another configuration is an error.")
+	data := f.fs.String("data", "", "NPZ of labelled images (netdiffus image) or series, with class names (required)")
+	budget := f.fs.Duration("time", 0, "stop after this much wall time, e.g. 10m (resume later with the same command)")
+	if err := f.parse(args); err != nil {
 		return err
 	}
-	if *data == "" || (*steps <= 0 && *budget <= 0) {
-		fs.Usage()
-		return fmt.Errorf("-data and one of -steps or -time are required")
-	}
-	ds, err := dataio.LoadNPZ(*data, *key)
+	base, err := modelPreset(f.model)
 	if err != nil {
 		return err
 	}
-	b, choice, err := backend.New()
+	p, err := f.resolve(base)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(os.Stderr, choice)
-	tr, err := openTrainer(b, *out, *preset, ds, &o)
+	if *data == "" {
+		f.fs.Usage()
+		return fmt.Errorf("-data is required")
+	}
+	ex, err := pipeline.ReadExamples(*data)
 	if err != nil {
 		return err
 	}
-	shuffler, err := unet.NewShuffler(ds.X, ds.Labels, tr.Config.Train.BatchSize, tr.Config.Train.Seed+uint64(tr.Steps()))
+	if err := checkShape(ex, p, *data); err != nil {
+		return err
+	}
+	train, _ := ex.Split(p.Data.TrainFraction)
+	b, err := sharedBackend()
 	if err != nil {
 		return err
 	}
-	cfgJSON, _ := json.Marshal(tr.Config)
-	fmt.Fprintf(os.Stderr, "config %s\nstarting at step %d\n", cfgJSON, tr.Steps())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	bar := newStepBar(*steps, tr.Steps())
-	last, err := tr.Run(ctx, shuffler, unet.RunConfig{MaxSteps: *steps, TimeBudget: *budget, ReportEvery: 10,
-		CheckpointDir: *out, CheckpointEvery: *every, Keep: *keep,
-		Progress: func(p unet.Progress) {
-			_ = bar.Set64(p.Step)
-			bar.Describe(fmt.Sprintf("loss %.4f  %.1f img/s", p.MeanLoss, p.ImagesPerSec))
-		}})
-	_ = bar.Finish()
+	var log io.Writer = os.Stderr
+	if f.quiet {
+		log = nil
+	}
+	name := strings.TrimSuffix(filepath.Base(*data), filepath.Ext(*data))
+	m, err := pipeline.Train(ctx, b, p, f.model, train.X, train.Labels, pipeline.ModelInfo{Data: name, Classes: ex.Classes},
+		pipeline.TrainOptions{Log: log, TimeBudget: *budget})
 	if err != nil {
 		return err
 	}
-	fmt.Printf("step %d loss %.4f, %d weights; checkpoint %s\n", last.Step, last.Loss, tr.NumParameters(), last.Checkpoint)
+	last := 0.0
+	if n := len(m.Loss); n > 0 {
+		last = m.Loss[n-1].Loss
+	}
+	fmt.Printf("%s: step %d of %d, loss %.4f, %d weights, %d training images of %d classes; model in %s\n",
+		p.Name, m.Trainer.Steps(), p.Train.Steps, last, m.Trainer.NumParameters(), train.X.Batch(), len(ex.Classes), f.model)
 	return nil
 }
 
-// openTrainer resumes from the newest checkpoint in dir, or starts the preset sized to the data.
-func openTrainer(b compute.Backend, dir, preset string, ds dataio.Dataset, o *netOverrides) (*unet.Trainer, error) {
-	if all, err := unet.Checkpoints(dir); err == nil && len(all) > 0 {
-		fmt.Fprintf(os.Stderr, "resuming from %s (configuration flags ignored)\n", all[len(all)-1])
-		return unet.Resume(b, dir)
-	}
-	shape := ds.X.Shape
-	cfg, err := unet.Preset(preset, ds.NumClasses(), shape[1])
-	if err != nil {
+// modelPreset returns the preset stored in a model folder (nil when there is none), so that commands on
+// an existing model start from the settings it was trained with.
+func modelPreset(dir string) (*preset.Preset, error) {
+	info, ok, err := pipeline.ReadInfo(dir)
+	if err != nil || !ok || info.Preset.Name == "" {
 		return nil, err
 	}
-	if len(shape) == 4 {
-		cfg.Net.Dims, cfg.Net.Size = 2, shape[1]
-		if shape[1] != shape[2] {
-			return nil, fmt.Errorf("images are %dx%d; the model needs square images", shape[1], shape[2])
-		}
-	} else {
-		cfg.Net.Dims, cfg.Net.Size = 1, shape[1]
-	}
-	if err := o.apply(&cfg); err != nil {
-		return nil, err
-	}
-	return unet.New(b, cfg)
+	return &info.Preset, nil
 }
 
-func newStepBar(max, start int64) *progressbar.ProgressBar {
-	if max <= 0 {
-		max = -1 // time budget: spinner
+// checkShape explains a mismatch between the data and the preset's model before anything is built.
+func checkShape(ex pipeline.Examples, p preset.Preset, path string) error {
+	shape := ex.X.Shape[1:]
+	switch {
+	case len(shape) == 3 && (p.Net.Dims != 2 || shape[0] != p.Net.Size || shape[1] != p.Net.Size):
+		return fmt.Errorf("%s holds %dx%d images; the preset's model takes Dims %d, Size %d: image the data with -size %d or add -set Net.Size=%d",
+			path, shape[0], shape[1], p.Net.Dims, p.Net.Size, p.Net.Size, shape[0])
+	case len(shape) == 2 && (p.Net.Dims != 1 || shape[0] != p.Net.Size):
+		return fmt.Errorf("%s holds series of length %d; add -set Net.Dims=1 -set Net.Size=%d (a length the U-Net levels divide)", path, shape[0], shape[0])
 	}
-	bar := progressbar.NewOptions64(max, progressbar.OptionSetWriter(os.Stderr), progressbar.OptionShowCount(),
-		progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(500*time.Millisecond))
-	_ = bar.Set64(start)
-	return bar
+	return nil
 }

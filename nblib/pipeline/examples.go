@@ -1,0 +1,129 @@
+package pipeline
+
+import (
+	"archive/zip"
+	"fmt"
+	"io"
+	"strings"
+
+	"codeberg.org/sbinet/npyio/npy"
+
+	"github.com/netdiffus/netdiffus/nblib/diffusion"
+	"github.com/netdiffus/netdiffus/nblib/diffusion/dataio"
+	"github.com/netdiffus/netdiffus/nblib/gasf"
+	"github.com/netdiffus/netdiffus/nblib/pixels"
+	"github.com/netdiffus/netdiffus/nblib/traffic"
+	"github.com/netdiffus/netdiffus/nblib/traffic/trafficio"
+)
+
+// Examples is a labelled set in the model range with class names: what `netdiffus image` and
+// `netdiffus sample` write and `train` and `eval` read.
+type Examples struct {
+	X       diffusion.Array // [N, S, S, 1] images or [N, L, 1] series, in [-1, 1]
+	Labels  []int
+	Classes []string
+}
+
+// Key returns the NPZ array name of the examples: "images" for 2-D, "series" for 1-D.
+func (e Examples) Key() string {
+	if len(e.X.Shape) == 3 {
+		return "series"
+	}
+	return "images"
+}
+
+// WriteExamples writes e atomically as an NPZ archive readable with numpy.load: "images" as uint8
+// [N, S, S] (8-bit pixels) or "series" as float32 [N, L] in [0, 1], int64 "labels" and "classes" (the
+// names joined by newlines, as uint8 bytes, trafficio's convention).
+func WriteExamples(path string, e Examples) error {
+	if len(e.Labels) != e.X.Batch() {
+		return fmt.Errorf("pipeline: %s: %d labels for %d examples", path, len(e.Labels), e.X.Batch())
+	}
+	return Write(path, func(w io.Writer) error {
+		zw := zip.NewWriter(w)
+		err := addNPY(zw, e.Key()+".npy", func(w io.Writer) error {
+			if e.Key() == "series" {
+				u := make([]float32, len(e.X.Data))
+				for i, v := range e.X.Data {
+					u[i] = float32(pixels.ModelToUnit(v))
+				}
+				return gasf.WriteNPYFloat32(w, u, e.X.Shape[0], e.X.Shape[1])
+			}
+			return gasf.WriteNPYUint8(w, pixels.ModelToBytes(e.X.Data), e.X.Shape[0], e.X.Shape[1], e.X.Shape[2])
+		})
+		if err == nil {
+			l := make([]int64, len(e.Labels))
+			for i, v := range e.Labels {
+				l[i] = int64(v)
+			}
+			err = addNPY(zw, "labels.npy", func(w io.Writer) error { return npy.Write(w, l) })
+		}
+		if err == nil {
+			err = addNPY(zw, "classes.npy", func(w io.Writer) error { return npy.Write(w, []uint8(strings.Join(e.Classes, "\n"))) })
+		}
+		if cerr := zw.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	})
+}
+
+func addNPY(zw *zip.Writer, name string, write func(io.Writer) error) error {
+	w, err := zw.Create(name)
+	if err != nil {
+		return err
+	}
+	return write(w)
+}
+
+// ReadExamples reads an archive written by WriteExamples (or any NPZ with "images" or "series" in
+// [0, 1] or uint8 and integer "labels"; missing class names become class0, class1, ...).
+func ReadExamples(path string) (Examples, error) {
+	key := "images"
+	ds, err := dataio.LoadNPZ(path, key)
+	if err != nil && strings.Contains(err.Error(), `no array "images"`) {
+		key = "series"
+		ds, err = dataio.LoadNPZ(path, key)
+	}
+	if err != nil {
+		return Examples{}, fmt.Errorf("%w (want an archive written by netdiffus image or sample)", err)
+	}
+	x := ds.X
+	classes, err := trafficio.ReadNPZClasses(path)
+	if err != nil {
+		return Examples{}, err
+	}
+	n := ds.NumClasses()
+	if classes == nil {
+		for c := range n {
+			classes = append(classes, fmt.Sprintf("class%d", c))
+		}
+	}
+	if len(classes) < n {
+		return Examples{}, fmt.Errorf("pipeline: %s: labels go up to %d but %d class names are stored", path, n-1, len(classes))
+	}
+	return Examples{X: x, Labels: ds.Labels, Classes: classes}, nil
+}
+
+// Split divides examples per class the way FromDataset does: the first fraction of each class, in
+// file order, for training, the rest for testing. `netdiffus train` learns from the first part and
+// `netdiffus eval` tests on the second.
+func (e Examples) Split(fraction float64) (train, test Examples) {
+	s := traffic.SplitPerClass(e.Labels, fraction, traffic.FirstInOrder, 0)
+	return e.rows(s.Train), e.rows(s.Test)
+}
+
+func (e Examples) rows(idx []int) Examples {
+	out := Examples{X: diffusion.NewArray(append([]int{len(idx)}, e.X.Shape[1:]...)...), Labels: make([]int, len(idx)), Classes: e.Classes}
+	for k, i := range idx {
+		copy(out.X.Example(k), e.X.Example(i))
+		out.Labels[k] = e.Labels[i]
+	}
+	return out
+}
+
+// SplitData splits e (Split) into a Data for Train and Measure.
+func SplitData(name string, e Examples, fraction float64) *Data {
+	tr, te := e.Split(fraction)
+	return &Data{Name: name, Classes: e.Classes, Train: tr.X, Test: te.X, TrainY: tr.Labels, TestY: te.Labels}
+}

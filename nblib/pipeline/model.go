@@ -121,6 +121,9 @@ func Train(ctx context.Context, b compute.Backend, p preset.Preset, dir string, 
 	if tr.Steps() == p.Train.Steps {
 		return m, nil
 	}
+	if opt.Log != nil && tr.Steps() > 0 {
+		fmt.Fprintf(opt.Log, "resumed %s at step %d\n", dir, tr.Steps())
+	}
 	return m, m.run(ctx, p, x, y, opt)
 }
 

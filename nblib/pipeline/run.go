@@ -25,6 +25,8 @@ type Result struct {
 	TestImages  int
 	SynthImages int
 	Size        int // image side
+	// TrainedSteps is the model's step count; below Steps when a time budget stopped training.
+	TrainedSteps, Steps int64
 
 	TrainSeconds  float64 // this process's training (0 when a finished model was reused)
 	SampleSeconds float64
@@ -43,14 +45,17 @@ type ExamplePair struct {
 
 // Run is the whole pipeline on one prepared dataset: train (or resume) in dir, sample
 // p.Sample.PerClass images per class (default: as many as the class has training images), measure.
-func Run(ctx context.Context, b compute.Backend, p preset.Preset, d *Data, dir string, log io.Writer, observer func(p Progress)) (*Result, error) {
+// With opt.TimeBudget, training may stop early: the result then says so (TrainedSteps < Steps) and the
+// model stays resumable.
+func Run(ctx context.Context, b compute.Backend, p preset.Preset, d *Data, dir string, opt TrainOptions) (*Result, error) {
+	log := opt.Log
 	if log == nil {
 		log = io.Discard
 	}
 	fmt.Fprintf(log, "%s (preset %s): %d classes, %d training and %d test examples of size %d (series of %d)\n", d.Name, p.Name,
 		len(d.Classes), d.Train.Batch(), d.Test.Batch(), d.Size(), d.SeriesLen)
 	m, err := Train(ctx, b, p, dir, d.Train, d.TrainY, ModelInfo{Data: d.Name, Classes: d.Classes, Ranges: d.Ranges},
-		TrainOptions{Log: log, Observer: observer})
+		opt)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", d.Name, err)
 	}
@@ -63,7 +68,7 @@ func Run(ctx context.Context, b compute.Backend, p preset.Preset, d *Data, dir s
 	fmt.Fprintf(log, "trained %d steps (%.0f s in this run), sampled %d examples in %.0f s\n", m.Trainer.Steps(), m.TrainSeconds, synth.Batch(), sampleSec)
 	res := &Result{Name: d.Name, Preset: p.Name, Classes: d.Classes, Params: m.Trainer.NumParameters(),
 		TrainImages: d.Train.Batch(), TestImages: d.Test.Batch(), SynthImages: synth.Batch(), Size: d.Size(),
-		TrainSeconds: m.TrainSeconds, SampleSeconds: sampleSec, ImagesPerSec: m.ImagesPerSec, Loss: m.Loss}
+		TrainedSteps: m.Trainer.Steps(), Steps: p.Train.Steps, TrainSeconds: m.TrainSeconds, SampleSeconds: sampleSec, ImagesPerSec: m.ImagesPerSec, Loss: m.Loss}
 	if p.Net.Dims == 1 {
 		return res, nil // fidelity and classifiers are defined on images
 	}
@@ -76,7 +81,7 @@ func Run(ctx context.Context, b compute.Backend, p preset.Preset, d *Data, dir s
 	return res, nil
 }
 
-// Progress is a training progress report (unet.Progress), passed to Run's observer.
+// Progress is a training progress report (unet.Progress), passed to TrainOptions.Observer.
 type Progress = unet.Progress
 
 // examplePairs takes the first real and synthetic image of up to n classes.

@@ -82,7 +82,7 @@ func runExperiment(ctx context.Context, b compute.Backend, cfg ExperimentConfig,
 	if err != nil {
 		return nil, fmt.Errorf("experiment %s: %w", cfg.Name(), err)
 	}
-	res, err := pipeline.Run(ctx, b, cfg.Preset, data, cfg.ModelDir(), log, nil)
+	res, err := pipeline.Run(ctx, b, cfg.Preset, data, cfg.ModelDir(), pipeline.TrainOptions{Log: log})
 	if err != nil {
 		return nil, fmt.Errorf("experiment %s: %w", cfg.Name(), err)
 	}

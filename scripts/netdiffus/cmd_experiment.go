@@ -20,6 +20,7 @@ func runExperiment(args []string) error {
 	dataset := f.fs.String("dataset", "d1", "default dataset: d1, d2, d3 or ww")
 	group := f.fs.String("group", "", "keep one group only, e.g. netflix (d1) or google (d3)")
 	out := f.fs.String("out", "", "also write the result as JSON to this file")
+	budget := f.fs.Duration("time", 0, "stop training after this much wall time and sample the model as it is (resume later)")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -41,9 +42,12 @@ func runExperiment(args []string) error {
 	if f.quiet {
 		log = nil
 	}
-	res, err := pipeline.Run(ctx, b, p, data, f.model, log, nil)
+	res, err := pipeline.Run(ctx, b, p, data, f.model, pipeline.TrainOptions{Log: log, TimeBudget: *budget})
 	if err != nil {
 		return err
+	}
+	if res.TrainedSteps < res.Steps {
+		fmt.Printf("training stopped by -time at step %d of %d\n", res.TrainedSteps, res.Steps)
 	}
 	fmt.Printf("%s (preset %s): FID %.4f, KID %.5f, per-class FID %.4f ± %.4f, pixel JSD %.4f bits; trained %.0f s, sampled %.0f s\n",
 		res.Name, res.Preset, res.FID, res.KID, res.ClassFIDMean, res.ClassFIDStd, res.Hist.JSD, res.TrainSeconds, res.SampleSeconds)

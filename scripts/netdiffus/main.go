@@ -67,7 +67,7 @@ func main() {
 	os.Exit(runCommand(c, args))
 }
 
-// runCommand runs one command and returns the process exit status: 0, 1 on error, 2 on a flag error.
+// runCommand runs one command and returns the process exit status: 0 on success, -h or -print-config, else 1.
 func runCommand(c command, args []string) int {
 	err := c.run(args)
 	switch {

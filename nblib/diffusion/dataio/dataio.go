@@ -2,8 +2,8 @@
 // NPZ archives of images or series with labels (NumPy's format, readable with numpy.load), PNG files
 // and GASF-decoded 1-D series.
 //
-// Pixel convention: files hold images in [0, 1] (float) or 0..255 (uint8), as the imaging pipeline
-// writes them; the model works in [-1, 1] (v_model = 2 v_file - 1). Samples are written back in
+// Pixel convention (nblib/pixels): files hold images in [0, 1] (float) or 0..255 (uint8), as the imaging
+// pipeline writes them; the model works in [-1, 1] (v_model = 2 v_file - 1). Samples are written back in
 // [0, 1] as float32 and as 8-bit PNGs.
 package dataio
 
@@ -23,6 +23,7 @@ import (
 
 	"github.com/netdiffus/netdiffus/nblib/diffusion"
 	"github.com/netdiffus/netdiffus/nblib/gasf"
+	"github.com/netdiffus/netdiffus/nblib/pixels"
 )
 
 // Dataset is a labelled set of examples in model units ([-1, 1]), shaped [N, example axes...]
@@ -74,7 +75,7 @@ func LoadNPZ(path, dataKey string) (Dataset, error) {
 		if math.IsNaN(float64(v)) || v < 0 || v > 1 {
 			return Dataset{}, fmt.Errorf("dataio: %s: %q example %d value %d is %v, outside [0, 1]: rescale the data", path, dataKey, i/n, i%n, v)
 		}
-		values[i] = 2*v - 1
+		values[i] = pixels.UnitToModel(float64(v))
 	}
 	return Dataset{X: x, Labels: labels}, nil
 }
@@ -120,7 +121,7 @@ func readFloats(r *npz.Reader, path, name string) ([]float32, []int, error) {
 		}
 		out := make([]float32, len(v))
 		for i, b := range v {
-			out[i] = float32(b) / 255
+			out[i] = float32(pixels.ByteToUnit(b))
 		}
 		return out, shape, nil
 	}
@@ -180,7 +181,7 @@ func wrap(err error, path, key string) error {
 func ToUnit(x diffusion.Array) diffusion.Array {
 	out := diffusion.NewArray(x.Shape...)
 	for i, v := range x.Data {
-		out.Data[i] = float32(math.Max(0, math.Min(1, float64(v+1)/2)))
+		out.Data[i] = float32(pixels.ModelToUnit(v))
 	}
 	return out
 }
@@ -244,13 +245,10 @@ func SavePNGs(dir string, x diffusion.Array, labels []int) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("dataio: %w", err)
 	}
-	unit := ToUnit(x)
 	h, w := x.Shape[1], x.Shape[2]
 	for i := range x.Batch() {
 		img := image.NewGray(image.Rect(0, 0, w, h))
-		for j, v := range unit.Example(i) {
-			img.Pix[j] = uint8(math.Round(float64(v) * 255))
-		}
+		copy(img.Pix, pixels.ModelToBytes(x.Example(i)))
 		path := filepath.Join(dir, fmt.Sprintf("class%d_%05d.png", labels[i], i))
 		if err := writePNG(path, img); err != nil {
 			return err
@@ -281,13 +279,9 @@ func DecodeSeries(x diffusion.Array) ([][]float64, error) {
 	size := x.Shape[1]
 	params := gasf.DefaultParams(size)
 	params.Norm = gasf.Normalisation{Mode: gasf.Global, Lo: 0, Hi: 1}
-	unit := ToUnit(x)
 	out := make([][]float64, x.Batch())
 	for i := range out {
-		pix := make([]uint8, size*size)
-		for j, v := range unit.Example(i) {
-			pix[j] = uint8(math.Round(float64(v) * 255))
-		}
+		pix := pixels.ModelToBytes(x.Example(i))
 		img := &gasf.Image{Size: size, Pix: pix, Params: params, Norm: params.Norm, Length: size}
 		s, err := gasf.Decode(img)
 		if err != nil {

@@ -107,10 +107,17 @@ func ReadExamples(path string) (Examples, error) {
 
 // Split divides examples per class the way FromDataset does: the first fraction of each class, in
 // file order, for training, the rest for testing. `netdiffus train` learns from the first part and
-// `netdiffus eval` tests on the second.
-func (e Examples) Split(fraction float64) (train, test Examples) {
+// `netdiffus eval` tests on the second. A side left empty is an error.
+func (e Examples) Split(fraction float64) (train, test Examples, err error) {
+	if fraction <= 0 || fraction >= 1 {
+		return train, test, fmt.Errorf("pipeline: train fraction %g: want a fraction in (0, 1)", fraction)
+	}
 	s := traffic.SplitPerClass(e.Labels, fraction, traffic.FirstInOrder, 0)
-	return e.rows(s.Train), e.rows(s.Test)
+	if len(s.Train) == 0 || len(s.Test) == 0 {
+		return train, test, fmt.Errorf("pipeline: splitting %d examples at %g per class leaves %d for training and %d for testing: give more examples per class or change Data.TrainFraction",
+			e.X.Batch(), fraction, len(s.Train), len(s.Test))
+	}
+	return e.rows(s.Train), e.rows(s.Test), nil
 }
 
 func (e Examples) rows(idx []int) Examples {
@@ -123,7 +130,10 @@ func (e Examples) rows(idx []int) Examples {
 }
 
 // SplitData splits e (Split) into a Data for Train and Measure.
-func SplitData(name string, e Examples, fraction float64) *Data {
-	tr, te := e.Split(fraction)
-	return &Data{Name: name, Classes: e.Classes, Train: tr.X, Test: te.X, TrainY: tr.Labels, TestY: te.Labels}
+func SplitData(name string, e Examples, fraction float64) (*Data, error) {
+	tr, te, err := e.Split(fraction)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return &Data{Name: name, Classes: e.Classes, Train: tr.X, Test: te.X, TrainY: tr.Labels, TestY: te.Labels}, nil
 }

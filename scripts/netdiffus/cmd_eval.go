@@ -117,7 +117,10 @@ func evalExamples(f evalFlags) error {
 	if len(ex.X.Shape) != 4 {
 		return fmt.Errorf("%s holds series; eval measures images", f.real)
 	}
-	data := pipeline.SplitData(f.real, ex, f.p.Data.TrainFraction)
+	data, err := pipeline.SplitData(f.real, ex, f.p.Data.TrainFraction)
+	if err != nil {
+		return err
+	}
 	var synth pipeline.Examples
 	if f.run.model != "" {
 		if synth, err = sampleFor(f, data); err != nil {

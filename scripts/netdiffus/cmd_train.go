@@ -45,7 +45,10 @@ func runTrain(args []string) error {
 	if err := checkShape(ex, p, *data); err != nil {
 		return err
 	}
-	train, _ := ex.Split(p.Data.TrainFraction)
+	train, _, err := ex.Split(p.Data.TrainFraction)
+	if err != nil {
+		return fmt.Errorf("%s: %w", *data, err)
+	}
 	b, err := sharedBackend()
 	if err != nil {
 		return err

@@ -1,0 +1,150 @@
+package pipeline
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/netdiffus/netdiffus/nblib/traffic"
+	"github.com/netdiffus/netdiffus/nblib/traffic/trafficio"
+)
+
+func ramp(n int, phase float64) []float64 {
+	s := make([]float64, n)
+	for i := range s {
+		s[i] = 3 + math.Sin(float64(i)/3+phase)*float64(i)
+	}
+	return s
+}
+
+// TestDecodeInvertsImaging: with no resize (side = length), the GASF diagonal holds
+// p = round(255 x^(2 gamma)) of the min-max scaled series x, so the decoded x = (p/255)^(1/(2 gamma)) is
+// within 2 * 0.5/255 of x for gamma 0.25 (|dx/dp| = 2 p <= 2 on [0, 1]).
+func TestDecodeInvertsImaging(t *testing.T) {
+	series := [][]float64{ramp(16, 0), ramp(16, 1)}
+	x, err := ImageArray(series, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := Decode(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, s := range series {
+		lo, hi := minMax(s)
+		for i, v := range s {
+			if want := (v - lo) / (hi - lo); math.Abs(back[k][i]-want) > 2*0.5/255+1e-9 {
+				t.Errorf("series %d value %d: decoded %.5f, want %.5f", k, i, back[k][i], want)
+			}
+		}
+	}
+}
+
+func TestExamplesRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	series := [][]float64{ramp(32, 0), ramp(32, 1), ramp(32, 2)}
+	img, err := ImageArray(series, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ser, err := SeriesArray(series, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []Examples{{X: img, Labels: []int{0, 1, 1}, Classes: []string{"a", "b"}}, {X: ser, Labels: []int{1, 0, 1}, Classes: []string{"a", "b"}}} {
+		path := filepath.Join(dir, e.Key()+".npz")
+		if err := WriteExamples(path, e); err != nil {
+			t.Fatal(err)
+		}
+		got, err := ReadExamples(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !sameInts(got.X.Shape, e.X.Shape) || !sameInts(got.Labels, e.Labels) || strings.Join(got.Classes, ",") != "a,b" {
+			t.Fatalf("%s: shape %v labels %v classes %v", e.Key(), got.X.Shape, got.Labels, got.Classes)
+		}
+		for i, v := range got.X.Data { // images are on the 8-bit grid: exact; series float32 in [0, 1]
+			if math.Abs(float64(v-e.X.Data[i])) > 1e-6 {
+				t.Fatalf("%s: value %d read back as %v, wrote %v", e.Key(), i, v, e.X.Data[i])
+			}
+		}
+	}
+	three := Examples{X: img, Labels: []int{0, 0, 0}, Classes: []string{"a"}}
+	train, test, err := three.Split(0.5)
+	if err != nil || !sameInts(train.Labels, []int{0, 0}) || !sameInts(test.Labels, []int{0}) {
+		t.Errorf("split: train %v test %v, %v", train.Labels, test.Labels, err)
+	}
+	if _, _, err := three.Split(0.9); err == nil || !strings.Contains(err.Error(), "leaves 3 for training and 0 for testing") {
+		t.Errorf("0.9 of 3 examples leaves no test side: %v", err)
+	}
+	if err := WriteExamples(filepath.Join(dir, "bad.npz"), Examples{X: img, Labels: []int{0}}); err == nil {
+		t.Error("1 label for 3 images must be an error")
+	}
+}
+
+func TestReadExamplesBadInput(t *testing.T) {
+	dir := t.TempDir()
+	text := filepath.Join(dir, "notes.npz")
+	os.WriteFile(text, []byte("not a zip"), 0o644)
+	if _, err := ReadExamples(text); err == nil || !strings.Contains(err.Error(), text) {
+		t.Errorf("a text file: %v", err)
+	}
+	if _, err := ReadExamples(filepath.Join(dir, "missing.npz")); err == nil || !strings.Contains(err.Error(), "missing.npz") {
+		t.Errorf("a missing file: %v", err)
+	}
+	// A trace NPZ of netdiffus data (x, y) is not an image archive.
+	ds, err := traffic.NewDataset("t", []traffic.Trace{{ID: "a", Label: "a", Values: []float64{1, 2}}}, nil, traffic.Feature{Kind: traffic.Values, Length: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	traces := filepath.Join(dir, "traces.npz")
+	if err := trafficio.WriteNPZ(traces, ds, ds.Default); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadExamples(traces); err == nil || !strings.Contains(err.Error(), "netdiffus image") {
+		t.Errorf("a trace archive: %v", err)
+	}
+}
+
+// TestTracesForWriters: decoded series become traces the CSV-folder and NPZ writers accept, scaled to
+// the class ranges, and read back as the same series.
+func TestTracesForWriters(t *testing.T) {
+	series := [][]float64{{0, 0.5, 1}, {1, 0, 0.25}}
+	ds, feat, err := Traces("syn", []string{"x", "y"}, series, []int{1, 0}, [][2]float64{{0, 10}, {100, 200}}, 0.25)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := trafficio.WriteCSVFolder(filepath.Join(dir, "traces"), ds); err != nil {
+		t.Fatal(err)
+	}
+	npz := filepath.Join(dir, "traces.npz")
+	if err := trafficio.WriteNPZ(npz, ds, feat); err != nil {
+		t.Fatal(err)
+	}
+	back, _, err := trafficio.ReadNPZ(npz, trafficio.ArrayOptions{Classes: []string{"x", "y"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := back.Series(back.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]float64{{100, 150, 200}, {10, 0, 2.5}}
+	for i := range want {
+		for j := range want[i] {
+			if math.Abs(got[i][j]-want[i][j]) > 1e-9 || back.Traces[i].Label != ds.Traces[i].Label {
+				t.Fatalf("trace %d: %v (%s), want %v", i, got[i], back.Traces[i].Label, want[i])
+			}
+		}
+	}
+	folder, _, err := trafficio.ReadCSVFolder(filepath.Join(dir, "traces"), trafficio.FolderOptions{})
+	if err != nil || len(folder.Traces) != 2 || folder.Traces[0].Packets[2].Time != 0.5 {
+		t.Errorf("CSV folder: %v, %+v", err, folder)
+	}
+	if _, _, err := Traces("syn", []string{"x"}, series, []int{0, 3}, nil, 1); err == nil {
+		t.Error("label 3 of 1 class must be an error")
+	}
+}

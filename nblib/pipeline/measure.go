@@ -17,7 +17,11 @@ import (
 // Inception features: the numbers rank models and datasets but do not compare with the paper's) and
 // downstream accuracy.
 type Measures struct {
-	FID          float64   // all synthetic vs all real training images
+	FID float64 // all synthetic vs all real training images
+	// RealFID is the FID of the real test images against the real training images on the same
+	// features: what fresh real data reaches. It has the test set's size, and FID grows as sets shrink,
+	// so it is a guide to the floor rather than the floor itself for a larger synthetic set.
+	RealFID      float64
 	KID          float64   // unbiased, cubic polynomial kernel
 	ClassFID     []float64 // per class, in class order
 	ClassFIDMean float64
@@ -72,7 +76,7 @@ func Measure(b compute.Backend, p preset.Preset, d *Data, synth diffusion.Array,
 		return nil, err
 	}
 	m := &Measures{}
-	if err := m.fidelity(p.Measure, len(d.Classes), real, d.TrainY, syn, synthY); err != nil {
+	if err := m.fidelity(p.Measure, len(d.Classes), real, test, d.TrainY, syn, synthY); err != nil {
 		return nil, err
 	}
 	if m.Hist, err = Histograms(real, syn, p.Measure.HistogramBins); err != nil {
@@ -83,7 +87,19 @@ func Measure(b compute.Backend, p preset.Preset, d *Data, synth diffusion.Array,
 	return m, err
 }
 
-func (m *Measures) fidelity(c preset.Measure, classes int, real features.Images, realY []int, syn features.Images, synY []int) error {
+func realFID(pca features.Extractor, real, test features.Images) (float64, error) {
+	fr, err := pca.Extract(real)
+	if err != nil {
+		return 0, err
+	}
+	ft, err := pca.Extract(test)
+	if err != nil {
+		return 0, err
+	}
+	return fid.Frechet(fr, ft)
+}
+
+func (m *Measures) fidelity(c preset.Measure, classes int, real, test features.Images, realY []int, syn features.Images, synY []int) error {
 	pca, err := features.FitPCA(real, min(c.PCAComponents, real.Len()-1))
 	if err != nil {
 		return err
@@ -100,6 +116,9 @@ func (m *Measures) fidelity(c preset.Measure, classes int, real features.Images,
 		return err
 	}
 	if m.KID, err = fid.KID(fr, fs); err != nil {
+		return err
+	}
+	if m.RealFID, err = realFID(pca, real, test); err != nil {
 		return err
 	}
 	per, err := fid.PerClass(fr, realY, fs, synY, c.FIDPerClass, fid.Frechet)

@@ -100,10 +100,10 @@ func (r *ExperimentResult) ExampleGrid(scale int) (image.Image, error) {
 // Summary is a one-paragraph account of the run.
 func (r *ExperimentResult) Summary() string {
 	return fmt.Sprintf("%s: %d classes; U-Net of %d parameters trained on %d images (%.0f s, %.0f images/s at the end); "+
-		"%d synthetic images sampled in %.0f s.\nFID %.3f, KID %.4f, per-class FID %.3f ± %.3f (PCA features of the original training images); "+
+		"%d synthetic images sampled in %.0f s.\nFID %.3f (real test vs real training images: %.3f), KID %.4f, per-class FID %.3f ± %.3f (PCA features of the original training images); "+
 		"pixel histograms: JSD %.4f bits, EMD %.4f.",
 		r.Name, len(r.Classes), r.Params, r.TrainImages, r.TrainSeconds, r.ImagesPerSec, r.SynthImages, r.SampleSeconds,
-		r.FID, r.KID, r.ClassFIDMean, r.ClassFIDStd, r.Hist.JSD, r.Hist.EMD)
+		r.FID, r.RealFID, r.KID, r.ClassFIDMean, r.ClassFIDStd, r.Hist.JSD, r.Hist.EMD)
 }
 
 // shortNames drops a shared "group-" prefix from class names ("netflix-v01" -> "v01") to fit an axis.

@@ -184,7 +184,7 @@ func sameShape(a, b []int) bool {
 func printMeasures(p preset.Preset, d *pipeline.Data, synth pipeline.Examples, m *pipeline.Measures) {
 	fmt.Printf("preset %s: %d real training, %d real test and %d synthetic images of %dx%d, %d classes\n", p.Name,
 		d.Train.Batch(), d.Test.Batch(), synth.X.Batch(), d.Train.Shape[1], d.Train.Shape[2], len(d.Classes))
-	fmt.Printf("features pca:%d\nFID %.6g\nKID %.6g\nper-class FID: mean %.4f std %.4f\n", p.Measure.PCAComponents, m.FID, m.KID, m.ClassFIDMean, m.ClassFIDStd)
+	fmt.Printf("features pca:%d\nFID %.6g (real test vs real training images: %.6g)\nKID %.6g\nper-class FID: mean %.4f std %.4f\n", p.Measure.PCAComponents, m.FID, m.RealFID, m.KID, m.ClassFIDMean, m.ClassFIDStd)
 	for c, v := range m.ClassFID {
 		fmt.Printf("  %s: %.4f\n", d.Classes[c], v)
 	}

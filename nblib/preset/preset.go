@@ -91,7 +91,7 @@ func SmokePreset() Preset {
 		Name:  Smoke,
 		Data:  Data{Variant: datasets.Quick, Seed: datasets.DefaultSeed, TrainFraction: 0.8},
 		Net:   m.Net,
-		Train: Train{TrainConfig: m.Train, Steps: 1000},
+		Train: Train{TrainConfig: m.Train, Steps: 1000, Keep: 2},
 		Sample: Sample{Sampler: diffusion.DDIM, Steps: 25, Guidance: 3, Clip: true, BatchSize: 64,
 			Seed: datasets.DefaultSeed},
 		Measure:    Measure{PCAComponents: 16, HistogramBins: 32},
@@ -107,7 +107,7 @@ func CPUPreset() Preset {
 	p := SmokePreset()
 	m := unet.Quick(0)
 	m.Train.LearningRate = 5e-4
-	p.Name, p.Net, p.Train = CPU, m.Net, Train{TrainConfig: m.Train, Steps: 2000}
+	p.Name, p.Net, p.Train = CPU, m.Net, Train{TrainConfig: m.Train, Steps: 2000, Keep: 2}
 	p.Sample.Steps = 50
 	p.Measure = Measure{PCAComponents: 32, HistogramBins: 64}
 	return p
@@ -122,7 +122,7 @@ func FullPreset() Preset {
 		Name:  Full,
 		Data:  Data{Variant: datasets.Full, Seed: datasets.DefaultSeed, TrainFraction: 0.8},
 		Net:   m.Net,
-		Train: Train{TrainConfig: m.Train, Steps: 30000},
+		Train: Train{TrainConfig: m.Train, Steps: 30000, Keep: 2},
 		Sample: Sample{Sampler: diffusion.DDIM, Steps: 100, Clip: true, BatchSize: 64,
 			Seed: datasets.DefaultSeed},
 		Measure:    Measure{PCAComponents: 64, HistogramBins: 64},

@@ -37,11 +37,14 @@ type LossPoint struct {
 // ModelInfo describes what a model folder was trained on, so later commands (sample, generate, eval)
 // need only the folder.
 type ModelInfo struct {
-	Data    string        // the data's name (a default dataset or the training file)
-	Classes []string      // class names, in label order
-	Ranges  [][2]float64  `json:",omitempty"` // per class: mean min and max of the real training series
-	Counts  []int         // training examples per class (the default synthetic counts)
-	Preset  preset.Preset // the effective preset of the last training run
+	Data    string       // the data's name (a default dataset or the training file)
+	Classes []string     // class names, in label order
+	Ranges  [][2]float64 `json:",omitempty"` // per class: mean min and max of the real training series
+	Counts  []int        // training examples per class (the default synthetic counts)
+	// TrainSeconds is the wall time of every training run of the model together; ImagesPerSec the
+	// throughput at the last report.
+	TrainSeconds, ImagesPerSec float64
+	Preset                     preset.Preset // the effective preset of the last training run
 }
 
 // ReadInfo returns the description stored in a model folder; ok is false when it has none.
@@ -108,6 +111,9 @@ func Train(ctx context.Context, b compute.Backend, p preset.Preset, dir string, 
 		return nil, err
 	}
 	info.Preset = p
+	if old, ok, err := ReadInfo(dir); err == nil && ok {
+		info.TrainSeconds, info.ImagesPerSec = old.TrainSeconds, old.ImagesPerSec
+	}
 	if info.Counts == nil {
 		info.Counts = Counts(y, len(info.Classes))
 	}
@@ -157,7 +163,14 @@ func (m *Model) run(ctx context.Context, p preset.Preset, x diffusion.Array, y [
 		},
 	})
 	m.TrainSeconds = time.Since(start).Seconds()
+	m.Info.TrainSeconds += m.TrainSeconds
+	if m.ImagesPerSec > 0 {
+		m.Info.ImagesPerSec = m.ImagesPerSec
+	}
 	if werr := writeLoss(m.Dir, m.Loss); werr != nil && err == nil {
+		err = werr
+	}
+	if werr := m.writeInfo(); werr != nil && err == nil {
 		err = werr
 	}
 	if err != nil {

@@ -159,7 +159,7 @@ func TestTrainResumes(t *testing.T) {
 		t.Errorf("observer saw steps %v, want 1 2 3 4", seen)
 	}
 	again, err := Open(b, dir)
-	if err != nil || len(again.Loss) != 4 || len(again.Info.Classes) != 3 || again.Info.Preset.Train.Steps != 4 || again.Info.Counts[0] != 24 {
+	if err != nil || len(again.Loss) != 4 || len(again.Info.Classes) != 3 || again.Info.Preset.Train.Steps != 4 || again.Info.Counts[0] != 24 || again.Info.TrainSeconds <= 0 {
 		t.Errorf("Open: %v, loss %d points, info %+v", err, len(again.Loss), again.Info)
 	}
 	p.Train.Steps = 2

@@ -28,7 +28,7 @@ type Result struct {
 	// TrainedSteps is the model's step count; below Steps when a time budget stopped training.
 	TrainedSteps, Steps int64
 
-	TrainSeconds  float64 // this process's training (0 when a finished model was reused)
+	TrainSeconds  float64 // every training run of the model together (ModelInfo.TrainSeconds)
 	SampleSeconds float64
 	ImagesPerSec  float64 // training throughput at the last report
 	Loss          []LossPoint
@@ -68,7 +68,7 @@ func Run(ctx context.Context, b compute.Backend, p preset.Preset, d *Data, dir s
 	fmt.Fprintf(log, "trained %d steps (%.0f s in this run), sampled %d examples in %.0f s\n", m.Trainer.Steps(), m.TrainSeconds, synth.Batch(), sampleSec)
 	res := &Result{Name: d.Name, Preset: p.Name, Classes: d.Classes, Params: m.Trainer.NumParameters(),
 		TrainImages: d.Train.Batch(), TestImages: d.Test.Batch(), SynthImages: synth.Batch(), Size: d.Size(),
-		TrainedSteps: m.Trainer.Steps(), Steps: p.Train.Steps, TrainSeconds: m.TrainSeconds, SampleSeconds: sampleSec, ImagesPerSec: m.ImagesPerSec, Loss: m.Loss}
+		TrainedSteps: m.Trainer.Steps(), Steps: p.Train.Steps, TrainSeconds: m.Info.TrainSeconds, SampleSeconds: sampleSec, ImagesPerSec: m.Info.ImagesPerSec, Loss: m.Loss}
 	if p.Net.Dims == 1 {
 		return res, nil // fidelity and classifiers are defined on images
 	}

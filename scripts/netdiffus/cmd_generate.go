@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/netdiffus/netdiffus/nblib/pipeline"
@@ -19,7 +20,7 @@ func runGenerate(args []string) error {
 		"and DIR/traces.npz (x: the series, y: labels, classes), the formats netdiffus data reads.")
 	out := f.fs.String("out", "synthetic", "output folder")
 	perClass := f.fs.Int("per-class", 0, "traces per class (0: Sample.PerClass, else as many as the class had training images)")
-	unit := f.fs.Bool("unit", false, "keep series on [0, 1] instead of scaling each to its class's typical range in the training data")
+	unit := f.fs.Bool("unit", false, "keep series on [0, 1] instead of scaling each to its class's typical range in the training series (known to models trained from traces: netdiffus experiment and the notebooks; models trained on image files give [0, 1] series)")
 	step := f.fs.Float64("step", 1, "time between values in the CSV traces")
 	if err := f.parse(args); err != nil {
 		return err
@@ -39,6 +40,8 @@ func runGenerate(args []string) error {
 	ranges := m.Info.Ranges
 	if *unit {
 		ranges = nil
+	} else if ranges == nil && !f.quiet {
+		fmt.Fprintln(os.Stderr, "the model folder holds no value ranges of the training series (it was trained on images): series stay on [0, 1]")
 	}
 	ds, feat, err := pipeline.Traces("synthetic-"+m.Info.Data, m.Info.Classes, series, labels, ranges, *step)
 	if err != nil {

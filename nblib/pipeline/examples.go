@@ -79,14 +79,12 @@ func addNPY(zw *zip.Writer, name string, write func(io.Writer) error) error {
 // ReadExamples reads an archive written by WriteExamples (or any NPZ with "images" or "series" in
 // [0, 1] or uint8 and integer "labels"; missing class names become class0, class1, ...).
 func ReadExamples(path string) (Examples, error) {
-	key := "images"
-	ds, err := dataio.LoadNPZ(path, key)
-	if err != nil && strings.Contains(err.Error(), `no array "images"`) {
-		key = "series"
-		ds, err = dataio.LoadNPZ(path, key)
-	}
-	if err != nil {
-		return Examples{}, fmt.Errorf("%w (want an archive written by netdiffus image or sample)", err)
+	ds, err := dataio.LoadNPZ(path, "images")
+	if err != nil { // a 1-D set, or the images error is the one to report
+		var serr error
+		if ds, serr = dataio.LoadNPZ(path, "series"); serr != nil {
+			return Examples{}, fmt.Errorf("%w (want an archive written by netdiffus image or sample)", err)
+		}
 	}
 	x := ds.X
 	classes, err := trafficio.ReadNPZClasses(path)

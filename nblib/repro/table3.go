@@ -47,8 +47,9 @@ type Table3Row struct {
 
 // Table3Result holds the rows, platform by platform.
 type Table3Result struct {
-	CNN  string
-	Rows []Table3Row
+	CNN           string
+	TrainFraction float64 // of all traces, to name the fractions as the paper does
+	Rows          []Table3Row
 }
 
 // paperTable3 is the paper's Table 3: per platform, (1-D, 2-D) at 80%, 40% and 20% of the data.
@@ -74,7 +75,7 @@ func table3(c Table3Config, log io.Writer) (*Table3Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Table3Result{CNN: cfg.CNN}
+	res := &Table3Result{CNN: cfg.CNN, TrainFraction: c.Preset.Data.TrainFraction}
 	for _, platform := range c.Platforms {
 		train, test, err := seriesSplit(c.Preset, ds, platform)
 		if err != nil {
@@ -120,7 +121,7 @@ func paperFraction(f, trainFraction float64) string {
 }
 
 // Table3Compare is the notebook's table: paper, reference and this run for 1-D and 2-D.
-func Table3Compare(this, ref *Table3Result, trainFraction float64) (header []string, rows [][]string) {
+func Table3Compare(this, ref *Table3Result) (header []string, rows [][]string) {
 	header = []string{"platform", "data", "paper 1-D / 2-D", "cpu reference 1-D / 2-D", "this run 1-D / 2-D"}
 	refRow := map[string]Table3Row{}
 	if ref != nil {
@@ -140,18 +141,18 @@ func Table3Compare(this, ref *Table3Result, trainFraction float64) (header []str
 		if rr, ok := refRow[fmt.Sprintf("%s/%.3f", r.Platform, r.Fraction)]; ok {
 			refCell = fmt.Sprintf("%.1f / %.1f", rr.Series.Mean, rr.Images.Mean)
 		}
-		rows = append(rows, []string{r.Platform, paperFraction(r.Fraction, trainFraction), paper, refCell,
+		rows = append(rows, []string{r.Platform, paperFraction(r.Fraction, this.TrainFraction), paper, refCell,
 			fmt.Sprintf("%s / %s", r.Series, r.Images)})
 	}
 	return header, rows
 }
 
 // Table3Plot draws 1-D and 2-D accuracy per platform and fraction.
-func Table3Plot(r *Table3Result, trainFraction float64) (*plot.Plot, error) {
+func Table3Plot(r *Table3Result) (*plot.Plot, error) {
 	var cats []string
 	var s1, s2 []float64
 	for _, row := range r.Rows {
-		cats = append(cats, fmt.Sprintf("%s %s", row.Platform, paperFraction(row.Fraction, trainFraction)))
+		cats = append(cats, fmt.Sprintf("%s %s", row.Platform, paperFraction(row.Fraction, r.TrainFraction)))
 		s1, s2 = append(s1, row.Series.Mean), append(s2, row.Images.Mean)
 	}
 	return plots.Bars("Table 3: 1-D series vs 2-D GASF classifier ("+r.CNN+")", "accuracy (%)", cats,
@@ -181,6 +182,6 @@ func init() {
 		Config: func(p preset.Preset) any { return Table3For(p) },
 		Run:    func(p preset.Preset, force bool, log io.Writer) (any, error) { return Table3(Table3For(p), force, log) },
 		Table: func(r any) ([]string, [][]string) {
-			return Table3Compare(r.(*Table3Result), nil, 0.8)
+			return Table3Compare(r.(*Table3Result), nil)
 		}})
 }

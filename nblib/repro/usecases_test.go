@@ -211,7 +211,7 @@ func TestTable3Wiring(t *testing.T) {
 	if len(r.Rows) != 2 || r.Rows[0].Platform != "D1-Netflix" || r.Rows[0].Series.TrainRows != 80 || r.Rows[1].Images.TrainRows != 40 {
 		t.Fatalf("%+v", r.Rows)
 	}
-	_, rows := Table3Compare(r, nil, 0.8)
+	_, rows := Table3Compare(r, nil)
 	if rows[0][1] != "80% data" || rows[0][2] != "83.0 / 100.0" || rows[1][1] != "40% data" || rows[0][3] != "–" {
 		t.Errorf("compare rows %v", rows)
 	}

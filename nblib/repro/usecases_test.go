@@ -279,3 +279,38 @@ func TestItemsRegistered(t *testing.T) {
 		t.Error("unknown item: want an error")
 	}
 }
+
+// TestFig4LimitedModels checks that a limited n trains its own resumable model folder and a full n
+// reuses the standard experiment's model.
+func TestFig4LimitedModels(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains two tiny models")
+	}
+	t.Setenv("NETDIFFUS_RESULTS", t.TempDir())
+	c := Fig4Config{Preset: tinyPreset(), Classifier: protocols.NB, Datasets: []string{"d1-netflix"}, PerClass: []int{2, 8}, LimitedSteps: 2}
+	r, err := Fig4(c, false, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts := r.Curves[0].Points
+	if len(pts) != 2 || pts[0].Originals != 20 || pts[1].Originals != 80 || pts[0].TrainSteps != 2 || pts[1].TrainSteps != 2 {
+		t.Fatalf("points %+v", pts)
+	}
+	// 3 synthetic images per class (tinyPreset's Sample.PerClass) for 10 classes.
+	if pts[0].Synth.TrainRows != 30 || pts[0].OriSynth.TrainRows != 50 {
+		t.Errorf("n=2 rows: synth %d, ori+synth %d", pts[0].Synth.TrainRows, pts[0].OriSynth.TrainRows)
+	}
+	if c.LimitedModelDir("d1", "netflix", 2) == ExperimentFor(c.Preset, "d1", "netflix").ModelDir() {
+		t.Error("a limited model must have its own folder")
+	}
+	// More steps resume the same folder.
+	c.LimitedSteps = 4
+	dir := c.LimitedModelDir("d1", "netflix", 2)
+	s, err := LimitedSynthetic(c, "d1", "netflix", 2, io.Discard)
+	if err != nil || s.TrainSteps != 4 || c.LimitedModelDir("d1", "netflix", 2) != dir {
+		t.Errorf("resume: %v, steps %d", err, s.TrainSteps)
+	}
+	if v := Fig4Verdicts(r); len(v) != 1 || !strings.Contains(v[0], "of 1 datasets") {
+		t.Errorf("verdicts %q", v)
+	}
+}

@@ -314,3 +314,33 @@ func TestFig4LimitedModels(t *testing.T) {
 		t.Errorf("verdicts %q", v)
 	}
 }
+
+func TestTable2Wiring(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a tiny 1-D and a tiny 2-D model")
+	}
+	t.Setenv("NETDIFFUS_RESULTS", t.TempDir())
+	p := tinyPreset()
+	p.Measure.PCAComponents = 4
+	c := Table2For(p) // smoke-derived: D1-Netflix, the Random Forest
+	c.Classifier, c.Steps1D = protocols.NB, 2
+	c.Net1D.ModelChannels, c.Net1D.NormGroups = 8, 4
+	r, err := Table2(c, false, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Rows) != 1 || r.Rows[0].Data != "D1-Netflix" || r.Rows[0].TrainSteps1D != 2 || r.Rows[0].TrainSteps2D != 2 {
+		t.Fatalf("%+v", r.Rows)
+	}
+	row := r.Rows[0]
+	if row.Synth1D.TrainRows != 30 || row.OriSynth2D.TrainRows != 110 || !(row.ClassFID1D > 0) || !(row.ClassFID2D > 0) {
+		t.Errorf("row %+v", row)
+	}
+	if ExperimentFor(c.preset1D(), "d1", "netflix").ModelDir() == ExperimentFor(p, "d1", "netflix").ModelDir() {
+		t.Error("the 1-D model needs its own folder")
+	}
+	_, rows := Table2Compare(r, nil)
+	if len(rows) != 6 || rows[1][2] != "62.2" || rows[5][2] != "77% (Inception features)" {
+		t.Errorf("compare rows %v", rows)
+	}
+}

@@ -3,6 +3,7 @@ package repro
 import (
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -342,5 +343,40 @@ func TestTable2Wiring(t *testing.T) {
 	_, rows := Table2Compare(r, nil)
 	if len(rows) != 6 || rows[1][2] != "62.2" || rows[5][2] != "77% (Inception features)" {
 		t.Errorf("compare rows %v", rows)
+	}
+}
+
+func TestFig5SubCasesOnSeparableBlocks(t *testing.T) {
+	set := blockSet(t, "d1", "netflix", 10, 6, 4, 2, 8)
+	c := Fig5Config{Preset: tinyPreset(), Classifier: protocols.RF, SynthSteps: []int{0, 2, 9}, Seed: 5}
+	c.Preset.Downstream.EnsembleSeeds = []uint64{1, 2, 3}
+	anomaly, legit := pickClasses(10, c.Seed)
+	if len(anomaly) != 2 || len(legit) != 5 || slices.Contains(legit, anomaly[0]) || slices.Contains(legit, anomaly[1]) {
+		t.Fatalf("classes: anomaly %v legit %v", anomaly, legit)
+	}
+	for _, frac := range []float64{1, 0.25} {
+		r, err := subCase1(c, set, set.Synth, 2, frac)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Original != 100 || r.WithSyn != 100 || len(r.AnomalyClassLabels) != 2 {
+			t.Errorf("crop %g: %+v (separable blocks: want 100%% recall)", frac, r)
+		}
+	}
+	steps, err := subCase2(c, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// m = 0, 2, then 9 capped at the 4 synthetic images each class has.
+	if len(steps) != 3 || steps[2].SynthPerClass != 4 || steps[0].LegitRows != 30 || steps[2].LegitRows != 50 || steps[0].AnomalyTests != 4 {
+		t.Fatalf("steps %+v", steps)
+	}
+	for _, e := range steps {
+		if e.LegitMean < 0 || e.AnomalyMean < 0 || e.AUROC < 0 || e.AUROC > 1 {
+			t.Errorf("%+v", e)
+		}
+	}
+	if v := Fig5Verdicts(&Fig5Result{Entropy: steps}); len(v) != 3 {
+		t.Errorf("verdicts %q", v)
 	}
 }

@@ -267,7 +267,7 @@ func TestStoredReferencesMatchCPUPreset(t *testing.T) {
 }
 
 func TestItemsRegistered(t *testing.T) {
-	for _, name := range []string{"table1", "fig6", "fig8", "table3"} {
+	for _, name := range []string{"table1", "fig2", "fig4", "fig5", "fig6", "fig8", "table2", "table3"} {
 		it, err := ItemNamed(name)
 		if err != nil {
 			t.Fatal(err)
@@ -378,5 +378,21 @@ func TestFig5SubCasesOnSeparableBlocks(t *testing.T) {
 	}
 	if v := Fig5Verdicts(&Fig5Result{Entropy: steps}); len(v) != 3 {
 		t.Errorf("verdicts %q", v)
+	}
+}
+
+func TestFig2AllDatasets(t *testing.T) {
+	if got := Fig2AllFor(preset.CPUPreset()).Datasets; len(got) != 7 {
+		t.Errorf("cpu Fig. 2(a) datasets %v, want the paper's seven", got)
+	}
+	smoke := preset.SmokePreset()
+	if got := Fig2AllFor(smoke).Datasets; !slices.Equal(got, smoke.Figures.FidelityDatasets) {
+		t.Errorf("smoke Fig. 2(a) datasets %v, want the preset's %v", got, smoke.Figures.FidelityDatasets)
+	}
+	for _, name := range AllFidelityDatasets {
+		d, g := splitName(name)
+		if paperName(name) == "" || d == "" || (d != "d2" && d != "ww" && g == "") {
+			t.Errorf("%s: dataset %q group %q", name, d, g)
+		}
 	}
 }

@@ -92,7 +92,7 @@ func runRepro(args []string) error {
 	if f.quiet {
 		log = io.Discard
 	}
-	start := time.Now()
+	commit, start := gitCommit(), time.Now() // the code that runs, even if the checkout changes meanwhile
 	res, err := it.Run(p, f.force, log)
 	if err != nil {
 		return err
@@ -103,7 +103,7 @@ func runRepro(args []string) error {
 	if !f.writeReference {
 		return nil
 	}
-	path, err := repro.WriteReference(it.Name, it.Config(p), res, gitCommit(), time.Now())
+	path, err := repro.WriteReference(it.Name, it.Config(p), res, commit, time.Now())
 	if err != nil {
 		return err
 	}

@@ -62,6 +62,9 @@ const traceSeconds = 180
 
 // Fig6 runs (or loads) Fig. 6.
 func Fig6(c Fig6Config, force bool, log io.Writer) (*Fig6Result, error) {
+	if log == nil {
+		log = io.Discard
+	}
 	return Cached("fig6", c, force, func() (*Fig6Result, error) { return fig6(c, log) })
 }
 

@@ -59,6 +59,9 @@ type Fig8Result struct {
 
 // Fig8 runs (or loads) Fig. 8.
 func Fig8(c Fig8Config, force bool, log io.Writer) (*Fig8Result, error) {
+	if log == nil {
+		log = io.Discard
+	}
 	return Cached("fig8", c, force, func() (*Fig8Result, error) { return fig8(c, log) })
 }
 

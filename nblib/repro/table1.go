@@ -85,10 +85,13 @@ func paperName(name string) string {
 
 // Table1 runs (or loads) Table 1.
 func Table1(c Table1Config, force bool, log io.Writer) (*Table1Result, error) {
-	return Cached("table1", c, force, func() (*Table1Result, error) { return table1(c, force, log) })
+	if log == nil {
+		log = io.Discard
+	}
+	return Cached("table1", c, force, func() (*Table1Result, error) { return table1(c, log) })
 }
 
-func table1(c Table1Config, force bool, log io.Writer) (*Table1Result, error) {
+func table1(c Table1Config, log io.Writer) (*Table1Result, error) {
 	if len(c.L3) == 0 {
 		return nil, fmt.Errorf("table1: no L3 datasets")
 	}

@@ -61,6 +61,9 @@ var paperTable3 = map[string][3][2]float64{
 
 // Table3 runs (or loads) Table 3.
 func Table3(c Table3Config, force bool, log io.Writer) (*Table3Result, error) {
+	if log == nil {
+		log = io.Discard
+	}
 	return Cached("table3", c, force, func() (*Table3Result, error) { return table3(c, log) })
 }
 

@@ -3,6 +3,8 @@ package repro
 import (
 	"fmt"
 	"io"
+	"math"
+	"slices"
 
 	"gonum.org/v1/plot"
 
@@ -133,7 +135,19 @@ func Table3Compare(this, ref *Table3Result) (header []string, rows [][]string) {
 		}
 	}
 	paperIndex := map[float64]int{1: 0, 0.5: 1, 0.25: 2}
+	seen := map[string]bool{}
 	for _, r := range this.Rows {
+		seen[fmt.Sprintf("%s/%.3f", r.Platform, r.Fraction)] = true
+	}
+	all := slices.Clone(this.Rows)
+	if ref != nil {
+		for _, r := range ref.Rows { // rows the reference has and this run (a smaller preset) has not
+			if !seen[fmt.Sprintf("%s/%.3f", r.Platform, r.Fraction)] {
+				all = append(all, Table3Row{Platform: r.Platform, Fraction: r.Fraction, Series: Acc{Mean: math.NaN()}})
+			}
+		}
+	}
+	for _, r := range all {
 		paper := "–"
 		if pv, ok := paperTable3[r.Platform]; ok {
 			if i, ok := paperIndex[r.Fraction]; ok {
@@ -144,8 +158,11 @@ func Table3Compare(this, ref *Table3Result) (header []string, rows [][]string) {
 		if rr, ok := refRow[fmt.Sprintf("%s/%.3f", r.Platform, r.Fraction)]; ok {
 			refCell = fmt.Sprintf("%.1f / %.1f", rr.Series.Mean, rr.Images.Mean)
 		}
-		rows = append(rows, []string{r.Platform, paperFraction(r.Fraction, this.TrainFraction), paper, refCell,
-			fmt.Sprintf("%s / %s", r.Series, r.Images)})
+		mine := fmt.Sprintf("%s / %s", r.Series, r.Images)
+		if math.IsNaN(r.Series.Mean) {
+			mine = "– (not in this preset)"
+		}
+		rows = append(rows, []string{r.Platform, paperFraction(r.Fraction, this.TrainFraction), paper, refCell, mine})
 	}
 	return header, rows
 }

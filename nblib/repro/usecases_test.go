@@ -216,6 +216,11 @@ func TestTable3Wiring(t *testing.T) {
 	if rows[0][1] != "80% data" || rows[0][2] != "83.0 / 100.0" || rows[1][1] != "40% data" || rows[0][3] != "–" {
 		t.Errorf("compare rows %v", rows)
 	}
+	ref := &Table3Result{TrainFraction: 0.8, Rows: append(slices.Clone(r.Rows), Table3Row{Platform: "D1-Stan", Fraction: 1, Series: Acc{Mean: 70}, Images: Acc{Mean: 80}})}
+	_, rows = Table3Compare(r, ref)
+	if len(rows) != 3 || rows[2][0] != "D1-Stan" || rows[2][2] != "91.0 / 99.0" || rows[2][3] != "70.0 / 80.0" || rows[2][4] != "– (not in this preset)" {
+		t.Errorf("a reference-only row: %v", rows)
+	}
 }
 
 func TestReferenceRoundTripAndStaleness(t *testing.T) {

@@ -1,0 +1,375 @@
+package repro
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"slices"
+
+	"gonum.org/v1/plot"
+
+	"github.com/netdiffus/netdiffus/nblib/eval/protocols"
+	"github.com/netdiffus/netdiffus/nblib/plots"
+	"github.com/netdiffus/netdiffus/nblib/preset"
+)
+
+// Fig5Config is Fig. 5, anomaly detection on D1 video fingerprinting (L3).
+//
+// Sub-case 1: of each platform's classes, Seed picks two anomaly classes (the first n training traces
+// each) and five legitimate ones (all their training traces); a classifier of the seven classes is
+// scored on the anomaly classes' test traces (their recall), trained without and with synthetic
+// anomaly images, on full traces and on their first 45 s (the GASF image cropped to its top-left
+// quarter of 180 s). The synthetic anomaly images come from Fig. 4's model trained on the first n traces
+// of every class (LimitedSynthetic with LimitedSteps, Fig4For's by default), so the generator never saw more
+// anomaly traces than the classifier.
+//
+// Sub-case 2: a deep ensemble (one member per Downstream.EnsembleSeeds) trained on the five legitimate
+// classes only, plus the first m synthetic images of each (the standard experiment's model), scores the
+// entropy of its mean prediction on legitimate and anomalous test traces for each m; the paper expects
+// low entropy for legitimate and high for anomalous traces.
+type Fig5Config struct {
+	Preset     preset.Preset
+	Classifier string
+	Platforms1 []string // D1 groups of sub-case 1
+	Anomaly    []int    // n: training traces per anomaly class (must be among Fig4For's PerClass)
+	Platforms2 []string // D1 groups of sub-case 2
+	SynthSteps []int    // m: synthetic legitimate images per class added (0 first)
+	Seed       uint64   // picks the anomaly and legitimate classes
+	// LimitedSteps is Fig4Config.LimitedSteps of the limited models that draw the anomaly images.
+	LimitedSteps int64
+}
+
+// Fig5For is Fig. 5's configuration under a preset: smoke D1-Netflix in both sub-cases at n = 2 with
+// the Random Forest; cpu D1-Netflix at n = 2 and 4 (the limited models of Fig. 4) and all three
+// platforms in sub-case 2 with the preset's CNN; full all platforms at n = 5 and 10.
+func Fig5For(p preset.Preset) Fig5Config {
+	c := Fig5Config{Preset: p, Classifier: p.Downstream.CNN, Platforms1: []string{"netflix"}, Anomaly: []int{2, 4},
+		Platforms2: []string{"youtube", "stan", "netflix"}, SynthSteps: []int{0, 2, 4, 8}, Seed: 5, LimitedSteps: Fig4For(p).LimitedSteps}
+	switch p.Name {
+	case preset.Smoke:
+		c.Classifier, c.Anomaly, c.Platforms2, c.SynthSteps = protocols.RF, []int{2}, []string{"netflix"}, []int{0, 4, 8}
+	case preset.Full:
+		c.Platforms1, c.Anomaly, c.SynthSteps = []string{"youtube", "stan", "netflix"}, []int{5, 10}, []int{0, 20, 40, 80}
+	}
+	return c
+}
+
+// Fig5Recall is one bar of sub-case 1: the mean recall of the two anomaly classes.
+type Fig5Recall struct {
+	Platform           string
+	Anomaly            int    // n
+	Length             string // "full" or "45 s"
+	Original, WithSyn  float64
+	AnomalyClassLabels []string
+}
+
+// Fig5Entropy is one step of sub-case 2.
+type Fig5Entropy struct {
+	Platform                string
+	SynthPerClass           int
+	LegitMean, AnomalyMean  float64 // mean ensemble entropy, nats
+	AUROC, DetectionRate    float64
+	FalseAlarmRate, Thresh  float64
+	LegitRows, AnomalyTests int
+}
+
+// Fig5Result holds both sub-cases.
+type Fig5Result struct {
+	Classifier string
+	Recall     []Fig5Recall
+	Entropy    []Fig5Entropy
+}
+
+// Fig5 runs (or loads) Fig. 5.
+func Fig5(c Fig5Config, force bool, log io.Writer) (*Fig5Result, error) {
+	if log == nil {
+		log = io.Discard
+	}
+	return Cached("fig5", c, force, func() (*Fig5Result, error) { return fig5(c, log) })
+}
+
+// pickClasses returns, from k classes, two anomaly classes and up to five legitimate ones, by seed.
+func pickClasses(k int, seed uint64) (anomaly, legit []int) {
+	perm := rand.New(rand.NewPCG(seed, 0xa707)).Perm(k)
+	anomaly = slices.Clone(perm[:min(2, k)])
+	legit = slices.Clone(perm[min(2, k):min(7, k)])
+	slices.Sort(anomaly)
+	slices.Sort(legit)
+	return anomaly, legit
+}
+
+func fig5(c Fig5Config, log io.Writer) (*Fig5Result, error) {
+	res := &Fig5Result{Classifier: c.Classifier}
+	for _, platform := range c.Platforms1 {
+		set, err := LoadImageSet(c.Preset, "d1-"+platform, false, log)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range c.Anomaly {
+			lim, err := LimitedSynthetic(Fig4Config{Preset: c.Preset, LimitedSteps: c.LimitedSteps}, "d1", platform, n, log)
+			if err != nil {
+				return nil, err
+			}
+			limImages, err := lim.Images()
+			if err != nil {
+				return nil, err
+			}
+			for _, crop := range []struct {
+				name string
+				frac float64
+			}{{"full", 1}, {"45 s", 45.0 / traceSeconds}} {
+				r, err := subCase1(c, set, limImages, n, crop.frac)
+				if err != nil {
+					return nil, fmt.Errorf("fig5 %s n=%d %s: %w", platform, n, crop.name, err)
+				}
+				r.Length = crop.name
+				fmt.Fprintf(log, "fig5 sub-case 1 %s n=%d %s: anomaly recall %.1f%% -> %.1f%% with synthetic\n", platform, n, crop.name, r.Original, r.WithSyn)
+				res.Recall = append(res.Recall, r)
+			}
+		}
+	}
+	for _, platform := range c.Platforms2 {
+		set, err := LoadImageSet(c.Preset, "d1-"+platform, false, log)
+		if err != nil {
+			return nil, err
+		}
+		steps, err := subCase2(c, set)
+		if err != nil {
+			return nil, fmt.Errorf("fig5 sub-case 2 %s: %w", platform, err)
+		}
+		res.Entropy = append(res.Entropy, steps...)
+	}
+	return res, nil
+}
+
+// relabelled keeps the rows of the given classes, numbered 0.. in the order of classes.
+func relabelled(d protocols.Dataset, classes []int, perClass int) protocols.Dataset {
+	index := map[int]int{}
+	for i, c := range classes {
+		index[c] = i
+	}
+	var rows []int
+	seen := map[int]int{}
+	for i, y := range d.Y {
+		if _, ok := index[y]; ok && (perClass <= 0 || seen[y] < perClass) {
+			seen[y]++
+			rows = append(rows, i)
+		}
+	}
+	out := d.Subset(rows)
+	for i, y := range out.Y {
+		out.Y[i] = index[y]
+	}
+	return out
+}
+
+func cropSet(d protocols.Dataset, size, side int) (protocols.Dataset, error) {
+	if side == size {
+		return d, nil
+	}
+	li := protocols.LabelledImages{Y: d.Y}
+	li.Images.Height, li.Images.Width, li.Images.Channels, li.Images.Pixels = size, size, 1, d.X
+	c, err := li.Images.CropTopLeft(side)
+	return protocols.Dataset{X: c.Pixels, Y: d.Y}, err
+}
+
+func subCase1(c Fig5Config, set *ImageSet, limSynth protocols.LabelledImages, n int, frac float64) (Fig5Recall, error) {
+	anomaly, legit := pickClasses(len(set.Classes), c.Seed)
+	all := append(slices.Clone(legit), anomaly...) // legitimate first, anomalies last
+	size := set.Train.Images.Height
+	side := max(1, int(frac*float64(size)+0.5))
+	legitTrain := relabelled(set.Train.Dataset(), legit, 0)
+	anomTrain := relabelled(set.Train.Dataset(), anomaly, n)
+	for i := range anomTrain.Y {
+		anomTrain.Y[i] += len(legit)
+	}
+	train, err := protocols.Concat(legitTrain, anomTrain)
+	if err != nil {
+		return Fig5Recall{}, err
+	}
+	test := relabelled(set.Test.Dataset(), all, 0)
+	synAnom := relabelled(limSynth.Dataset(), anomaly, 0)
+	for i := range synAnom.Y {
+		synAnom.Y[i] += len(legit)
+	}
+	withSyn, err := protocols.Concat(train, synAnom)
+	if err != nil {
+		return Fig5Recall{}, err
+	}
+	for _, d := range []*protocols.Dataset{&train, &withSyn, &test} {
+		if *d, err = cropSet(*d, size, side); err != nil {
+			return Fig5Recall{}, err
+		}
+	}
+	f, err := Classifier{Name: c.Classifier, Sizes: c.Preset.Downstream}.factory(protocols.ImageShape(side))
+	if err != nil {
+		return Fig5Recall{}, err
+	}
+	anomLabels := []int{len(legit), len(legit) + 1}
+	mean := func(train protocols.Dataset) (float64, error) {
+		rec, _, err := protocols.AnomalyRecall(f, train, test, anomLabels, c.Preset.Downstream.Seeds)
+		if err != nil {
+			return 0, err
+		}
+		var s float64
+		for _, v := range rec {
+			s += v
+		}
+		return 100 * s / float64(len(rec)), nil
+	}
+	r := Fig5Recall{Platform: paperName("d1-" + set.Group), Anomaly: n}
+	for _, a := range anomaly {
+		r.AnomalyClassLabels = append(r.AnomalyClassLabels, set.Classes[a])
+	}
+	if r.Original, err = mean(train); err != nil {
+		return r, err
+	}
+	r.WithSyn, err = mean(withSyn)
+	return r, err
+}
+
+func subCase2(c Fig5Config, set *ImageSet) ([]Fig5Entropy, error) {
+	anomaly, legit := pickClasses(len(set.Classes), c.Seed)
+	f, err := Classifier{Name: c.Classifier, Sizes: c.Preset.Downstream}.factory(protocols.ImageShape(set.Train.Images.Height))
+	if err != nil {
+		return nil, err
+	}
+	train := relabelled(set.Train.Dataset(), legit, 0)
+	synth := relabelled(set.Synth.Dataset(), legit, 0)
+	testLegit := relabelled(set.Test.Dataset(), legit, 0)
+	testAnom := relabelled(set.Test.Dataset(), anomaly, 0)
+	var out []Fig5Entropy
+	last := -1
+	most := 0
+	for _, rows := range synth.PerClassRows() {
+		most = max(most, len(rows))
+	}
+	for _, m := range c.SynthSteps {
+		if m = min(m, most); m <= last {
+			continue
+		}
+		last = m
+		tr := train
+		if m > 0 {
+			if tr, err = protocols.Concat(train, synth.FirstPerClass(m)); err != nil {
+				return nil, err
+			}
+		}
+		u, err := protocols.EnsembleUncertainty(f, tr, testLegit.X, testAnom.X, c.Preset.Downstream.EnsembleSeeds)
+		if err != nil {
+			return nil, fmt.Errorf("%d synthetic per class: %w", m, err)
+		}
+		out = append(out, Fig5Entropy{Platform: paperName("d1-" + set.Group), SynthPerClass: m, LegitMean: meanOf(u.LegitEntropy),
+			AnomalyMean: meanOf(u.AnomalyEntropy), AUROC: u.AUROC, DetectionRate: u.DetectionRate, FalseAlarmRate: u.FalseAlarmRate,
+			Thresh: u.Threshold, LegitRows: tr.Len(), AnomalyTests: testAnom.Len()})
+	}
+	return out, nil
+}
+
+func meanOf(v []float64) float64 {
+	var s float64
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(max(len(v), 1))
+}
+
+// Fig5Compare is the notebook's table: sub-case 1 recall and sub-case 2 entropies, paper, reference
+// and this run.
+func Fig5Compare(this, ref *Fig5Result) (header []string, rows [][]string) {
+	header = []string{"sub-case", "case", "paper", "cpu reference", "this run"}
+	refRecall, refEnt := map[string]Fig5Recall{}, map[string]Fig5Entropy{}
+	if ref != nil {
+		for _, r := range ref.Recall {
+			refRecall[fmt.Sprintf("%s/%d/%s", r.Platform, r.Anomaly, r.Length)] = r
+		}
+		for _, e := range ref.Entropy {
+			refEnt[fmt.Sprintf("%s/%d", e.Platform, e.SynthPerClass)] = e
+		}
+	}
+	paper1 := map[string]string{"full": "gain +54.6 ± 18.3 (average)", "45 s": "gain +48.5 ± 9.0 (average)"}
+	for _, r := range this.Recall {
+		rc := "–"
+		if x, ok := refRecall[fmt.Sprintf("%s/%d/%s", r.Platform, r.Anomaly, r.Length)]; ok {
+			rc = fmt.Sprintf("%.1f -> %.1f", x.Original, x.WithSyn)
+		}
+		rows = append(rows, []string{"1: anomaly recall %, without -> with synthetic", fmt.Sprintf("%s-%d, %s", r.Platform, r.Anomaly, r.Length),
+			paper1[r.Length], rc, fmt.Sprintf("%.1f -> %.1f (%+.1f)", r.Original, r.WithSyn, r.WithSyn-r.Original)})
+	}
+	for _, e := range this.Entropy {
+		rc := "–"
+		if x, ok := refEnt[fmt.Sprintf("%s/%d", e.Platform, e.SynthPerClass)]; ok {
+			rc = fmt.Sprintf("%.2f / %.2f", x.LegitMean, x.AnomalyMean)
+		}
+		paper := "–"
+		switch e.Platform {
+		case "D1-Netflix":
+			paper = "difference 1.01 at 800 synthetic"
+		case "D1-Stan":
+			paper = "difference 0.74 at 800 synthetic"
+		}
+		rows = append(rows, []string{"2: entropy legit / anomaly (nats)", fmt.Sprintf("%s, +%d synthetic/class", e.Platform, e.SynthPerClass), paper, rc,
+			fmt.Sprintf("%.2f / %.2f (difference %.2f, AUROC %.2f)", e.LegitMean, e.AnomalyMean, e.AnomalyMean-e.LegitMean, e.AUROC)})
+	}
+	return header, rows
+}
+
+// Fig5Plot draws sub-case 2: mean entropy of legitimate and anomalous test traces against the
+// synthetic legitimate images added, per platform.
+func Fig5Plot(r *Fig5Result) (*plot.Plot, error) {
+	byPlatform := map[string][2]*plots.Series{}
+	var order []string
+	for _, e := range r.Entropy {
+		s, ok := byPlatform[e.Platform]
+		if !ok {
+			s = [2]*plots.Series{{Name: e.Platform + " legitimate"}, {Name: e.Platform + " anomaly"}}
+			byPlatform[e.Platform] = s
+			order = append(order, e.Platform)
+		}
+		s[0].X, s[0].Y = append(s[0].X, float64(e.SynthPerClass)), append(s[0].Y, e.LegitMean)
+		s[1].X, s[1].Y = append(s[1].X, float64(e.SynthPerClass)), append(s[1].Y, e.AnomalyMean)
+	}
+	var series []plots.Series
+	for _, p := range order {
+		series = append(series, *byPlatform[p][0], *byPlatform[p][1])
+	}
+	return plots.Lines("Fig. 5(b): ensemble entropy ("+r.Classifier+")", "synthetic legitimate images per class", "mean entropy (nats)", series...)
+}
+
+// Fig5Verdicts states, from the numbers, whether the paper's claims hold on this run.
+func Fig5Verdicts(r *Fig5Result) []string {
+	gain := 0
+	for _, x := range r.Recall {
+		if x.WithSyn > x.Original {
+			gain++
+		}
+	}
+	var sep, drop, n int
+	for i, e := range r.Entropy {
+		if e.AnomalyMean > e.LegitMean {
+			sep++
+		}
+		if i+1 == len(r.Entropy) || r.Entropy[i+1].Platform != e.Platform { // last step of a platform
+			n++
+			first := e
+			for j := i; j >= 0 && r.Entropy[j].Platform == e.Platform; j-- {
+				first = r.Entropy[j]
+			}
+			if e.LegitMean <= first.LegitMean {
+				drop++
+			}
+		}
+	}
+	return []string{
+		fmt.Sprintf("sub-case 1, synthetic anomaly traces raise the anomaly recall: %s (%d of %d cases).", holds(gain, len(r.Recall)), gain, len(r.Recall)),
+		fmt.Sprintf("sub-case 2, anomalous traces get the higher entropy: %s (%d of %d steps).", holds(sep, len(r.Entropy)), sep, len(r.Entropy)),
+		fmt.Sprintf("sub-case 2, synthetic legitimate traces lower the legitimate entropy (last vs first step): %s (%d of %d platforms).", holds(drop, n), drop, n),
+	}
+}
+
+func init() {
+	register(Item{Name: "fig5", Title: "Fig. 5: anomaly detection",
+		Config: func(p preset.Preset) any { return Fig5For(p) },
+		Run:    func(p preset.Preset, force bool, log io.Writer) (any, error) { return Fig5(Fig5For(p), force, log) },
+		Table:  func(r any) ([]string, [][]string) { return Fig5Compare(r.(*Fig5Result), nil) }})
+}

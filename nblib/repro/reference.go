@@ -1,0 +1,180 @@
+package repro
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/netdiffus/netdiffus/nblib/internal/atomicfile"
+	"github.com/netdiffus/netdiffus/nblib/preset"
+	"github.com/netdiffus/netdiffus/nblib/project"
+)
+
+// ReferencePreset is the preset stored references are run with.
+const ReferencePreset = preset.CPU
+
+// Item is one figure or table of the paper that `netdiffus repro NAME` and its notebook run.
+type Item struct {
+	Name  string // "table1", "fig6", ...
+	Title string
+	// Config returns the item's configuration under a preset: what the cache and a stored reference are
+	// keyed on.
+	Config func(p preset.Preset) any
+	// Run computes (or loads from the cache) the item's result under a preset.
+	Run func(p preset.Preset, force bool, log io.Writer) (any, error)
+	// Table lists a result as rows for a terminal.
+	Table func(result any) (header []string, rows [][]string)
+}
+
+var items = map[string]Item{}
+
+// register adds an item; called from the init of each figure's file.
+func register(it Item) {
+	if _, dup := items[it.Name]; dup {
+		panic("repro: item registered twice: " + it.Name)
+	}
+	items[it.Name] = it
+}
+
+// Items returns every registered figure and table, by name.
+func Items() []Item {
+	out := make([]Item, 0, len(items))
+	for _, it := range items {
+		out = append(out, it)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// ItemNamed returns the named item.
+func ItemNamed(name string) (Item, error) {
+	it, ok := items[name]
+	if !ok {
+		var names []string
+		for _, it := range Items() {
+			names = append(names, it.Name)
+		}
+		return Item{}, fmt.Errorf("repro: no figure or table %q; known: %v", name, names)
+	}
+	return it, nil
+}
+
+// Reference is a stored result of one item: the result, the configuration that made it, the commit of
+// the code and the date, so that a notebook can show it beside a fresh run and a test can tell when it
+// went stale.
+type Reference struct {
+	Item   string          `json:"item"`
+	Preset string          `json:"preset"`
+	Commit string          `json:"commit"`
+	Date   string          `json:"date"` // RFC 3339, UTC
+	Config json.RawMessage `json:"config"`
+	Result json.RawMessage `json:"result"`
+}
+
+// ReferenceDir is the committed folder of stored references: $NETDIFFUS_REFERENCE, else
+// results-reference/ of the repository.
+func ReferenceDir() string {
+	if d := os.Getenv("NETDIFFUS_REFERENCE"); d != "" {
+		return d
+	}
+	return project.Path("results-reference")
+}
+
+func referencePath(item string) string {
+	return filepath.Join(ReferenceDir(), item+"-"+ReferencePreset+".json")
+}
+
+// WriteReference stores result as the reference of item, made with config at commit on date.
+func WriteReference(item string, config, result any, commit string, date time.Time) (string, error) {
+	c, err := json.Marshal(config)
+	if err != nil {
+		return "", fmt.Errorf("reference %s: configuration: %w", item, err)
+	}
+	r, err := json.Marshal(result)
+	if err != nil {
+		return "", fmt.Errorf("reference %s: result: %w", item, err)
+	}
+	b, err := json.MarshalIndent(Reference{Item: item, Preset: ReferencePreset, Commit: commit,
+		Date: date.UTC().Format(time.RFC3339), Config: c, Result: r}, "", " ")
+	if err != nil {
+		return "", err
+	}
+	path := referencePath(item)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return "", err
+	}
+	return path, atomicfile.WriteFile(path, append(b, '\n'))
+}
+
+// ReadReference returns the stored reference of item, or nil (and no error) when none is stored.
+func ReadReference(item string) (*Reference, error) {
+	path := referencePath(item)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reference %s: %w", path, err)
+	}
+	var r Reference
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("reference %s is unreadable (%v): regenerate it with `netdiffus repro %s -mode cpu -write-reference`", path, err, item)
+	}
+	if r.Item != item {
+		return nil, fmt.Errorf("reference %s holds item %q, want %q", path, r.Item, item)
+	}
+	return &r, nil
+}
+
+// CheckReference returns an error when the stored reference of item was made with a configuration
+// other than want (today's configuration under the reference preset). No stored reference is no error.
+func CheckReference(item string, want any) error {
+	r, err := ReadReference(item)
+	if err != nil || r == nil {
+		return err
+	}
+	var stored any
+	if err := json.Unmarshal(r.Config, &stored); err != nil {
+		return fmt.Errorf("reference %s: configuration: %w", item, err)
+	}
+	b, err := json.Marshal(want)
+	if err != nil {
+		return err
+	}
+	var today any
+	if err := json.Unmarshal(b, &today); err != nil {
+		return err
+	}
+	if same, _ := jsonEqual(stored, today); !same {
+		return fmt.Errorf("reference %s (commit %s, %s) was made with another configuration than today's %s preset: regenerate it with `netdiffus repro %s -mode %s -write-reference`",
+			referencePath(item), r.Commit, r.Date, ReferencePreset, item, ReferencePreset)
+	}
+	return nil
+}
+
+// LoadReference decodes the stored result of item into T; nil (and no error) when none is stored.
+func LoadReference[T any](item string) (*T, *Reference, error) {
+	r, err := ReadReference(item)
+	if err != nil || r == nil {
+		return nil, nil, err
+	}
+	var out T
+	if err := json.Unmarshal(r.Result, &out); err != nil {
+		return nil, nil, fmt.Errorf("reference %s: result: %w", item, err)
+	}
+	return &out, r, nil
+}
+
+// ReferenceNote says in a sentence where a notebook's reference column comes from.
+func ReferenceNote(r *Reference) string {
+	if r == nil {
+		return fmt.Sprintf("No stored %s reference yet: the reference column is empty (`netdiffus repro NAME -mode %s -write-reference` makes one).", ReferencePreset, ReferencePreset)
+	}
+	return fmt.Sprintf("Reference column: the %s preset, run at commit %s on %s.", r.Preset, r.Commit, r.Date)
+}

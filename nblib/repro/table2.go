@@ -1,0 +1,264 @@
+package repro
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"gonum.org/v1/plot"
+
+	"github.com/netdiffus/netdiffus/nblib/backend"
+	"github.com/netdiffus/netdiffus/nblib/diffusion/unet"
+	"github.com/netdiffus/netdiffus/nblib/eval/features"
+	"github.com/netdiffus/netdiffus/nblib/eval/protocols"
+	"github.com/netdiffus/netdiffus/nblib/pipeline"
+	"github.com/netdiffus/netdiffus/nblib/plots"
+	"github.com/netdiffus/netdiffus/nblib/preset"
+)
+
+// Table2Config is Table 2, 1-D against 2-D diffusion: a 1-D U-Net (unet.Quick1D's design) trained on
+// the min-max scaled series of each dataset, its samples turned into GASF images of the 2-D model's
+// side, against the 2-D model's images (the standard experiment's, reused): per-class FID on the real
+// training images' principal components, and a classifier trained on original, synth and ori+synth
+// (protocols.DiffusionDims).
+type Table2Config struct {
+	Preset     preset.Preset
+	Classifier string
+	Datasets   []string
+	Net1D      unet.NetConfig // the 1-D model; NumClasses comes from the data
+	Steps1D    int64          // training steps of the 1-D model
+}
+
+// Table2For is Table 2's configuration under a preset: the 1-D model has the 2-D model's channels
+// and Quick1D's four levels without attention, on series area-resized to 64 (smoke), 128 (cpu) or 720
+// (full, D1's 180 s at 0.25 s) values. smoke runs D1-Netflix with a 300-step 1-D model and the Random
+// Forest; cpu and full D1-Netflix and D3-Google with the preset's steps and CNN.
+func Table2For(p preset.Preset) Table2Config {
+	length := map[string]int{preset.Smoke: 64, preset.CPU: 128, preset.Full: 720}[p.Name]
+	net := unet.Quick1D(0, max(length, 64)).Net
+	net.ModelChannels, net.NormGroups, net.NullClass = p.Net.ModelChannels, p.Net.NormGroups, p.Net.NullClass
+	net.LearnSigma = p.Net.LearnSigma
+	c := Table2Config{Preset: p, Classifier: p.Downstream.CNN, Datasets: []string{"d1-netflix", "d3-google"}, Net1D: net, Steps1D: p.Train.Steps}
+	if p.Name == preset.Smoke {
+		c.Classifier, c.Datasets, c.Steps1D = protocols.RF, []string{"d1-netflix"}, 300
+	}
+	return c
+}
+
+// preset1D is the preset of the 1-D model.
+func (c Table2Config) preset1D() preset.Preset {
+	p := c.Preset
+	p.Net = c.Net1D
+	p.Train.Steps = c.Steps1D
+	return p
+}
+
+// Table2Row is one dataset.
+type Table2Row struct {
+	Data                       string
+	Original                   Acc
+	Synth1D, Synth2D           Acc
+	OriSynth1D, OriSynth2D     Acc
+	ClassFID1D, ClassFID2D     float64 // mean per-class Frechet distance on PCA features
+	TrainSteps1D, TrainSteps2D int64
+}
+
+// Table2Result holds one row per dataset.
+type Table2Result struct {
+	Classifier string
+	Rows       []Table2Row
+}
+
+// Table2 runs (or loads) Table 2.
+func Table2(c Table2Config, force bool, log io.Writer) (*Table2Result, error) {
+	if log == nil {
+		log = io.Discard
+	}
+	return Cached("table2", c, force, func() (*Table2Result, error) { return table2(c, log) })
+}
+
+func table2(c Table2Config, log io.Writer) (*Table2Result, error) {
+	res := &Table2Result{Classifier: c.Classifier}
+	for _, name := range c.Datasets {
+		row, err := table2Row(c, name, log)
+		if err != nil {
+			return nil, fmt.Errorf("table2 %s: %w", name, err)
+		}
+		fmt.Fprintf(log, "table2 %s: synth 1-D %s 2-D %s; class FID 1-D %.3f 2-D %.3f\n", row.Data, row.Synth1D, row.Synth2D, row.ClassFID1D, row.ClassFID2D)
+		res.Rows = append(res.Rows, row)
+	}
+	return res, nil
+}
+
+func table2Row(c Table2Config, name string, log io.Writer) (Table2Row, error) {
+	set, err := LoadImageSet(c.Preset, name, false, log)
+	if err != nil {
+		return Table2Row{}, err
+	}
+	ds, g := splitName(name)
+	syn2, err := Synthetic(ExperimentFor(c.Preset, ds, g), false, log)
+	if err != nil {
+		return Table2Row{}, err
+	}
+	syn1, err := Synthetic1D(ExperimentFor(c.preset1D(), ds, g), log)
+	if err != nil {
+		return Table2Row{}, err
+	}
+	f, err := Classifier{Name: c.Classifier, Sizes: c.Preset.Downstream}.factory(protocols.ImageShape(set.Train.Images.Height))
+	if err != nil {
+		return Table2Row{}, err
+	}
+	pca, err := features.FitPCA(set.Train.Images, min(c.Preset.Measure.PCAComponents, set.Train.Images.Len()-1))
+	if err != nil {
+		return Table2Row{}, err
+	}
+	cmp, err := protocols.DiffusionDims(f, pca, set.Train, set.Test, protocols.Traces{Series: syn1.Series, Y: syn1.Y}, set.Synth,
+		c.Preset.Measure.FIDPerClass, c.Preset.Downstream.Seeds)
+	if err != nil {
+		return Table2Row{}, err
+	}
+	s1, s2 := cmp.Sources[0], cmp.Sources[1]
+	return Table2Row{Data: paperName(name), Original: accOf(cmp.Original),
+		Synth1D: accOf(s1.Synth), Synth2D: accOf(s2.Synth), OriSynth1D: accOf(s1.OriSynth), OriSynth2D: accOf(s2.OriSynth),
+		ClassFID1D: s1.FID.Mean, ClassFID2D: s2.FID.Mean, TrainSteps1D: syn1.TrainSteps, TrainSteps2D: syn2.TrainSteps}, nil
+}
+
+// SynthSeries are the synthetic series of a 1-D model, on [0, 1].
+type SynthSeries struct {
+	Name       string
+	TrainSteps int64
+	Series     [][]float64
+	Y          []int
+}
+
+// Synthetic1D trains (or resumes) the 1-D model of cfg (cfg.Preset.Net.Dims = 1) in cfg.ModelDir() and
+// returns (cached) as many synthetic series per class as the class has training series.
+func Synthetic1D(cfg ExperimentConfig, log io.Writer) (*SynthSeries, error) {
+	if cfg.Preset.Net.Dims != 1 {
+		return nil, fmt.Errorf("repro: Synthetic1D needs a 1-D model, the preset has Net.Dims %d", cfg.Preset.Net.Dims)
+	}
+	return Cached("synth1d-"+cfg.Name(), synthKey(cfg), false, func() (*SynthSeries, error) {
+		b, _, err := backend.Shared()
+		if err != nil {
+			return nil, err
+		}
+		p := cfg.Preset
+		d, err := pipeline.LoadDefault(p, cfg.Dataset, cfg.Group)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(log, "%s: 1-D model on series of %d values in %s\n", cfg.Name(), d.Size(), cfg.ModelDir())
+		m, err := pipeline.Train(context.Background(), b, p, cfg.ModelDir(), d.Train, d.TrainY,
+			pipeline.ModelInfo{Data: d.Name, Classes: d.Classes, Ranges: d.Ranges}, pipeline.TrainOptions{Log: log})
+		if err != nil {
+			return nil, err
+		}
+		x, y, err := pipeline.Sample(context.Background(), m, p.Sample, pipeline.SampleCounts(p.Sample.PerClass, d.TrainY, len(d.Classes)), nil)
+		if err != nil {
+			return nil, err
+		}
+		series, err := pipeline.Decode(x)
+		if err != nil {
+			return nil, err
+		}
+		return &SynthSeries{Name: d.Name, TrainSteps: m.Trainer.Steps(), Series: series, Y: y}, nil
+	})
+}
+
+// paperTable2 is the paper's Table 2: original, synth 1-D, synth 2-D, ori+synth 1-D, ori+synth 2-D;
+// and the paper's FID reduction of 2-D against 1-D (percent).
+var paperTable2 = map[string]struct {
+	acc    [5]float64
+	fidCut float64
+}{
+	"D1-Netflix": {[5]float64{97.5, 62.2, 100.0, 94.8, 100.0}, 77},
+	"D3-Google":  {[5]float64{74.0, 42.3, 72.5, 73.2, 76.0}, 36},
+}
+
+// Table2Compare is the notebook's table: per dataset and column, paper, reference and this run.
+func Table2Compare(this, ref *Table2Result) (header []string, rows [][]string) {
+	header = []string{"data", "measure", "paper", "cpu reference", "this run"}
+	refRow := map[string]Table2Row{}
+	if ref != nil {
+		for _, r := range ref.Rows {
+			refRow[r.Data] = r
+		}
+	}
+	cells := func(r Table2Row) []string {
+		return []string{r.Original.String(), r.Synth1D.String(), r.Synth2D.String(), r.OriSynth1D.String(), r.OriSynth2D.String(),
+			fmt.Sprintf("%.0f%% (%.3f vs %.3f)", fidCut(r), r.ClassFID2D, r.ClassFID1D)}
+	}
+	names := []string{"original", "synth 1-D", "synth 2-D", "ori+synth 1-D", "ori+synth 2-D", "2-D FID lower than 1-D by"}
+	for _, r := range this.Rows {
+		paper, hasPaper := paperTable2[r.Data]
+		rr, hasRef := refRow[r.Data]
+		mine := cells(r)
+		var theirs []string
+		if hasRef {
+			theirs = cells(rr)
+		}
+		for i, n := range names {
+			p := "–"
+			if hasPaper {
+				if i < 5 {
+					p = fmt.Sprintf("%.1f", paper.acc[i])
+				} else {
+					p = fmt.Sprintf("%.0f%% (Inception features)", paper.fidCut)
+				}
+			}
+			rc := "–"
+			if hasRef {
+				rc = theirs[i]
+			}
+			rows = append(rows, []string{r.Data, n, p, rc, mine[i]})
+		}
+	}
+	return header, rows
+}
+
+// fidCut is how much lower the 2-D model's per-class FID is than the 1-D model's, in percent.
+func fidCut(r Table2Row) float64 {
+	if r.ClassFID1D == 0 {
+		return 0
+	}
+	return 100 * (r.ClassFID1D - r.ClassFID2D) / r.ClassFID1D
+}
+
+// Table2Plot draws synth and ori+synth accuracy of both models per dataset.
+func Table2Plot(r *Table2Result) (*plot.Plot, error) {
+	var cats []string
+	var o, s1, s2, b1, b2 []float64
+	for _, row := range r.Rows {
+		cats = append(cats, row.Data)
+		o, s1, s2 = append(o, row.Original.Mean), append(s1, row.Synth1D.Mean), append(s2, row.Synth2D.Mean)
+		b1, b2 = append(b1, row.OriSynth1D.Mean), append(b2, row.OriSynth2D.Mean)
+	}
+	return plots.Bars("Table 2: 1-D vs 2-D diffusion ("+r.Classifier+")", "accuracy (%)", cats,
+		plots.Named{Name: "original", Values: o}, plots.Named{Name: "synth 1-D", Values: s1}, plots.Named{Name: "synth 2-D", Values: s2},
+		plots.Named{Name: "ori+synth 1-D", Values: b1}, plots.Named{Name: "ori+synth 2-D", Values: b2})
+}
+
+// Table2Verdicts states, from the numbers, whether the paper's claims hold on this run.
+func Table2Verdicts(r *Table2Result) []string {
+	var acc, fid int
+	for _, row := range r.Rows {
+		if row.Synth2D.Mean >= row.Synth1D.Mean && row.OriSynth2D.Mean >= row.OriSynth1D.Mean {
+			acc++
+		}
+		if row.ClassFID2D < row.ClassFID1D {
+			fid++
+		}
+	}
+	n := len(r.Rows)
+	return []string{
+		fmt.Sprintf("2-D synthetic images train classifiers at least as well as 1-D ones (synth and ori+synth): %s (%d of %d datasets).", holds(acc, n), acc, n),
+		fmt.Sprintf("2-D images have the lower per-class FID: %s (%d of %d datasets; PCA features, not the paper's Inception).", holds(fid, n), fid, n),
+	}
+}
+
+func init() {
+	register(Item{Name: "table2", Title: "Table 2: 1-D vs 2-D diffusion",
+		Config: func(p preset.Preset) any { return Table2For(p) },
+		Run:    func(p preset.Preset, force bool, log io.Writer) (any, error) { return Table2(Table2For(p), force, log) },
+		Table:  func(r any) ([]string, [][]string) { return Table2Compare(r.(*Table2Result), nil) }})
+}

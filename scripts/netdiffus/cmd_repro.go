@@ -1,0 +1,140 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/netdiffus/netdiffus/nblib/plots"
+	"github.com/netdiffus/netdiffus/nblib/preset"
+	"github.com/netdiffus/netdiffus/nblib/repro"
+)
+
+func init() {
+	register(command{name: "repro", summary: "one figure or table of the paper (table1, fig6, fig8, table3, ...) as its notebook runs it", run: runRepro})
+}
+
+// reproFlags are the flags of `netdiffus repro`.
+type reproFlags struct {
+	fs             *flag.FlagSet
+	mode           string
+	force          bool
+	writeReference bool
+	list           bool
+	quiet          bool
+	sets           setList
+}
+
+func newReproFlags() *reproFlags {
+	f := &reproFlags{fs: flag.NewFlagSet("repro", flag.ContinueOnError)}
+	f.fs.StringVar(&f.mode, "mode", "smoke", "preset: smoke (alias quick), cpu or full")
+	f.fs.BoolVar(&f.force, "force", false, "recompute the cached result (trained models are reused)")
+	f.fs.BoolVar(&f.writeReference, "write-reference", false, "store the result as the item's reference (cpu mode only, no -set)")
+	f.fs.BoolVar(&f.list, "list", false, "list the figures and tables and exit")
+	f.fs.BoolVar(&f.quiet, "quiet", false, "no progress lines")
+	f.fs.Var(&f.sets, "set", "override one preset field, e.g. -set Downstream.Epochs=5 (repeatable)")
+	f.fs.Usage = func() {
+		fmt.Fprintf(f.fs.Output(), "usage: netdiffus repro NAME [-mode smoke|cpu|full] [-force] [-write-reference] [-set Path=value]\n       netdiffus repro -list\n\nflags:\n")
+		f.fs.PrintDefaults()
+	}
+	return f
+}
+
+// parse accepts the flags before or after NAME and returns NAME ("" with -list).
+func (f *reproFlags) parse(args []string) (string, error) {
+	if err := f.fs.Parse(args); err != nil {
+		return "", err
+	}
+	rest := f.fs.Args()
+	if f.list && len(rest) == 0 {
+		return "", nil
+	}
+	if len(rest) == 0 {
+		f.fs.Usage()
+		return "", errors.New("repro: name a figure or table (netdiffus repro -list shows them)")
+	}
+	name := rest[0]
+	if err := f.fs.Parse(rest[1:]); err != nil {
+		return "", err
+	}
+	if extra := f.fs.Args(); len(extra) > 0 {
+		return "", fmt.Errorf("repro: unexpected arguments %q after %s", extra, name)
+	}
+	return name, nil
+}
+
+func runRepro(args []string) error {
+	f := newReproFlags()
+	name, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	if f.list {
+		for _, it := range repro.Items() {
+			fmt.Printf("%-8s %s\n", it.Name, it.Title)
+		}
+		return nil
+	}
+	it, err := repro.ItemNamed(name)
+	if err != nil {
+		return err
+	}
+	p, err := f.preset()
+	if err != nil {
+		return err
+	}
+	var log io.Writer = os.Stderr
+	if f.quiet {
+		log = io.Discard
+	}
+	commit, start := gitCommit(), time.Now() // the code that runs, even if the checkout changes meanwhile
+	res, err := it.Run(p, f.force, log)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%s, preset %s (%s)\n\n", it.Title, p.Name, time.Since(start).Round(time.Second))
+	header, rows := it.Table(res)
+	fmt.Print(plots.Markdown(header, rows))
+	if !f.writeReference {
+		return nil
+	}
+	path, err := repro.WriteReference(it.Name, it.Config(p), res, commit, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "reference written to %s\n", path)
+	return nil
+}
+
+// preset resolves -mode and -set; a reference must be the plain reference preset.
+func (f *reproFlags) preset() (preset.Preset, error) {
+	p, err := preset.Named(f.mode)
+	if err != nil {
+		return p, err
+	}
+	if f.writeReference && (p.Name != repro.ReferencePreset || len(f.sets) > 0) {
+		return p, fmt.Errorf("repro: -write-reference stores the %s preset unchanged: use -mode %s and no -set", repro.ReferencePreset, repro.ReferencePreset)
+	}
+	if err := p.SetAll(f.sets); err != nil {
+		return p, err
+	}
+	return p, p.Validate()
+}
+
+// gitCommit names the checked-out commit ("-dirty" with uncommitted changes), or "unknown".
+func gitCommit() string {
+	out, err := exec.Command("git", "rev-parse", "--short=12", "HEAD").Output()
+	if err != nil {
+		return "unknown"
+	}
+	commit := strings.TrimSpace(string(out))
+	if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(strings.TrimSpace(string(st))) > 0 {
+		commit += "-dirty"
+	}
+	return commit
+}

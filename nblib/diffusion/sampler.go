@@ -181,7 +181,7 @@ func (rs *Schedule) reverse(ctx context.Context, d Denoiser, orig []int, labels 
 		}
 		noise.FillNormal(rng)
 		if cfg.Sampler == DDIM {
-			x = rs.ddimStep(x0, eps, i, noise, cfg.Eta)
+			x = rs.ddimStep(x0, x, i, noise, cfg.Eta)
 		} else {
 			x = rs.ddpmStep(x0, x, tLocal, i, noise, cfg.Variance, v)
 		}
@@ -191,18 +191,21 @@ func (rs *Schedule) reverse(ctx context.Context, d Denoiser, orig []int, labels 
 }
 
 // splitPrediction checks the denoiser output against x and, for a learned variance, splits the
-// last axis into eps and v.
+// last axis into eps and v. A learned-variance model's output (2C channels) given to a fixed-variance
+// sampler, or the reverse, is an error that names both shapes and the setting to change.
 func splitPrediction(out, x Array, learned bool) (eps, v Array, err error) {
+	last := len(x.Shape) - 1
 	if !learned {
 		if !out.SameShape(x) {
-			return Array{}, Array{}, fmt.Errorf("diffusion: denoiser returned shape %v for input %v", out.Shape, x.Shape)
+			return Array{}, Array{}, fmt.Errorf("diffusion: denoiser returned shape %v for input %v; want %v (a model with learned variance returns 2C channels: sample it with Variance %q)",
+				out.Shape, x.Shape, x.Shape, Learned)
 		}
 		return out, Array{}, nil
 	}
-	last := len(x.Shape) - 1
 	want := append(append([]int(nil), x.Shape[:last]...), 2*x.Shape[last])
 	if !out.SameShape(Array{Shape: want}) {
-		return Array{}, Array{}, fmt.Errorf("diffusion: learned-variance denoiser returned shape %v, want %v", out.Shape, want)
+		return Array{}, Array{}, fmt.Errorf("diffusion: learned-variance denoiser returned shape %v for input %v, want %v (eps and v: 2C channels; a fixed-variance model needs Variance %q or %q)",
+			out.Shape, x.Shape, want, FixedSmall, FixedLarge)
 	}
 	c := x.Shape[last]
 	eps, v = NewArray(x.Shape...), NewArray(x.Shape...)
@@ -236,14 +239,19 @@ func (rs *Schedule) ddpmStep(x0, xt Array, t []int, i int, z Array, variance Var
 
 // ddimStep computes x_{t-1} = sqrt(abar_prev) x_0 + sqrt(1 - abar_prev - sigma^2) eps + sigma z with
 // sigma = eta sqrt((1 - abar_prev)/(1 - abar_t)) sqrt(1 - abar_t/abar_prev). eps is re-derived from
-// the (possibly clipped) x_0 as in improved-diffusion.
-func (rs *Schedule) ddimStep(x0, eps Array, i int, z Array, eta float64) Array {
+// the (possibly clipped) x_0 and x_t, eps = (x_t / sqrt(abar_t) - x_0) / sqrt(1/abar_t - 1), as
+// improved-diffusion's _predict_eps_from_xstart: with a clamped x_0 the raw eps would point x_{t-1}
+// back towards the unclamped prediction. Without clipping the two eps agree to rounding.
+func (rs *Schedule) ddimStep(x0, xt Array, i int, z Array, eta float64) Array {
 	ab, abPrev := rs.AlphasCumprod[i], rs.AlphasCumprodPrev[i]
 	sigma := eta * math.Sqrt((1-abPrev)/(1-ab)) * math.Sqrt(1-ab/abPrev)
 	cx0, ceps := math.Sqrt(abPrev), math.Sqrt(math.Max(0, 1-abPrev-sigma*sigma))
+	rA, rM1 := rs.SqrtRecipAlphasCumprod[i], rs.SqrtRecipM1AlphasCumprod[i]
 	out := NewArray(x0.Shape...)
 	for j := range out.Data {
-		v := cx0*float64(x0.Data[j]) + ceps*float64(eps.Data[j])
+		x0j := float64(x0.Data[j])
+		eps := (rA*float64(xt.Data[j]) - x0j) / rM1
+		v := cx0*x0j + ceps*eps
 		if i > 0 {
 			v += sigma * float64(z.Data[j])
 		}
@@ -263,25 +271,64 @@ func fill(n, v int) []int {
 // Guided wraps a class-conditional denoiser trained with label dropout into a classifier-free guided
 // one: eps = eps(x, t, null) + scale (eps(x, t, y) - eps(x, t, null)). scale = 1 is the plain
 // conditional model; larger values trade diversity for class fidelity. Each call evaluates d once on a
-// doubled batch.
+// doubled batch. A learned-variance model (output with twice the input's channels, eps then v per
+// position) is guided on its eps half, and its v comes from the conditional half unchanged, as
+// guided-diffusion does; any other output shape is an error naming both shapes.
 func Guided(d Denoiser, scale float64, nullLabel int) Denoiser {
 	return func(xt Array, t []int, labels []int) (Array, error) {
 		b := xt.Batch()
+		if len(t) != b || len(labels) != b {
+			return Array{}, fmt.Errorf("diffusion: guided denoiser: %d steps and %d labels for a batch of %d", len(t), len(labels), b)
+		}
 		both := NewArray(append([]int{2 * b}, xt.Shape[1:]...)...)
 		copy(both.Data, xt.Data)
 		copy(both.Data[len(xt.Data):], xt.Data)
 		tt := append(append([]int(nil), t...), t...)
 		ll := append(append([]int(nil), labels...), fill(b, nullLabel)...)
-		eps, err := d(both, tt, ll)
+		out, err := d(both, tt, ll)
 		if err != nil {
 			return Array{}, err
 		}
-		out := NewArray(xt.Shape...)
-		n := len(xt.Data)
-		for i := range out.Data {
-			c, u := float64(eps.Data[i]), float64(eps.Data[n+i])
-			out.Data[i] = float32(u + scale*(c-u))
+		channels, err := guidedChannels(out, both)
+		if err != nil {
+			return Array{}, err
 		}
-		return out, nil
+		return guide(out, xt, channels, scale), nil
 	}
+}
+
+// guidedChannels returns the channels per position of the doubled-batch output: the input's C
+// (eps only) or 2C (eps and v, learned variance).
+func guidedChannels(out, in Array) (int, error) {
+	last := len(in.Shape) - 1
+	c := in.Shape[last]
+	if out.SameShape(in) {
+		return c, nil
+	}
+	learned := append(append([]int(nil), in.Shape[:last]...), 2*c)
+	if out.SameShape(Array{Shape: learned}) {
+		return 2 * c, nil
+	}
+	return 0, fmt.Errorf("diffusion: guided denoiser: the model returned shape %v for the doubled batch %v, want %v (eps) or %v (eps and learned variance)",
+		out.Shape, in.Shape, in.Shape, learned)
+}
+
+// guide combines the conditional (first half) and unconditional (second half) predictions of out,
+// which has channels values per position of xt: eps values are guided, v values (channels = 2C)
+// are taken from the conditional half.
+func guide(out, xt Array, channels int, scale float64) Array {
+	c := xt.Shape[len(xt.Shape)-1]
+	shape := append(append([]int(nil), xt.Shape[:len(xt.Shape)-1]...), channels)
+	res := NewArray(shape...)
+	n := len(res.Data)
+	for i := range res.Data {
+		cond := float64(out.Data[i])
+		if i%channels >= c { // learned-variance value: conditional half as is
+			res.Data[i] = float32(cond)
+			continue
+		}
+		u := float64(out.Data[n+i])
+		res.Data[i] = float32(u + scale*(cond-u))
+	}
+	return res
 }

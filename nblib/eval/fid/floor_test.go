@@ -92,7 +92,11 @@ func TestKIDWithFloorUnclipped(t *testing.T) {
 // TestPerClassWithFloor: both sides of every class use the same row count, the smallest class's
 // count over the test and synthetic sets.
 func TestPerClassWithFloor(t *testing.T) {
-	rows := func(a, b *mat.Dense) (float64, error) { n, _ := b.Dims(); m, _ := a.Dims(); return float64(10*m + n), nil }
+	rows := func(a, b *mat.Dense) (float64, error) {
+		n, _ := b.Dims()
+		m, _ := a.Dims()
+		return float64(10*m + n), nil
+	}
 	labels := func(counts ...int) []int {
 		var out []int
 		for c, n := range counts {

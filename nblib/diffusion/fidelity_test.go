@@ -174,3 +174,35 @@ func TestGuidedLearnedVariance(t *testing.T) {
 		}
 	}
 }
+
+// TestSpacings checks each spacing's steps by hand for T = 1000, n = 50 and that every spacing gives
+// n distinct increasing steps in [0, T) for a range of n.
+func TestSpacings(t *testing.T) {
+	first, last := func(v []int) int { return v[0] }, func(v []int) int { return v[len(v)-1] }
+	for _, c := range []struct {
+		sp          Spacing
+		lo, hi, gap int
+	}{{Leading, 0, 980, 20}, {Trailing, 19, 999, 20}, {Linspace, 0, 999, -1}} {
+		st := c.sp.Steps(1000, 50)
+		if first(st) != c.lo || last(st) != c.hi || (c.gap > 0 && st[1]-st[0] != c.gap) {
+			t.Errorf("%s: steps %d..%d (gap %d), want %d..%d (gap %d)", c.sp, first(st), last(st), st[1]-st[0], c.lo, c.hi, c.gap)
+		}
+	}
+	for _, sp := range []Spacing{Leading, Trailing, Linspace} {
+		for _, n := range []int{1, 2, 3, 7, 50, 250, 999, 1000} {
+			st := sp.Steps(1000, n)
+			if len(st) != n || st[0] < 0 || st[n-1] > 999 {
+				t.Errorf("%s n=%d: %d steps from %d to %d", sp, n, len(st), st[0], st[n-1])
+			}
+			for i := 1; i < n; i++ {
+				if st[i] <= st[i-1] {
+					t.Fatalf("%s n=%d: steps not increasing at %d: %d, %d", sp, n, i, st[i-1], st[i])
+				}
+			}
+		}
+	}
+	if _, _, err := MustSchedule(Linear, 10).SampleClasses(context.Background(), constDenoiser(func(x Array) []int { return x.Shape }), []int{1},
+		SampleConfig{ExampleShape: []int{1}, Spacing: "middle"}); err == nil || !strings.Contains(err.Error(), "spacing") {
+		t.Errorf("unknown spacing: error %v", err)
+	}
+}

@@ -48,6 +48,8 @@ type SampleConfig struct {
 	BatchSize    int          // examples per denoiser call; 0 means 64
 	Seed         uint64       // the same seed, counts and batch size give the same samples
 	ClipDenoised bool         // clamp the predicted x_0 to [-1, 1] at each step (images in [-1, 1])
+	// Spacing chooses which Steps of the T-step schedule are visited when Steps < T; default Leading.
+	Spacing Spacing
 	// Progress, when set, is called after each denoiser call with the calls done and the total.
 	Progress func(done, total int)
 }
@@ -77,10 +79,65 @@ func (c SampleConfig) withDefaults(T int) (SampleConfig, error) {
 	if c.BatchSize < 0 || len(c.ExampleShape) == 0 {
 		return c, fmt.Errorf("diffusion: sample config needs a positive batch size and an example shape, got %d and %v", c.BatchSize, c.ExampleShape)
 	}
+	if c.Spacing == "" {
+		c.Spacing = Leading
+	}
+	if c.Spacing != Leading && c.Spacing != Trailing && c.Spacing != Linspace {
+		return c, fmt.Errorf("diffusion: unknown spacing %q (use %q, %q or %q)", c.Spacing, Leading, Trailing, Linspace)
+	}
 	if c.Eta < 0 {
 		return c, fmt.Errorf("diffusion: DDIM eta must be >= 0, got %g", c.Eta)
 	}
 	return c, nil
+}
+
+// Spacing names a rule for choosing n of the T steps of a schedule.
+type Spacing string
+
+const (
+	// Leading is SpacedSteps: floor(i T/n), i = 0..n-1, improved-diffusion's "ddimN" (first reverse
+	// step T - T/n, last 0).
+	Leading Spacing = "leading"
+	// Trailing is TrailingSteps: round(T - i T/n) - 1 reversed (first reverse step T - 1, where the
+	// signal-to-noise ratio is nearly 0 and matches the pure-noise start; last T/n - 1), the
+	// "trailing" spacing of Lin et al. (2024).
+	Trailing Spacing = "trailing"
+	// Linspace is LinspaceSteps: round(i (T-1)/(n-1)), from 0 to T - 1.
+	Linspace Spacing = "linspace"
+)
+
+// Steps returns the n steps of a T-step schedule chosen by the spacing, increasing.
+func (sp Spacing) Steps(T, n int) []int {
+	switch sp {
+	case Trailing:
+		return TrailingSteps(T, n)
+	case Linspace:
+		return LinspaceSteps(T, n)
+	}
+	return SpacedSteps(T, n)
+}
+
+// TrailingSteps returns round(T - i T/n) - 1 for i = n-1 down to 0: for T = 1000, n = 50 these are
+// 19, 39, ..., 999.
+func TrailingSteps(T, n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[n-1-i] = int(math.Round(float64(T)-float64(i)*float64(T)/float64(n))) - 1
+	}
+	return out
+}
+
+// LinspaceSteps returns round(i (T-1)/(n-1)) for i = 0..n-1, from 0 to T - 1; n = 1 gives T - 1
+// (the one step must start from noise).
+func LinspaceSteps(T, n int) []int {
+	if n == 1 {
+		return []int{T - 1}
+	}
+	out := make([]int, n)
+	for i := range out {
+		out[i] = int(math.Round(float64(i) * float64(T-1) / float64(n-1)))
+	}
+	return out
 }
 
 // SpacedSteps returns n steps of a T-step schedule, evenly spaced and increasing: floor(i*T/n) for
@@ -133,7 +190,7 @@ func (s *Schedule) SampleLabels(ctx context.Context, d Denoiser, labels []int, c
 		return Array{}, nil, fmt.Errorf("diffusion: nothing to sample (all counts are zero)")
 	}
 	out := NewArray(append([]int{len(labels)}, cfg.ExampleShape...)...)
-	steps := SpacedSteps(s.Steps(), cfg.Steps)
+	steps := cfg.Spacing.Steps(s.Steps(), cfg.Steps)
 	rs := s.Respace(steps)
 	numBatches := (len(labels) + cfg.BatchSize - 1) / cfg.BatchSize
 	total, done := numBatches*len(steps), 0

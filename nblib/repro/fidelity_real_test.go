@@ -19,6 +19,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -203,7 +204,8 @@ func TestFidelityRealTrain(t *testing.T) {
 	t.Logf("trained to step %d, checkpoint %s", last.Step, last.Checkpoint)
 }
 
-// samplerSpec parses "ddim50", "ddim50e1" (eta 1), "ddpm250", with an optional "g<scale>" suffix.
+// samplerSpec parses "ddim50", "ddim50e1" (eta 1), "ddpm250", with optional suffixes "t" (trailing
+// spacing) or "l" (linspace spacing), then "g<scale>" (guidance), e.g. "ddim50tg2".
 func samplerSpec(s string) (diffusion.SampleConfig, float64, error) {
 	cfg := diffusion.SampleConfig{ClipDenoised: true}
 	guidance := 1.0
@@ -213,6 +215,11 @@ func samplerSpec(s string) (diffusion.SampleConfig, float64, error) {
 			return cfg, 0, err
 		}
 		guidance, s = g, s[:i]
+	}
+	if strings.HasSuffix(s, "t") {
+		cfg.Spacing, s = diffusion.Trailing, strings.TrimSuffix(s, "t")
+	} else if strings.HasSuffix(s, "l") {
+		cfg.Spacing, s = diffusion.Linspace, strings.TrimSuffix(s, "l")
 	}
 	if i := strings.Index(s, "e"); i > 4 {
 		e, err := strconv.ParseFloat(s[i+1:], 64)
@@ -242,13 +249,16 @@ func TestFidelityRealEval(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, err := unet.Resume(b, fidelityDir(data))
+	tr, err := unet.Resume(b, envOr("NETDIFFUS_FIDELITY_CKPT", fidelityDir(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	den, err := tr.Denoiser(os.Getenv("NETDIFFUS_FIDELITY_RAW") == "")
+	den, warn, err := tr.DenoiserWithWarning(os.Getenv("NETDIFFUS_FIDELITY_RAW") == "")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if warn != "" {
+		t.Log(warn)
 	}
 	real, _ := toImages("real training images", r.train, 32)
 	test, _ := toImages("real test images", r.test, 32)
@@ -331,4 +341,71 @@ func pixelMeanStd(x *mat.Dense) (mean, std float64) {
 	}
 	mean /= n
 	return mean, math.Sqrt(max(std/n-mean*mean, 0))
+}
+
+// TestFidelityRealProbe asks the trained model for its x_0 prediction at a range of steps, from
+// noised real training images and from pure noise, and prints the mean pixel (in [0, 1]) of each:
+// where the two disagree at the first reverse step, the sampler starts from a brightness the model
+// never saw (the signal left at t < T - 1 is not in the pure-noise start).
+func TestFidelityRealProbe(t *testing.T) {
+	fidelityPhase(t, "probe")
+	data := fidelityData()
+	r := loadRealFidelity(t, data, 32)
+	b, _, err := backend.Shared()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := unet.Resume(b, envOr("NETDIFFUS_FIDELITY_CKPT", fidelityDir(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	den, err := tr.Denoiser(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := tr.Schedule
+	x0 := r.train
+	n := x0.Batch()
+	rng := rand.New(rand.NewPCG(5, 5))
+	meanPix := func(a diffusion.Array) (mean, sdOfImageMeans float64) {
+		per := a.ExampleSize()
+		var ms []float64
+		for i := range a.Batch() {
+			m := 0.0
+			for _, v := range a.Example(i) {
+				m += (math.Max(-1, math.Min(1, float64(v))) + 1) / 2
+			}
+			ms = append(ms, m/float64(per))
+		}
+		for _, m := range ms {
+			mean += m
+		}
+		mean /= float64(len(ms))
+		for _, m := range ms {
+			sdOfImageMeans += (m - mean) * (m - mean)
+		}
+		return mean, math.Sqrt(sdOfImageMeans / float64(len(ms)))
+	}
+	rm, rsd := meanPix(x0)
+	fmt.Printf("PROBE %s real: mean pixel %.4f, sd of image means %.4f\n", data, rm, rsd)
+	for _, step := range []int{999, 996, 990, 980, 950, 900, 700, 500, 200, 50} {
+		steps := make([]int, n)
+		for i := range steps {
+			steps[i] = step
+		}
+		noise := diffusion.NewArray(x0.Shape...)
+		noise.FillNormal(rng)
+		for _, src := range []string{"noised-real", "pure-noise"} {
+			xt := s.QSample(x0, steps, noise)
+			if src == "pure-noise" {
+				xt = noise
+			}
+			eps, err := den(xt, steps, r.trainY)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, sd := meanPix(s.PredictX0FromEps(xt, steps, eps))
+			fmt.Printf("PROBE %s t=%4d abar=%.2e %-11s predicted x0 (clamped) mean pixel %.4f, sd of image means %.4f\n", data, step, s.AlphasCumprod[step], src, m, sd)
+		}
+	}
 }

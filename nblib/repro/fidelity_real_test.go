@@ -8,6 +8,9 @@ package repro
 //	NETDIFFUS_FIDELITY=eval NETDIFFUS_FIDELITY_DATA=alexa NETDIFFUS_FIDELITY_SAMPLERS=ddim50,ddpm250 \
 //	  go test -count=1 -timeout 0 -run TestFidelityRealEval -v ./nblib/repro/
 //
+// With NETDIFFUS_FIDELITY_PIXTOL=0.05 the eval fails a sampler whose synthetic pixel mean or standard
+// deviation (pixels in [0, 1]) is more than 0.05 from the real training images'.
+//
 // The model (unet.Quick: 32x32 images, the cpu preset's U-Net) is checkpointed under
 // NETDIFFUS_FIDELITY_DIR (default $TMPDIR/netdiffus-fidelity/<data>), so training resumes and every
 // sampler is compared on one trained model. Data: alexa = vcfp-alexa, the first 24 voice commands
@@ -319,7 +322,17 @@ func TestFidelityRealEval(t *testing.T) {
 				res[protocols.Synthetic].AccMean, res[protocols.OriginalSynth].AccMean)
 		}
 		fmt.Println("RESULT", data, line)
+		if tol := envFloat("NETDIFFUS_FIDELITY_PIXTOL", 0); tol > 0 && (math.Abs(sm-rm) > tol || math.Abs(ss-rs) > tol) {
+			t.Errorf("%s: synthetic pixel mean %.4f std %.4f, real %.4f %.4f: beyond the tolerance %.3g", spec, sm, ss, rm, rs, tol)
+		}
 	}
+}
+
+func envFloat(name string, def float64) float64 {
+	if v, err := strconv.ParseFloat(os.Getenv(name), 64); err == nil {
+		return v
+	}
+	return def
 }
 
 func envOr(name, def string) string {

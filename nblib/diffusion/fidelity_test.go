@@ -206,3 +206,13 @@ func TestSpacings(t *testing.T) {
 		t.Errorf("unknown spacing: error %v", err)
 	}
 }
+
+func TestGuidedNeedsNullClass(t *testing.T) {
+	d := constDenoiser(func(x Array) []int { return x.Shape })
+	if _, err := Guided(d, 3, -1)(NewArray(1, 2), []int{0}, []int{0}); err == nil || !strings.Contains(err.Error(), "null") {
+		t.Errorf("null label -1: error %v, want one naming the null class", err)
+	}
+	if _, err := Guided(d, 3, 1)(NewArray(2, 2), []int{0}, []int{0, 0}); err == nil {
+		t.Errorf("1 step for a batch of 2: no error")
+	}
+}

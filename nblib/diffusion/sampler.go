@@ -333,6 +333,9 @@ func fill(n, v int) []int {
 // guided-diffusion does; any other output shape is an error naming both shapes.
 func Guided(d Denoiser, scale float64, nullLabel int) Denoiser {
 	return func(xt Array, t []int, labels []int) (Array, error) {
+		if nullLabel < 0 {
+			return Array{}, fmt.Errorf("diffusion: guided denoiser: null label %d: guidance needs a model trained with a null class (label dropout); use scale 1 or train with NullClass", nullLabel)
+		}
 		b := xt.Batch()
 		if len(t) != b || len(labels) != b {
 			return Array{}, fmt.Errorf("diffusion: guided denoiser: %d steps and %d labels for a batch of %d", len(t), len(labels), b)

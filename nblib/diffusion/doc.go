@@ -38,15 +38,24 @@
 // DDPM (ancestral, [DDPM]): x_{t-1} = c1_t x_0 + c2_t x_t + sigma_t z, with sigma_t^2 the posterior
 // variance ([FixedSmall]) or beta_t ([FixedLarge]); no noise at the last step.
 //
-// DDIM ([DDIM], Song et al. 2021) on a subsequence of steps tau_i = floor(i T / S):
+// DDIM ([DDIM], Song et al. 2021) on a subsequence of steps tau_i (by default floor(i T / S)):
 //
-//	x_prev = sqrt(abar_prev) x_0 + sqrt(1 - abar_prev - s^2) eps_theta + s z,
+//	x_prev = sqrt(abar_prev) x_0 + sqrt(1 - abar_prev - s^2) eps' + s z,
 //	s = eta sqrt((1 - abar_prev)/(1 - abar_t)) sqrt(1 - abar_t/abar_prev)
+//	eps' = (x_t / sqrt(abar_t) - x_0) / sqrt(1/abar_t - 1)
+//
+// eps' is the noise re-derived from the (clipped) x_0, improved-diffusion's _predict_eps_from_xstart;
+// without clipping it equals eps_theta. With the raw eps_theta and a clipped x_0 the step mixes two
+// inconsistent estimates.
 //
 // Sampling with fewer steps uses the respaced schedule beta'_i = 1 - abar_{tau_i}/abar_{tau_{i-1}}
-// ([Schedule.Respace]), as improved-diffusion; the denoiser is always called with original steps.
+// ([Schedule.Respace]), as improved-diffusion, so abar_prev = 1 at the last step and the sample is the
+// final x_0 estimate; the denoiser is always called with original steps. [Spacing] picks tau:
+// [Leading] floor(i T/S) (improved-diffusion's "ddimS": the first reverse step is T - T/S, e.g. 980
+// for S = 50, not T - 1), [Trailing] (starts at T - 1, Lin et al. 2024) or [Linspace] (0 to T - 1).
 //
-// Classifier-free guidance ([Guided]): eps = eps(x, t, null) + w (eps(x, t, y) - eps(x, t, null)).
+// Classifier-free guidance ([Guided]): eps = eps(x, t, null) + w (eps(x, t, y) - eps(x, t, null));
+// for a learned-variance model only the eps half is guided and v comes from the conditional call.
 //
 // # Data layout and reproducibility
 //

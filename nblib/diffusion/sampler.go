@@ -48,6 +48,8 @@ type SampleConfig struct {
 	BatchSize    int          // examples per denoiser call; 0 means 64
 	Seed         uint64       // the same seed, counts and batch size give the same samples
 	ClipDenoised bool         // clamp the predicted x_0 to [-1, 1] at each step (images in [-1, 1])
+	// Spacing chooses which Steps of the T-step schedule are visited when Steps < T; default Leading.
+	Spacing Spacing
 	// Progress, when set, is called after each denoiser call with the calls done and the total.
 	Progress func(done, total int)
 }
@@ -77,10 +79,65 @@ func (c SampleConfig) withDefaults(T int) (SampleConfig, error) {
 	if c.BatchSize < 0 || len(c.ExampleShape) == 0 {
 		return c, fmt.Errorf("diffusion: sample config needs a positive batch size and an example shape, got %d and %v", c.BatchSize, c.ExampleShape)
 	}
+	if c.Spacing == "" {
+		c.Spacing = Leading
+	}
+	if c.Spacing != Leading && c.Spacing != Trailing && c.Spacing != Linspace {
+		return c, fmt.Errorf("diffusion: unknown spacing %q (use %q, %q or %q)", c.Spacing, Leading, Trailing, Linspace)
+	}
 	if c.Eta < 0 {
 		return c, fmt.Errorf("diffusion: DDIM eta must be >= 0, got %g", c.Eta)
 	}
 	return c, nil
+}
+
+// Spacing names a rule for choosing n of the T steps of a schedule.
+type Spacing string
+
+const (
+	// Leading is SpacedSteps: floor(i T/n), i = 0..n-1, improved-diffusion's "ddimN" (first reverse
+	// step T - T/n, last 0).
+	Leading Spacing = "leading"
+	// Trailing is TrailingSteps: round(T - i T/n) - 1 reversed (first reverse step T - 1, where the
+	// signal-to-noise ratio is nearly 0 and matches the pure-noise start; last T/n - 1), the
+	// "trailing" spacing of Lin et al. (2024).
+	Trailing Spacing = "trailing"
+	// Linspace is LinspaceSteps: round(i (T-1)/(n-1)), from 0 to T - 1.
+	Linspace Spacing = "linspace"
+)
+
+// Steps returns the n steps of a T-step schedule chosen by the spacing, increasing.
+func (sp Spacing) Steps(T, n int) []int {
+	switch sp {
+	case Trailing:
+		return TrailingSteps(T, n)
+	case Linspace:
+		return LinspaceSteps(T, n)
+	}
+	return SpacedSteps(T, n)
+}
+
+// TrailingSteps returns round(T - i T/n) - 1 for i = n-1 down to 0: for T = 1000, n = 50 these are
+// 19, 39, ..., 999.
+func TrailingSteps(T, n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[n-1-i] = int(math.Round(float64(T)-float64(i)*float64(T)/float64(n))) - 1
+	}
+	return out
+}
+
+// LinspaceSteps returns round(i (T-1)/(n-1)) for i = 0..n-1, from 0 to T - 1; n = 1 gives T - 1
+// (the one step must start from noise).
+func LinspaceSteps(T, n int) []int {
+	if n == 1 {
+		return []int{T - 1}
+	}
+	out := make([]int, n)
+	for i := range out {
+		out[i] = int(math.Round(float64(i) * float64(T-1) / float64(n-1)))
+	}
+	return out
 }
 
 // SpacedSteps returns n steps of a T-step schedule, evenly spaced and increasing: floor(i*T/n) for
@@ -133,7 +190,7 @@ func (s *Schedule) SampleLabels(ctx context.Context, d Denoiser, labels []int, c
 		return Array{}, nil, fmt.Errorf("diffusion: nothing to sample (all counts are zero)")
 	}
 	out := NewArray(append([]int{len(labels)}, cfg.ExampleShape...)...)
-	steps := SpacedSteps(s.Steps(), cfg.Steps)
+	steps := cfg.Spacing.Steps(s.Steps(), cfg.Steps)
 	rs := s.Respace(steps)
 	numBatches := (len(labels) + cfg.BatchSize - 1) / cfg.BatchSize
 	total, done := numBatches*len(steps), 0
@@ -181,7 +238,7 @@ func (rs *Schedule) reverse(ctx context.Context, d Denoiser, orig []int, labels 
 		}
 		noise.FillNormal(rng)
 		if cfg.Sampler == DDIM {
-			x = rs.ddimStep(x0, eps, i, noise, cfg.Eta)
+			x = rs.ddimStep(x0, x, i, noise, cfg.Eta)
 		} else {
 			x = rs.ddpmStep(x0, x, tLocal, i, noise, cfg.Variance, v)
 		}
@@ -191,18 +248,21 @@ func (rs *Schedule) reverse(ctx context.Context, d Denoiser, orig []int, labels 
 }
 
 // splitPrediction checks the denoiser output against x and, for a learned variance, splits the
-// last axis into eps and v.
+// last axis into eps and v. A learned-variance model's output (2C channels) given to a fixed-variance
+// sampler, or the reverse, is an error that names both shapes and the setting to change.
 func splitPrediction(out, x Array, learned bool) (eps, v Array, err error) {
+	last := len(x.Shape) - 1
 	if !learned {
 		if !out.SameShape(x) {
-			return Array{}, Array{}, fmt.Errorf("diffusion: denoiser returned shape %v for input %v", out.Shape, x.Shape)
+			return Array{}, Array{}, fmt.Errorf("diffusion: denoiser returned shape %v for input %v; want %v (a model with learned variance returns 2C channels: sample it with Variance %q)",
+				out.Shape, x.Shape, x.Shape, Learned)
 		}
 		return out, Array{}, nil
 	}
-	last := len(x.Shape) - 1
 	want := append(append([]int(nil), x.Shape[:last]...), 2*x.Shape[last])
 	if !out.SameShape(Array{Shape: want}) {
-		return Array{}, Array{}, fmt.Errorf("diffusion: learned-variance denoiser returned shape %v, want %v", out.Shape, want)
+		return Array{}, Array{}, fmt.Errorf("diffusion: learned-variance denoiser returned shape %v for input %v, want %v (eps and v: 2C channels; a fixed-variance model needs Variance %q or %q)",
+			out.Shape, x.Shape, want, FixedSmall, FixedLarge)
 	}
 	c := x.Shape[last]
 	eps, v = NewArray(x.Shape...), NewArray(x.Shape...)
@@ -236,14 +296,19 @@ func (rs *Schedule) ddpmStep(x0, xt Array, t []int, i int, z Array, variance Var
 
 // ddimStep computes x_{t-1} = sqrt(abar_prev) x_0 + sqrt(1 - abar_prev - sigma^2) eps + sigma z with
 // sigma = eta sqrt((1 - abar_prev)/(1 - abar_t)) sqrt(1 - abar_t/abar_prev). eps is re-derived from
-// the (possibly clipped) x_0 as in improved-diffusion.
-func (rs *Schedule) ddimStep(x0, eps Array, i int, z Array, eta float64) Array {
+// the (possibly clipped) x_0 and x_t, eps = (x_t / sqrt(abar_t) - x_0) / sqrt(1/abar_t - 1), as
+// improved-diffusion's _predict_eps_from_xstart: with a clamped x_0 the raw eps would point x_{t-1}
+// back towards the unclamped prediction. Without clipping the two eps agree to rounding.
+func (rs *Schedule) ddimStep(x0, xt Array, i int, z Array, eta float64) Array {
 	ab, abPrev := rs.AlphasCumprod[i], rs.AlphasCumprodPrev[i]
 	sigma := eta * math.Sqrt((1-abPrev)/(1-ab)) * math.Sqrt(1-ab/abPrev)
 	cx0, ceps := math.Sqrt(abPrev), math.Sqrt(math.Max(0, 1-abPrev-sigma*sigma))
+	rA, rM1 := rs.SqrtRecipAlphasCumprod[i], rs.SqrtRecipM1AlphasCumprod[i]
 	out := NewArray(x0.Shape...)
 	for j := range out.Data {
-		v := cx0*float64(x0.Data[j]) + ceps*float64(eps.Data[j])
+		x0j := float64(x0.Data[j])
+		eps := (rA*float64(xt.Data[j]) - x0j) / rM1
+		v := cx0*x0j + ceps*eps
 		if i > 0 {
 			v += sigma * float64(z.Data[j])
 		}
@@ -263,25 +328,67 @@ func fill(n, v int) []int {
 // Guided wraps a class-conditional denoiser trained with label dropout into a classifier-free guided
 // one: eps = eps(x, t, null) + scale (eps(x, t, y) - eps(x, t, null)). scale = 1 is the plain
 // conditional model; larger values trade diversity for class fidelity. Each call evaluates d once on a
-// doubled batch.
+// doubled batch. A learned-variance model (output with twice the input's channels, eps then v per
+// position) is guided on its eps half, and its v comes from the conditional half unchanged, as
+// guided-diffusion does; any other output shape is an error naming both shapes.
 func Guided(d Denoiser, scale float64, nullLabel int) Denoiser {
 	return func(xt Array, t []int, labels []int) (Array, error) {
+		if nullLabel < 0 {
+			return Array{}, fmt.Errorf("diffusion: guided denoiser: null label %d: guidance needs a model trained with a null class (label dropout); use scale 1 or train with NullClass", nullLabel)
+		}
 		b := xt.Batch()
+		if len(t) != b || len(labels) != b {
+			return Array{}, fmt.Errorf("diffusion: guided denoiser: %d steps and %d labels for a batch of %d", len(t), len(labels), b)
+		}
 		both := NewArray(append([]int{2 * b}, xt.Shape[1:]...)...)
 		copy(both.Data, xt.Data)
 		copy(both.Data[len(xt.Data):], xt.Data)
 		tt := append(append([]int(nil), t...), t...)
 		ll := append(append([]int(nil), labels...), fill(b, nullLabel)...)
-		eps, err := d(both, tt, ll)
+		out, err := d(both, tt, ll)
 		if err != nil {
 			return Array{}, err
 		}
-		out := NewArray(xt.Shape...)
-		n := len(xt.Data)
-		for i := range out.Data {
-			c, u := float64(eps.Data[i]), float64(eps.Data[n+i])
-			out.Data[i] = float32(u + scale*(c-u))
+		channels, err := guidedChannels(out, both)
+		if err != nil {
+			return Array{}, err
 		}
-		return out, nil
+		return guide(out, xt, channels, scale), nil
 	}
+}
+
+// guidedChannels returns the channels per position of the doubled-batch output: the input's C
+// (eps only) or 2C (eps and v, learned variance).
+func guidedChannels(out, in Array) (int, error) {
+	last := len(in.Shape) - 1
+	c := in.Shape[last]
+	if out.SameShape(in) {
+		return c, nil
+	}
+	learned := append(append([]int(nil), in.Shape[:last]...), 2*c)
+	if out.SameShape(Array{Shape: learned}) {
+		return 2 * c, nil
+	}
+	return 0, fmt.Errorf("diffusion: guided denoiser: the model returned shape %v for the doubled batch %v, want %v (eps) or %v (eps and learned variance)",
+		out.Shape, in.Shape, in.Shape, learned)
+}
+
+// guide combines the conditional (first half) and unconditional (second half) predictions of out,
+// which has channels values per position of xt: eps values are guided, v values (channels = 2C)
+// are taken from the conditional half.
+func guide(out, xt Array, channels int, scale float64) Array {
+	c := xt.Shape[len(xt.Shape)-1]
+	shape := append(append([]int(nil), xt.Shape[:len(xt.Shape)-1]...), channels)
+	res := NewArray(shape...)
+	n := len(res.Data)
+	for i := range res.Data {
+		cond := float64(out.Data[i])
+		if i%channels >= c { // learned-variance value: conditional half as is
+			res.Data[i] = float32(cond)
+			continue
+		}
+		u := float64(out.Data[n+i])
+		res.Data[i] = float32(u + scale*(cond-u))
+	}
+	return res
 }

@@ -34,7 +34,7 @@ func (g gaussianData) denoiser(s *Schedule) Denoiser {
 // x_prev = a x_t + b + sigma z, so m' = a m + b and v' = a^2 v + sigma^2, starting from N(0, 1).
 // This is a second, independent implementation of DDPM and DDIM used to check the first.
 func exactMoments(s *Schedule, cfg SampleConfig, mu, sd float64) (mean, variance float64) {
-	steps := SpacedSteps(s.Steps(), cfg.Steps)
+	steps := cfg.Spacing.Steps(s.Steps(), cfg.Steps)
 	m, v := 0.0, 1.0
 	prev := func(i int) float64 {
 		if i == 0 {
@@ -84,8 +84,9 @@ func exactMoments(s *Schedule, cfg SampleConfig, mu, sd float64) (mean, variance
 //     lost on the narrowest dimension (s = 0.05, the data's noise-free scale is below the first
 //     steps' noise): DDPM-1000 with the posterior ("fixed small") variance loses 14%, with betas
 //     ("fixed large") it is within 1.2%; DDIM-50 loses 39% (eta=0) to 72% (eta=1) there, and
-//     under 9% on dimensions with s >= 0.3 (TestDDIMWideData). Learned variances exist to close
-//     this gap.
+//     under 9% on dimensions with s >= 0.3 (TestDDIMWideData). Trailing spacing (last reverse step
+//     from t = 19 straight to the data) loses 48% there; DDPM-100 with linspace spacing stays within
+//     the DDIM-50 bounds. Learned variances exist to close this gap.
 func TestSamplersRecoverGaussian(t *testing.T) {
 	data := gaussianData{
 		mu: [][]float64{{0.5, -0.3, 0, 0.8}, {-0.6, 0.2, 0.4, -0.1}},
@@ -102,6 +103,8 @@ func TestSamplersRecoverGaussian(t *testing.T) {
 		{"ddpm-1000-cosine-fixedlarge", Cosine, SampleConfig{Sampler: DDPM, Variance: FixedLarge}, 1e-3, 0.012},
 		{"ddim-50-cosine-eta0", Cosine, SampleConfig{Sampler: DDIM, Steps: 50}, 0.03, 0.45},
 		{"ddim-50-linear-eta1", Linear, SampleConfig{Sampler: DDIM, Steps: 50, Eta: 1}, 1e-3, 0.8},
+		{"ddim-50-cosine-eta0-trailing", Cosine, SampleConfig{Sampler: DDIM, Steps: 50, Spacing: Trailing}, 0.03, 0.55},
+		{"ddpm-100-cosine-fixedlarge-linspace", Cosine, SampleConfig{Sampler: DDPM, Steps: 100, Variance: FixedLarge, Spacing: Linspace}, 0.03, 0.45},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package unet
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/gomlx/compute"
@@ -47,6 +48,51 @@ func (tr *Trainer) Denoiser(useEMA bool) (diffusion.Denoiser, error) {
 		return nil, fmt.Errorf("unet: the network has no weights yet: run a training step or resume a checkpoint first")
 	}
 	return newDenoiser(tr.backend, tr.Config.Net, inf)
+}
+
+// EMAInitialShare returns the weight that the EMA after n updates (with warm-up, EMAWarmup) still
+// gives to the weights after the first update: prod_{k=2..n} d_k. It is 1 for n <= 1.
+func EMAInitialShare(decay float64, n int64) float64 {
+	share := 1.0
+	for k := int64(2); k <= n; k++ {
+		share *= EMAWarmup(decay, k)
+	}
+	return share
+}
+
+// SamplingWarning returns a sentence for the user when sampling with these weights is likely to give
+// poor images, or "" when there is nothing to say: raw weights chosen although EMA weights exist;
+// or EMA weights that have not yet covered the EMA's horizon of 1/(1 - EMADecay) updates (the EMA then
+// lags the trained weights, and at decay d without warm-up it would still hold about d^(n-1) of the
+// step-1 weights). [Trainer.DenoiserWithWarning] returns it beside the denoiser.
+func (tr *Trainer) SamplingWarning(useEMA bool) string {
+	decay := tr.Config.Train.EMADecay
+	if !useEMA {
+		if decay > 0 && tr.step > 0 {
+			return fmt.Sprintf("unet: sampling the raw weights after %d steps by choice; the EMA weights (decay %g) usually give cleaner samples", tr.step, decay)
+		}
+		return ""
+	}
+	if decay <= 0 {
+		return ""
+	}
+	horizon := math.Round(1 / (1 - decay))
+	if float64(tr.step) >= horizon {
+		return ""
+	}
+	return fmt.Sprintf("unet: sampling EMA weights after %d steps, fewer than the EMA's horizon of %.0f steps (decay %g): the average lags the trained weights; "+
+		"train at least %.0f steps, or lower EMADecay (an EMA without warm-up would still hold %.0f%% of the step-1 weights)",
+		tr.step, horizon, decay, horizon, 100*math.Pow(decay, float64(max(tr.step-1, 0))))
+}
+
+// DenoiserWithWarning is [Trainer.Denoiser] with [Trainer.SamplingWarning] for the same choice of
+// weights, for callers to show.
+func (tr *Trainer) DenoiserWithWarning(useEMA bool) (diffusion.Denoiser, string, error) {
+	d, err := tr.Denoiser(useEMA)
+	if err != nil {
+		return nil, "", err
+	}
+	return d, tr.SamplingWarning(useEMA), nil
 }
 
 // newDenoiser compiles the inference graph over a store holding the network weights under /unet.

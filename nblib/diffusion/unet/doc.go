@@ -86,7 +86,10 @@
 //
 // One compiled graph per step computes eps_theta(x_t, t, y), the loss mean((eps_theta - eps)^2),
 // the gradients, their global norm, clipping, the AdamW update and the EMA update
-// ema = d ema + (1 - d) w (ema = w at the first update). t, eps and label dropout are drawn on the
+// ema = d_n ema + (1 - d_n) w with the warm-up d_n = min(EMADecay, (1 + n)/(10 + n)) at the n-th
+// update (ema = w at the first), so a short run averages recent weights rather than keeping its
+// initial ones ([EMAWarmup]; [Trainer.SamplingWarning] says when the EMA has not yet covered its
+// horizon 1/(1 - EMADecay)). t, eps and label dropout are drawn on the
 // host from a PCG stream whose state is saved with the checkpoint. The graph is built in GoMLX
 // training mode: otherwise the Go backend embeds variables that already hold values (all of them
 // after a resume) as constants and the updates are lost.

@@ -2,6 +2,7 @@ package unet
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"sort"
 	"strings"
@@ -209,12 +210,20 @@ func clipGlobalNorm(grads []*Node, paths []string, maxNorm float64) ([]*Node, *N
 	return out, norm
 }
 
-// emaGraph updates ema = decay*ema + (1-decay)*w for every network weight w (after the optimiser
-// step); on the first update ema = w.
+// EMAWarmup returns the EMA decay used at the n-th update (n >= 1): min(decay, (1+n)/(10+n)), the
+// warm-up of common diffusion trainers (guided-diffusion's and TensorFlow's num_updates rule), so a
+// short run averages its recent weights instead of keeping the initial ones.
+func EMAWarmup(decay float64, n int64) float64 {
+	return math.Min(decay, float64(1+n)/float64(10+n))
+}
+
+// emaGraph updates ema = d_n*ema + (1-d_n)*w for every network weight w (after the optimiser
+// step), d_n = EMAWarmup(EMADecay, n) at the n-th update; on the first update ema = w.
 func (tr *Trainer) emaGraph(scope *model.Scope, g *Graph) {
 	counter := optimizer.IncrementCounter(scope.At("ema_state"), g, "updates", dtypes.Int64)
 	first := Equal(counter, OnesLike(counter))
-	decay := tr.Config.Train.EMADecay
+	n := ConvertDType(counter, dtypes.Float64)
+	decay := Min(Div(AddScalar(n, 1), AddScalar(n, 10)), Scalar(g, dtypes.Float64, tr.Config.Train.EMADecay))
 	var weights []*model.Variable
 	for v := range tr.store.IterVariables() {
 		if v.Trainable && strings.HasPrefix(v.Path(), netScope+"/") {
@@ -226,7 +235,8 @@ func (tr *Trainer) emaGraph(scope *model.Scope, g *Graph) {
 		emaVar := tr.store.Scope(emaScope+v.Scope()).WithInitializer(initializer.Zero).
 			VariableWithShape(v.Name(), v.Shape()).SetTrainable(false)
 		old := emaVar.NodeValue(g)
-		blend := Add(MulScalar(old, decay), MulScalar(w, 1-decay))
+		d := ConvertDType(decay, w.DType())
+		blend := Add(Mul(old, d), Mul(w, OneMinus(d)))
 		emaVar.SetNodeValue(Where(first, w, blend))
 	}
 }

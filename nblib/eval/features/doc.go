@@ -37,4 +37,11 @@
 // A classifier is trained to tell real (label 0) from synthetic (label 1) samples on half of a balanced
 // set and tested on the other half; the score is |accuracy - 1/2| (0: indistinguishable, 1/2: trivially
 // separable).
+//
+// # Trace fidelity with floors
+//
+// [MeasureTraces] reports, for decoded synthetic series, the marginal Wasserstein-1 distance (all
+// values pooled), the autocorrelation distance and the discriminative score, each beside its floor:
+// the same measure between the real training and the real test series, what fresh real traces score
+// at these sample sizes.
 package features

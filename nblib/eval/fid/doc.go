@@ -43,4 +43,14 @@
 //
 // The paper reports FID per class between n synthetic and n original images, then the mean and standard
 // deviation over classes: [PerClass] does that for labelled feature sets.
+//
+// # Floors
+//
+// A distance means little without the value a perfect generator would get at the same sample sizes.
+// [WithFloor] (and [FrechetWithFloor], [KIDWithFloor], [PerClassWithFloor]) report each distance
+// d(train, synth) beside its floor d(train, test), the same measurement between the real training
+// and real test features, and beside d(train, synth'), synth' a random subset of the synthetic
+// features as large as the test set: the Frechet distance is biased upwards by about tr(S)/n for n
+// samples, so only the size-matched value compares fairly with the floor. KID's unbiased estimates
+// scatter around 0 for equal distributions, so a KID or its floor may be negative.
 package fid

@@ -190,7 +190,10 @@ func parseFloat(rec []string, i int, name string) (float64, error) {
 		return 0, fmt.Errorf("missing %s", name)
 	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
+	if errors.Is(err, strconv.ErrRange) && math.Abs(v) > 1 {
+		return 0, fmt.Errorf("%s %q is not a finite number", name, s)
+	}
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		return 0, fmt.Errorf("%s %q is not a number", name, s)
 	}
 	if math.IsNaN(v) || math.IsInf(v, 0) {

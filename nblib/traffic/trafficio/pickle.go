@@ -186,10 +186,13 @@ func (a *pyArray) count(have int) (int, error) {
 	}
 	n := 1
 	for _, s := range a.shape {
-		if s != 0 && n > have/s {
+		if s != 0 && n > (1<<62)/s {
 			return 0, fmt.Errorf("ndarray shape %v claims more than the %d items present", a.shape, have)
 		}
 		n *= s
+	}
+	if n > have {
+		return 0, fmt.Errorf("ndarray shape %v claims more than the %d items present", a.shape, have)
 	}
 	return n, nil
 }

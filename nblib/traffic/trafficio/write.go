@@ -97,9 +97,10 @@ func needPackets(path string, ds *traffic.Dataset) error {
 
 // TraceFileName maps a trace id to a file name injectively: bytes other than
 // ASCII letters, digits, '.', '-' and '_' are written as %XX (so "a/b" becomes
-// "a%2Fb" and never meets "a_b"), ".csv" is appended unless the id already
-// ends with it, and a name equal to the labels file (or one starting with a
-// dot) gets its first byte escaped too.
+// "a%2Fb" and never meets "a_b"; a leading '.' is escaped too), ".csv" is
+// always appended ("x.csv" becomes "x.csv.csv", so it never meets "x"), and
+// the name of the labels file gets its first byte escaped ("labels" becomes
+// "%6Cabels.csv"). The trace column of labels.csv keeps the exact id.
 func TraceFileName(id string) string {
 	var b strings.Builder
 	for i := 0; i < len(id); i++ {
@@ -110,10 +111,7 @@ func TraceFileName(id string) string {
 		}
 		fmt.Fprintf(&b, "%%%02X", c)
 	}
-	name := b.String()
-	if !strings.HasSuffix(strings.ToLower(name), ".csv") {
-		name += ".csv"
-	}
+	name := b.String() + ".csv"
 	if strings.EqualFold(name, LabelsFile) {
 		name = fmt.Sprintf("%%%02X", name[0]) + name[1:]
 	}

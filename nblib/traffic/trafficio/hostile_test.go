@@ -209,7 +209,7 @@ func TestHostileDoppelGANger(t *testing.T) {
 
 // pickle builders: protocol 2 opcodes, by hand, as numpy writes them.
 func pkString(s string) string { return "U" + string(rune(len(s))) + s } // SHORT_BINSTRING, len < 128
-func pkInt(n int) string         { return "J" + string(binary.LittleEndian.AppendUint32(nil, uint32(n))) }
+func pkInt(n int) string       { return "J" + string(binary.LittleEndian.AppendUint32(nil, uint32(n))) }
 func pkDtype(kind string) string {
 	return "cnumpy\ndtype\n" + pkString(kind) + "K\x00K\x01\x87R" + "(K\x03" + pkString("<") + "NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tb"
 }

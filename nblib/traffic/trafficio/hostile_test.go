@@ -368,6 +368,7 @@ func TestHostileLongCSVNetShareWikiThroughput(t *testing.T) {
 	for _, tc := range []struct{ name, body, wantErr, wantRep string }{
 		{"issue: negative value (long)", "Page,date,value\n" + page + ",2015-07-01,-5\n" + page + ",2015-07-02,3\n", "", "value -5 is outside [0"},
 		{"Inf value (long)", "Page,date,value\n" + page + ",2015-07-01,inf\n" + page + ",2015-07-02,3\n", "", "not a finite number"},
+		{"sparse pages over 100 years (long)", "Page,date,value\n" + page + ",2015-07-01,1\n" + page + ",2115-07-01,1\n" + strings.Repeat("B_en.wikipedia.org_desktop_spider,2015-07-01,1\n", 1) + manyPages(200), "would fill", ""},
 		{"year 9999 (long)", "Page,date,value\n" + page + ",2015-07-01,1\n" + page + ",9999-07-02,3\n", "over MaxWikiDays", ""},
 	} {
 		t.Run("wiki "+tc.name, func(t *testing.T) {
@@ -385,7 +386,8 @@ func TestHostileLongCSVNetShareWikiThroughput(t *testing.T) {
 		}
 	})
 	for _, tc := range []struct{ name, body, want string }{
-		{"issue: time 1e9", "0 8\n1 8\n1e9 8\n2 8\n", "over MaxBins"},
+		{"issue: time 1e9", "0 8\n1 8\n1e9 8\n2 8\n", "(MaxBins 4194304"},
+		{"two lines spanning 4e6 s", "0 8\n1 8\n4000000 8\n5 8\n", "at most 4096 bins per line"},
 		{"Inf time", "0 8\ninf 8\n2 8\n", "is not a time and a non-negative rate"},
 		{"1e308 rate", "0 1e308\n1 8\n2 8\n", "is not a time and a non-negative rate"},
 	} {
@@ -398,6 +400,15 @@ func TestHostileLongCSVNetShareWikiThroughput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// manyPages is n one-row pages, each a distinct series.
+func manyPages(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "P%d_en.wikipedia.org_desktop_spider,2015-07-01,1\n", i)
+	}
+	return b.String()
 }
 
 func TestHostilePcap(t *testing.T) {

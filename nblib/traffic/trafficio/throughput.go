@@ -30,6 +30,12 @@ type ThroughputOptions struct {
 // at 1 s.
 const DefaultMaxBins = 1 << 22
 
+// MaxBinsPerLine bounds the bins a trace may span per valid line read so far,
+// so a two-line file cannot claim megabytes of bins (bandwidth logs have a line
+// every second or so; 4096 bins per line allows samples over an hour apart at a
+// 1 s step).
+const MaxBinsPerLine = 4096
+
 // PensieveLabel labels Pensieve's bandwidth logs by transport mode:
 // "norway_bus_14" and "bus.ljansbakken-oslo-report..." are bus/norway,
 // FCC logs "trace_<n>_<url>" are fcc/fcc.
@@ -121,8 +127,8 @@ func readThroughputFile(path string, step float64, maxBins int, opt Options, rep
 		if msg == "" && len(samples) > 0 && s.t < samples[len(samples)-1].t {
 			msg = fmt.Sprintf("time %g is before the previous line's %g", s.t, samples[len(samples)-1].t)
 		}
-		if msg == "" && len(samples) > 0 && (s.t-samples[0].t)/step > float64(maxBins) {
-			msg = fmt.Sprintf("time %g is %g s after the first line, over MaxBins %d bins of %g s", s.t, s.t-samples[0].t, maxBins, step)
+		if limit := min(maxBins, MaxBinsPerLine*(len(samples)+1)); msg == "" && len(samples) > 0 && (s.t-samples[0].t)/step > float64(limit) {
+			msg = fmt.Sprintf("time %g is %g s after the first line: over %d bins of %g s (MaxBins %d, and at most %d bins per line so far)", s.t, s.t-samples[0].t, limit, step, maxBins, MaxBinsPerLine)
 		}
 		if msg != "" {
 			if err := opt.rowProblem(rep, path, line, filepath.Base(path), msg+": line skipped"); err != nil {

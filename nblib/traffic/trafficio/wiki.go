@@ -112,7 +112,9 @@ func ReadWikiLong(path string, opt WikiOptions) (*traffic.Dataset, traffic.Repor
 	pages := map[string]*wikiSeries{}
 	var order []*wikiSeries
 	var first, last time.Time
+	rows := 0
 	err = c.eachRow(path, opt.Options, &rep, 4096, func(rec []string, line int) error {
+		rows++
 		page, ds := field(rec, cols[0]), field(rec, cols[1])
 		d, err := time.Parse(time.DateOnly, ds)
 		if err != nil || page == "" {
@@ -151,8 +153,16 @@ func ReadWikiLong(path string, opt WikiOptions) (*traffic.Dataset, traffic.Repor
 	if nDays > MaxWikiDays {
 		return nil, rep, fmt.Errorf("%s: dates %s to %s span %d days, over MaxWikiDays %d; check the dates", path, first.Format(time.DateOnly), last.Format(time.DateOnly), nDays, MaxWikiDays)
 	}
+	cells := int64(len(order)) * int64(nDays)
+	if opt.MissingAsZero && cells > 64*int64(rows)+1<<20 {
+		return nil, rep, fmt.Errorf("%s: %d pages over %d days from only %d rows would fill %d cells with zeros (more than 64 per row); check the dates or drop MissingAsZero", path, len(order), nDays, rows, cells)
+	}
 	var traces []traffic.Trace
 	for _, s := range order {
+		if len(s.value) < nDays && !opt.MissingAsZero { // skip before allocating the series
+			rep.Add(path, s.line, s.page, fmt.Sprintf("%d of %d days missing: series skipped (set MissingAsZero to keep it)", nDays-len(s.value), nDays))
+			continue
+		}
 		vals := make([]float64, nDays)
 		for i := range vals {
 			v, ok := s.value[d0+i]

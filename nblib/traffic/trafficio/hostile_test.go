@@ -498,6 +498,18 @@ func TestHostileWriters(t *testing.T) {
 			}
 		})
 	}
+	for _, id := range []string{" ", " a", "b\t", ""} {
+		t.Run(fmt.Sprintf("id %q that the readers would trim", id), func(t *testing.T) {
+			ds := mk("ok")
+			ds.Traces[0].ID = id
+			if err := WriteCSVFolder(filepath.Join(t.TempDir(), "f"), ds); err == nil || !strings.Contains(err.Error(), "white space") {
+				t.Errorf("folder: %v", err)
+			}
+			if err := WriteLongCSV(filepath.Join(t.TempDir(), "l.csv"), ds); err == nil {
+				t.Error("long csv: no error")
+			}
+		})
+	}
 	t.Run("npz non-finite", func(t *testing.T) {
 		tr := []traffic.Trace{{ID: "a", Label: "x", Values: []float64{1, math.NaN()}}}
 		ds, _ := traffic.NewDataset("v", tr, nil, traffic.Feature{Kind: traffic.Values, Length: 2})

@@ -80,9 +80,15 @@ func WriteCSVFolder(dir string, ds *traffic.Dataset) error {
 }
 
 // needPackets checks, before anything is written, that every trace has
-// packets in the readers' domain: the CSV layouts cannot hold ready series.
+// packets in the readers' domain (the CSV layouts cannot hold ready series)
+// and an id, label and group that the readers give back unchanged.
 func needPackets(path string, ds *traffic.Dataset) error {
 	for _, t := range ds.Traces {
+		for _, f := range [][2]string{{"id", t.ID}, {"label", t.Label}, {"group", t.Group}} {
+			if strings.TrimSpace(f[1]) != f[1] || (f[1] == "" && f[0] != "group") {
+				return fmt.Errorf("%s: trace %q has %s %q, empty or with surrounding white space, which the CSV readers trim; nothing written", path, t.ID, f[0], f[1])
+			}
+		}
 		if t.Packets == nil {
 			return fmt.Errorf("%s: trace %q is a ready series without packets, which the CSV layouts cannot hold; write NPZ instead (WriteNPZ, netdiffus data -to npz)", path, t.ID)
 		}

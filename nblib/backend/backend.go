@@ -12,9 +12,18 @@ import (
 	_ "github.com/gomlx/go-xla/compute/xla" // registers "xla"; its auto-installer is deliberately not linked
 )
 
+// EnvDisableTelemetry is ONNX Runtime's switch for its telemetry (Linux builds since 1.2x keep a
+// device id and an event queue for upload to Microsoft under $XDG_CACHE_HOME/Microsoft/DeveloperTools/
+// .onnxruntime). The package sets it to "1" at init, before any ONNX Runtime library is loaded,
+// unless the user set it.
+const EnvDisableTelemetry = "ORT_DISABLE_TELEMETRY"
+
 func init() {
 	if _, set := os.LookupEnv(EnvNoAutoInstall); !set {
 		_ = os.Setenv(EnvNoAutoInstall, "1")
+	}
+	if _, set := os.LookupEnv(EnvDisableTelemetry); !set {
+		_ = os.Setenv(EnvDisableTelemetry, "1")
 	}
 }
 

@@ -20,6 +20,20 @@
 // The package never starts a download: it does not link go-xla's auto-installer, it always hands ONNX
 // Runtime an explicit library path, and at init it sets GOMLX_NO_AUTO_INSTALL=1 unless the user set it.
 //
+// # No telemetry
+//
+// ONNX Runtime's Linux builds carry Microsoft's 1DS telemetry client: with it on, every process that
+// loads the library writes a device id and an SQLite event queue (session and process events, which
+// include executable paths) under $XDG_CACHE_HOME/Microsoft/DeveloperTools/.onnxruntime (~/.cache when
+// XDG_CACHE_HOME is unset) and tries to upload them to mobile.events.data.microsoft.com. Users of this
+// project handle sensitive traffic, so at init the package sets ORT_DISABLE_TELEMETRY=1 (unless the user
+// set the variable), before any ONNX Runtime library is loaded; with it, ONNX Runtime creates neither the
+// store nor the uploader. compute-onnx does not expose the C API's DisableTelemetryEvents, so the
+// environment variable is the switch. A program that opens ONNX Runtime without importing this package
+// must set ORT_DISABLE_TELEMETRY=1 itself. TestNoTelemetryStore trains on ONNX Runtime with HOME and
+// XDG_CACHE_HOME pointed at empty folders and checks that nothing appears there (and that a control run
+// with ORT_DISABLE_TELEMETRY=0 does create the store).
+//
 // # Why ONNX Runtime on CPU
 //
 // On the project's 2-core reference machine a small 5-block conv U-Net training step (batch 32, 32x32) took

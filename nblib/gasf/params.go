@@ -42,12 +42,26 @@ func DefaultParams(size int) Params {
 	return Params{Size: size, Gamma: 0.25, Amplitude: 1, Kind: GASF, Norm: Normalisation{Mode: MinMax}, Method: Fused}
 }
 
+// MaxSize bounds Params.Size: an S×S image needs S² bytes and the fused
+// path S² float32 intermediates, so a size of 100000 (10^10 pixels) must be an
+// error, not an out-of-memory. 4096 (16 Mpixel) is far above the paper's 128;
+// a caller that needs more may raise it.
+var MaxSize = 4096
+
+// Validate reports invalid options, naming the field (the size is checked
+// against the series length when encoding).
+func (p Params) Validate() error { return p.validate() }
+
 // validate reports invalid options (the size is checked against the series
 // length later).
 func (p Params) validate() error {
 	switch {
 	case p.Size < 1:
 		return fmt.Errorf("%w: size %d, want >= 1", ErrSize, p.Size)
+	case p.Size > MaxSize:
+		return fmt.Errorf("%w: size %d is over gasf.MaxSize %d (an image of %d pixels); pick a smaller size or raise gasf.MaxSize", ErrSize, p.Size, MaxSize, int64(p.Size)*int64(p.Size))
+	case p.Workers > 1<<12:
+		return fmt.Errorf("%w: %d workers, want at most %d", ErrParams, p.Workers, 1<<12)
 	case !(p.Gamma > 0) || math.IsInf(p.Gamma, 0):
 		return fmt.Errorf("%w: gamma %v, want a finite value > 0 (paper: 0.25)", ErrParams, p.Gamma)
 	case !(p.Amplitude > 0 && p.Amplitude <= 1):

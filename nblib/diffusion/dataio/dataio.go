@@ -2,27 +2,24 @@
 // NPZ archives of images or series with labels (NumPy's format, readable with numpy.load), PNG files
 // and GASF-decoded 1-D series.
 //
-// Pixel convention (nblib/pixels): files hold images in [0, 1] (float) or 0..255 (uint8), as the imaging
-// pipeline writes them; the model works in [-1, 1] (v_model = 2 v_file - 1). Samples are written back in
+// Pixel convention (nblib/pixels): files hold images in [0, 1] (float) or 0..255 (uint8), as the imaging pipeline
+// writes them; the model works in [-1, 1] (v_model = 2 v_file - 1). Samples are written back in
 // [0, 1] as float32 and as 8-bit PNGs.
 package dataio
 
 import (
-	"archive/zip"
 	"fmt"
 	"image"
 	"image/png"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 
-	"codeberg.org/sbinet/npyio/npy"
-	"codeberg.org/sbinet/npyio/npz"
-
 	"github.com/netdiffus/netdiffus/nblib/diffusion"
 	"github.com/netdiffus/netdiffus/nblib/gasf"
+	"github.com/netdiffus/netdiffus/nblib/internal/atomicfile"
+	"github.com/netdiffus/netdiffus/nblib/internal/npy"
 	"github.com/netdiffus/netdiffus/nblib/pixels"
 )
 
@@ -42,28 +39,54 @@ func (d Dataset) NumClasses() int {
 	return n
 }
 
+// MaxClasses bounds the label values LoadNPZ accepts (a label of 2e9 must not make 2e9 classes).
+const MaxClasses = 1 << 16
+
+// LoadOptions adjust LoadNPZWith.
+type LoadOptions struct {
+	// MaxArrayBytes bounds the data of one array (npy.DefaultMaxArrayBytes, 1 GiB, when 0).
+	MaxArrayBytes int64
+	// AllowMissingClasses accepts labels that skip values (labels {0, 1, 9} then give 10 classes,
+	// 7 of them without examples); by default that is an error.
+	AllowMissingClasses bool
+}
+
 // LoadNPZ reads an archive holding the examples under dataKey (float32/float64 in [0, 1] or uint8
 // in 0..255; shape [N, H, W], [N, H, W, 1] or, for series, [N, L]) and integer labels under "labels"
-// (shape [N]). Errors name the file, the array and the offending index.
-func LoadNPZ(path, dataKey string) (Dataset, error) {
-	r, err := npz.Open(path)
+// (shape [N], values 0..C-1 each used at least once). Sizes are checked against the file before
+// anything is allocated. Errors name the file, the array and the offending index.
+func LoadNPZ(path, dataKey string) (Dataset, error) { return LoadNPZWith(path, dataKey, LoadOptions{}) }
+
+// LoadNPZWith is LoadNPZ with options.
+func LoadNPZWith(path, dataKey string, opt LoadOptions) (Dataset, error) {
+	r, err := npy.OpenNPZ(path, npy.Limits{MaxArrayBytes: opt.MaxArrayBytes})
 	if err != nil {
-		return Dataset{}, fmt.Errorf("dataio: %s: %w", path, err)
+		return Dataset{}, fmt.Errorf("dataio: %w", err)
 	}
 	defer r.Close()
-	values, shape, err := readFloats(r, path, dataKey)
+	h, err := r.Header(dataKey)
 	if err != nil {
-		return Dataset{}, err
+		return Dataset{}, fmt.Errorf("dataio: %w", err)
 	}
-	labels, err := readLabels(r, path, "labels")
-	if err != nil {
-		return Dataset{}, err
-	}
+	shape := h.Shape
 	if len(shape) < 2 || len(shape) > 4 || (len(shape) == 4 && shape[3] != 1) {
 		return Dataset{}, fmt.Errorf("dataio: %s: %q has shape %v; want [N, H, W], [N, H, W, 1] or [N, L]", path, dataKey, shape)
 	}
+	for _, d := range shape[1:] {
+		if d < 1 {
+			return Dataset{}, fmt.Errorf("dataio: %s: %q has shape %v: examples of size 0", path, dataKey, shape)
+		}
+	}
+	labels, err := readLabels(r, path, "labels", opt.AllowMissingClasses)
+	if err != nil {
+		return Dataset{}, err
+	}
 	if len(labels) != shape[0] {
 		return Dataset{}, fmt.Errorf("dataio: %s: %d labels for %d examples in %q", path, len(labels), shape[0], dataKey)
+	}
+	values, err := readFloats(r, path, dataKey)
+	if err != nil {
+		return Dataset{}, err
 	}
 	full := shape
 	if len(shape) < 4 {
@@ -80,101 +103,72 @@ func LoadNPZ(path, dataKey string) (Dataset, error) {
 	return Dataset{X: x, Labels: labels}, nil
 }
 
-// header finds key or key+".npy" (the member name numpy.savez uses).
-func header(r *npz.Reader, key string) (*npy.Header, string) {
-	for _, k := range []string{key, key + ".npy"} {
-		if h := r.Header(k); h != nil {
-			return h, k
-		}
+func readFloats(r *npy.Archive, path, name string) ([]float32, error) {
+	a, err := r.Read(name)
+	if err != nil {
+		return nil, fmt.Errorf("dataio: %w", err)
 	}
-	return nil, ""
-}
-
-// dtype returns the array's NumPy type string such as "<f4", without quotes.
-func dtype(h *npy.Header) string { return strings.Trim(h.Descr.Type, "'\" ") }
-
-func readFloats(r *npz.Reader, path, name string) ([]float32, []int, error) {
-	h, key := header(r, name)
-	if h == nil {
-		return nil, nil, fmt.Errorf("dataio: %s has no array %q (arrays: %v)", path, name, r.Keys())
-	}
-	shape := h.Descr.Shape
-	switch dtype(h) {
-	case "<f4":
-		var v []float32
-		err := r.Read(key, &v)
-		return v, shape, wrap(err, path, key)
-	case "<f8":
-		var v []float64
-		if err := r.Read(key, &v); err != nil {
-			return nil, nil, wrap(err, path, key)
-		}
-		out := make([]float32, len(v))
-		for i, f := range v {
-			out[i] = float32(f)
-		}
-		return out, shape, nil
-	case "|u1", "<u1":
-		var v []uint8
-		if err := r.Read(key, &v); err != nil {
-			return nil, nil, wrap(err, path, key)
-		}
-		out := make([]float32, len(v))
-		for i, b := range v {
+	switch {
+	case a.Kind == 'f':
+		return a.Float32s(), nil
+	case a.Kind == 'u' && a.ItemSize == 1:
+		out := make([]float32, len(a.Raw))
+		for i, b := range a.Raw {
 			out[i] = float32(pixels.ByteToUnit(b))
 		}
-		return out, shape, nil
+		return out, nil
 	}
-	return nil, nil, fmt.Errorf("dataio: %s: %q has dtype %s; want float32, float64 or uint8", path, key, h.Descr.Type)
+	return nil, fmt.Errorf("dataio: %s: %q has dtype %s; want float32, float64 or uint8", path, name, a.Descr)
 }
 
-func readLabels(r *npz.Reader, path, name string) ([]int, error) {
-	h, key := header(r, name)
-	if h == nil {
-		return nil, fmt.Errorf("dataio: %s has no array %q (arrays: %v)", path, name, r.Keys())
+// readLabels reads integer labels in [0, MaxClasses) and, unless allowGaps, checks that every value
+// below the largest is used.
+func readLabels(r *npy.Archive, path, name string, allowGaps bool) ([]int, error) {
+	a, err := r.Read(name)
+	if err != nil {
+		return nil, fmt.Errorf("dataio: %w", err)
 	}
-	var out []int
-	switch dtype(h) {
-	case "<i8":
-		var v []int64
-		if err := r.Read(key, &v); err != nil {
-			return nil, wrap(err, path, key)
-		}
-		for _, l := range v {
-			out = append(out, int(l))
-		}
-	case "<i4":
-		var v []int32
-		if err := r.Read(key, &v); err != nil {
-			return nil, wrap(err, path, key)
-		}
-		for _, l := range v {
-			out = append(out, int(l))
-		}
-	case "|u1", "<u1":
-		var v []uint8
-		if err := r.Read(key, &v); err != nil {
-			return nil, wrap(err, path, key)
-		}
-		for _, l := range v {
-			out = append(out, int(l))
-		}
-	default:
-		return nil, fmt.Errorf("dataio: %s: %q has dtype %s; want int64, int32 or uint8", path, key, h.Descr.Type)
+	if a.Kind == 'f' || a.Kind == 'b' {
+		return nil, fmt.Errorf("dataio: %s: %q has dtype %s; want integer labels (int64, int32 or uint8)", path, name, a.Descr)
 	}
-	for i, l := range out {
-		if l < 0 {
-			return nil, fmt.Errorf("dataio: %s: label %d is %d; labels must be >= 0", path, i, l)
+	if len(a.Shape) != 1 {
+		return nil, fmt.Errorf("dataio: %s: %q has shape %v; want [N]", path, name, a.Shape)
+	}
+	out, err := a.Ints(0, MaxClasses-1, path)
+	if err != nil {
+		return nil, fmt.Errorf("dataio: labels must be class indices 0..C-1 below %d: %w", MaxClasses, err)
+	}
+	if !allowGaps {
+		if err := checkContiguous(path, out); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
 }
 
-func wrap(err error, path, key string) error {
-	if err == nil {
-		return nil
+// checkContiguous reports label values that leave classes without examples.
+func checkContiguous(path string, labels []int) error {
+	n := 0
+	for _, l := range labels {
+		n = max(n, l+1)
 	}
-	return fmt.Errorf("dataio: %s: reading %q: %w", path, key, err)
+	used := make([]bool, n)
+	for _, l := range labels {
+		used[l] = true
+	}
+	var missing []string
+	for c, u := range used {
+		if !u {
+			missing = append(missing, fmt.Sprint(c))
+		}
+	}
+	if len(missing) > 0 {
+		if len(missing) > 10 {
+			missing = append(missing[:10], "...")
+		}
+		return fmt.Errorf("dataio: %s: labels go up to %d but classes %s have no example; renumber the labels 0..C-1 (or set LoadOptions.AllowMissingClasses)", path, n-1, strings.Join(missing, ", "))
+	}
+	return nil
 }
 
 // ToUnit maps model values in [-1, 1] to [0, 1], clamping.
@@ -188,85 +182,68 @@ func ToUnit(x diffusion.Array) diffusion.Array {
 
 // SaveNPZ writes samples (model units) as a float32 array named key in [0, 1] with their shape (the
 // channel axis of size 1 dropped: [N, H, W] or [N, L]), int64 "labels", and, when series is
-// non-nil, float32 "series" [N, L'] of decoded 1-D series.
+// non-nil, float32 "series" [N, L'] of decoded 1-D series (all of one length). The archive is
+// written atomically.
 func SaveNPZ(path, key string, x diffusion.Array, labels []int, series [][]float64) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("dataio: %w", err)
+	if len(labels) != x.Batch() {
+		return fmt.Errorf("dataio: writing %s: %d labels for %d samples", path, len(labels), x.Batch())
 	}
-	zw := zip.NewWriter(f)
+	if key == "labels" || key == "series" {
+		return fmt.Errorf("dataio: writing %s: key %q is reserved", path, key)
+	}
 	unit := ToUnit(x)
 	shape := unit.Shape
 	if shape[len(shape)-1] == 1 {
 		shape = shape[:len(shape)-1]
 	}
-	err = addNPY(zw, key+".npy", func(w io.Writer) error { return gasf.WriteNPYFloat32(w, unit.Data, shape...) })
-	if err == nil {
-		l := make([]int64, len(labels))
-		for i, v := range labels {
-			l[i] = int64(v)
-		}
-		err = addNPY(zw, "labels.npy", func(w io.Writer) error { return npy.Write(w, l) })
+	w, err := npy.CreateNPZ(path)
+	if err != nil {
+		return fmt.Errorf("dataio: %w", err)
 	}
-	if err == nil && len(series) > 0 {
+	w.Add(key, unit.Data, shape...)
+	l := make([]int64, len(labels))
+	for i, v := range labels {
+		l[i] = int64(v)
+	}
+	w.Add("labels", l)
+	if len(series) > 0 {
 		var flat []float32
-		for _, s := range series {
+		for i, s := range series {
+			if len(s) != len(series[0]) {
+				w.Abort()
+				return fmt.Errorf("dataio: writing %s: series %d has length %d, series 0 has %d", path, i, len(s), len(series[0]))
+			}
 			for _, v := range s {
 				flat = append(flat, float32(v))
 			}
 		}
-		err = addNPY(zw, "series.npy", func(w io.Writer) error { return gasf.WriteNPYFloat32(w, flat, len(series), len(series[0])) })
+		w.Add("series", flat, len(series), len(series[0]))
 	}
-	if cerr := zw.Close(); err == nil {
-		err = cerr
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("dataio: writing %s: %w", path, err)
+	if err := w.Commit(); err != nil {
+		return fmt.Errorf("dataio: %w", err)
 	}
 	return nil
 }
 
-func addNPY(zw *zip.Writer, name string, write func(io.Writer) error) error {
-	w, err := zw.Create(name)
-	if err != nil {
-		return err
-	}
-	return write(w)
-}
-
-// SavePNGs writes each 2-D sample as an 8-bit grayscale PNG named class<label>_<index>.png in dir.
+// SavePNGs writes each 2-D sample as an 8-bit grayscale PNG named class<label>_<index>.png in dir,
+// each atomically.
 func SavePNGs(dir string, x diffusion.Array, labels []int) error {
 	if len(x.Shape) != 4 || x.Shape[3] != 1 {
 		return fmt.Errorf("dataio: PNG needs single-channel images [N, H, W, 1], got %v", x.Shape)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("dataio: %w", err)
+	if len(labels) != x.Batch() {
+		return fmt.Errorf("dataio: %d labels for %d samples", len(labels), x.Batch())
 	}
 	h, w := x.Shape[1], x.Shape[2]
 	for i := range x.Batch() {
 		img := image.NewGray(image.Rect(0, 0, w, h))
 		copy(img.Pix, pixels.ModelToBytes(x.Example(i)))
 		path := filepath.Join(dir, fmt.Sprintf("class%d_%05d.png", labels[i], i))
-		if err := writePNG(path, img); err != nil {
-			return err
+		if err := atomicfile.Write(path, func(out io.Writer) error { return png.Encode(out, img) }); err != nil {
+			return fmt.Errorf("dataio: %w", err)
 		}
 	}
 	return nil
-}
-
-func writePNG(path string, img image.Image) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("dataio: %w", err)
-	}
-	if err := png.Encode(f, img); err != nil {
-		f.Close()
-		return fmt.Errorf("dataio: %s: %w", path, err)
-	}
-	return f.Close()
 }
 
 // DecodeSeries inverts GASF images (model units) to unit-interval series with gasf.Decode: the

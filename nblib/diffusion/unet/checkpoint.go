@@ -1,21 +1,30 @@
 package unet
 
 import (
+	"compress/gzip"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/model/checkpoint"
+
+	"github.com/netdiffus/netdiffus/nblib/internal/atomicfile"
 )
 
 const (
 	stepDirPrefix = "step-"
 	stateFile     = "trainer.json"
+	lockFile      = ".lock"
 )
 
 // trainerState is what a checkpoint stores besides the GoMLX variables (weights, AdamW moments, EMA
@@ -59,7 +68,7 @@ func (tr *Trainer) writeCheckpoint(folder string) error {
 		return fmt.Errorf("unet: checkpoint: %w", err)
 	}
 	defer clone.Finalize()
-	h, err := checkpoint.Build(clone).Dir(folder).Done()
+	h, err := checkpoint.Build(clone).Dir(folder).WithCompression(checkpoint.BinUncompressed).Done()
 	if err != nil {
 		return fmt.Errorf("unet: checkpoint %s: %w", folder, err)
 	}
@@ -74,23 +83,35 @@ func (tr *Trainer) writeCheckpoint(folder string) error {
 	if err != nil {
 		return err
 	}
-	return writeFileSync(filepath.Join(folder, stateFile), state)
+	if err := atomicfile.WriteFile(filepath.Join(folder, stateFile), state); err != nil {
+		return err
+	}
+	return syncTree(folder)
 }
 
-func writeFileSync(path string, data []byte) error {
-	f, err := os.Create(path)
+// syncTree fsyncs the files of a checkpoint folder and the folder itself, so the rename that
+// publishes it never exposes files whose data is still only in the page cache.
+func syncTree(folder string) error {
+	ents, err := os.ReadDir(folder)
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(data); err != nil {
+	for _, e := range append(ents, nil) {
+		p := folder
+		if e != nil {
+			p = filepath.Join(folder, e.Name())
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		err = f.Sync()
 		f.Close()
-		return err
+		if err != nil {
+			return fmt.Errorf("unet: syncing %s: %w", p, err)
+		}
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return nil
 }
 
 // Checkpoints returns the checkpoint folders in dir, oldest first.
@@ -126,28 +147,89 @@ func prune(dir string, keep int) error {
 	return nil
 }
 
+// ResumeInfo says which checkpoint Resume used and which newer ones it skipped as damaged.
+type ResumeInfo struct {
+	Folder  string   // the checkpoint folder loaded
+	Skipped []string // one line per newer checkpoint that failed validation or loading, newest first
+}
+
 // Resume restores a Trainer from path: a checkpoint folder written by Save, or a folder of them (the
-// newest is used). Weights, AdamW state, EMA weights, step and random stream are restored, so the next
-// TrainStep gives the same result as it would have without the interruption.
+// newest intact one is used; a damaged newer one is skipped with a message on stderr). Weights, AdamW
+// state, EMA weights, step and random stream are restored, so the next TrainStep gives the same
+// result as it would have without the interruption.
 func Resume(backend compute.Backend, path string) (*Trainer, error) {
-	folder, err := resolveCheckpoint(path)
+	tr, info, err := ResumeChecked(backend, path)
+	for _, s := range info.Skipped {
+		fmt.Fprintf(os.Stderr, "unet: skipped damaged checkpoint: %s\n", s)
+	}
+	if err == nil && len(info.Skipped) > 0 {
+		fmt.Fprintf(os.Stderr, "unet: resumed from %s instead\n", info.Folder)
+	}
+	return tr, err
+}
+
+// ResumeChecked is Resume without printing: it validates each candidate checkpoint (newest first)
+// against its own file sizes and the configuration limits before allocating anything, loads the
+// first intact one, and reports the skipped ones in ResumeInfo.
+func ResumeChecked(backend compute.Backend, path string) (*Trainer, ResumeInfo, error) {
+	var info ResumeInfo
+	candidates, err := checkpointCandidates(path)
+	if err != nil {
+		return nil, info, err
+	}
+	for i := len(candidates) - 1; i >= 0; i-- {
+		folder := candidates[i]
+		tr, err := resumeFolder(backend, folder)
+		if err == nil {
+			info.Folder = folder
+			return tr, info, nil
+		}
+		info.Skipped = append(info.Skipped, err.Error())
+	}
+	return nil, info, fmt.Errorf("unet: no intact checkpoint in %s: %s", path, strings.Join(info.Skipped, "; "))
+}
+
+// checkpointCandidates returns path itself when it is one checkpoint folder, else its step folders
+// oldest first.
+func checkpointCandidates(path string) ([]string, error) {
+	if _, err := os.Stat(filepath.Join(path, stateFile)); err == nil {
+		return []string{path}, nil
+	}
+	all, err := Checkpoints(path)
 	if err != nil {
 		return nil, err
 	}
-	raw, err := os.ReadFile(filepath.Join(folder, stateFile))
+	if len(all) == 0 {
+		return nil, fmt.Errorf("unet: no checkpoint in %s (expected %s* folders written by Trainer.Save)", path, stepDirPrefix)
+	}
+	return all, nil
+}
+
+// Bounds on the metadata files of a checkpoint, read before anything else.
+const (
+	maxStateBytes    = 1 << 20
+	maxVariablesJSON = 64 << 20
+)
+
+func resumeFolder(backend compute.Backend, folder string) (tr *Trainer, err error) {
+	st, err := readState(folder)
 	if err != nil {
-		return nil, fmt.Errorf("unet: %s is not a checkpoint written by Trainer.Save: %w", folder, err)
+		return nil, err
 	}
-	var st trainerState
-	if err := json.Unmarshal(raw, &st); err != nil {
-		return nil, fmt.Errorf("unet: %s: corrupt %s: %w", folder, stateFile, err)
+	if err := validateVariables(folder); err != nil {
+		return nil, err
 	}
+	defer func() { // GoMLX panics on some malformed data; a damaged checkpoint must be an error
+		if p := recover(); p != nil {
+			tr, err = nil, fmt.Errorf("unet: loading %s: %v", folder, p)
+		}
+	}()
 	store := model.NewStore()
 	if _, err := checkpoint.Build(store).Dir(folder).Immediate().ExcludeAllParams().Done(); err != nil {
 		return nil, fmt.Errorf("unet: loading %s: %w", folder, err)
 	}
 	markTrainable(store)
-	tr, err := newTrainer(backend, st.Config, store)
+	tr, err = newTrainer(backend, st.Config, store)
 	if err != nil {
 		return nil, fmt.Errorf("unet: %s: %w", folder, err)
 	}
@@ -158,6 +240,149 @@ func Resume(backend compute.Backend, path string) (*Trainer, error) {
 	return tr, nil
 }
 
+// readState reads and validates trainer.json: bounded size, a valid configuration within the limits,
+// a non-negative step.
+func readState(folder string) (trainerState, error) {
+	var st trainerState
+	p := filepath.Join(folder, stateFile)
+	raw, err := readBounded(p, maxStateBytes)
+	if err != nil {
+		return st, fmt.Errorf("unet: %s is not a checkpoint written by Trainer.Save: %w", folder, err)
+	}
+	if err := json.Unmarshal(raw, &st); err != nil {
+		return st, fmt.Errorf("unet: %s: corrupt %s: %w", folder, stateFile, err)
+	}
+	if err := st.Config.Validate(); err != nil {
+		return st, fmt.Errorf("unet: %s: %s holds an invalid configuration: %w", folder, stateFile, err)
+	}
+	if st.Step < 0 {
+		return st, fmt.Errorf("unet: %s: %s: step %d is negative", folder, stateFile, st.Step)
+	}
+	return st, nil
+}
+
+func readBounded(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() > limit {
+		return nil, fmt.Errorf("%s is %d bytes, over the limit of %d for a checkpoint metadata file", path, fi.Size(), limit)
+	}
+	return io.ReadAll(io.LimitReader(f, limit))
+}
+
+// variablesMeta is the part of GoMLX's checkpoint JSON that claims sizes.
+type variablesMeta struct {
+	Variables []struct {
+		ParameterName string
+		Dimensions    []int
+		DType         dtypes.DType
+		Pos, Length   int
+	}
+	BinFormat string
+}
+
+// validateVariables checks every GoMLX checkpoint-*.json of folder: each variable's shape (no
+// negative or overflowing dimension), its length against shape * dtype size, positions contiguous,
+// and the total against the real data: the .bin file's size when uncompressed, the decompressed
+// byte count (streamed, nothing kept) when gzip. A JSON claiming [100000, 100000] against a small
+// .bin is an error before GoMLX allocates the tensor.
+func validateVariables(folder string) error {
+	jsons, err := filepath.Glob(filepath.Join(folder, "checkpoint-*"+checkpoint.JsonNameSuffix))
+	if err != nil || len(jsons) == 0 {
+		return fmt.Errorf("unet: %s: no GoMLX checkpoint-*.json: the checkpoint is incomplete", folder)
+	}
+	for _, j := range jsons {
+		raw, err := readBounded(j, maxVariablesJSON)
+		if err != nil {
+			return fmt.Errorf("unet: %w", err)
+		}
+		var meta variablesMeta
+		if err := json.Unmarshal(raw, &meta); err != nil {
+			return fmt.Errorf("unet: %s: corrupt: %w", j, err)
+		}
+		total, err := claimedBytes(j, meta)
+		if err != nil {
+			return err
+		}
+		bin := strings.TrimSuffix(j, checkpoint.JsonNameSuffix) + checkpoint.BinDataSuffix
+		have, err := dataBytes(bin, meta.BinFormat, total)
+		if err != nil {
+			return fmt.Errorf("unet: %s: %w", bin, err)
+		}
+		if have != total {
+			return fmt.Errorf("unet: %s holds %d bytes of variables but %s claims %d (truncated or damaged)", bin, have, filepath.Base(j), total)
+		}
+	}
+	return nil
+}
+
+func claimedBytes(file string, meta variablesMeta) (int64, error) {
+	var total int64
+	const limit = int64(1) << 40
+	for _, v := range meta.Variables {
+		size := int64(v.DType.Size())
+		if size <= 0 {
+			return 0, fmt.Errorf("unet: %s: variable %q has dtype %v, which checkpoints of this project do not use", file, v.ParameterName, v.DType)
+		}
+		n := size
+		for _, d := range v.Dimensions {
+			if d < 0 || (d > 0 && n > limit/int64(d)) {
+				return 0, fmt.Errorf("unet: %s: variable %q claims shape %v, negative or over 2^40 bytes", file, v.ParameterName, v.Dimensions)
+			}
+			n *= int64(d)
+		}
+		if int64(v.Length) != n || int64(v.Pos) != total {
+			return 0, fmt.Errorf("unet: %s: variable %q: position %d and length %d disagree with its shape %v (want %d at %d)", file, v.ParameterName, v.Pos, v.Length, v.Dimensions, n, total)
+		}
+		total += n
+		if total > limit {
+			return 0, fmt.Errorf("unet: %s: variables claim more than 2^40 bytes", file)
+		}
+	}
+	return total, nil
+}
+
+// gomlxBinHeader is what GoMLX writes before gzip-compressed checkpoint data.
+const gomlxBinHeader = "gomlx_checkpointss\x04gzip"
+
+// dataBytes returns the bytes of variable data in a .bin file: its size when uncompressed, or the
+// decompressed length (read at most up to claimed+1 bytes) when gzip.
+func dataBytes(bin, format string, claimed int64) (int64, error) {
+	f, err := os.Open(bin)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	head := make([]byte, len(gomlxBinHeader))
+	n, _ := io.ReadFull(f, head)
+	if n < len(head) || string(head) != gomlxBinHeader {
+		if format == "gzip" {
+			return 0, fmt.Errorf("declared gzip but has no GoMLX gzip header")
+		}
+		return fi.Size(), nil
+	}
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return 0, err
+	}
+	m, err := io.Copy(io.Discard, io.LimitReader(zr, claimed+1))
+	if err != nil {
+		return 0, fmt.Errorf("damaged compressed data after %d bytes: %w", m, err)
+	}
+	return m, nil
+}
+
 // markTrainable marks only network weights trainable: loaded variables come back all trainable.
 func markTrainable(store *model.Store) {
 	for v := range store.IterVariables() {
@@ -165,16 +390,38 @@ func markTrainable(store *model.Store) {
 	}
 }
 
-func resolveCheckpoint(path string) (string, error) {
-	if _, err := os.Stat(filepath.Join(path, stateFile)); err == nil {
-		return path, nil
+// LockDir takes an exclusive lock on the training folder dir (creating it): a flock on dir/.lock
+// holding this process's id. A second trainer on the same folder fails at once with an error naming
+// the folder and the holder's pid. Creating the lock file also proves the folder writable before any
+// work starts. The lock ends with unlock or with the process (flock locks die with their holder,
+// even after SIGKILL).
+func LockDir(dir string) (unlock func(), err error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("unet: checkpoint folder %s: %w", dir, err)
 	}
-	all, err := Checkpoints(path)
+	p := filepath.Join(dir, lockFile)
+	f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
-		return "", err
+		return nil, fmt.Errorf("unet: checkpoint folder %s is not writable: %w", dir, err)
 	}
-	if len(all) == 0 {
-		return "", fmt.Errorf("unet: no checkpoint in %s (expected %s* folders written by Trainer.Save)", path, stepDirPrefix)
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		holder, _ := io.ReadAll(io.LimitReader(f, 32))
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("unet: checkpoint folder %s is in use by another trainer (pid %s); wait for it to finish or choose another folder", dir, strings.TrimSpace(string(holder)))
+		}
+		return nil, fmt.Errorf("unet: locking checkpoint folder %s: %w", dir, err)
 	}
-	return all[len(all)-1], nil
+	if err := f.Truncate(0); err == nil {
+		f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	}
+	// A probe write proves the folder takes new files (the lock file may pre-exist).
+	probe, err := os.CreateTemp(dir, ".write-test-")
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("unet: checkpoint folder %s is not writable: %w", dir, err)
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	return func() { f.Close() }, nil
 }

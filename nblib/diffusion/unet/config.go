@@ -2,6 +2,7 @@ package unet
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -106,17 +107,51 @@ func Quick1D(numClasses, length int) Config {
 	return c
 }
 
-// Validate returns an error describing the first inconsistent field.
+// Limits of a configuration: far above the paper's models (128x128, 128 channels, 5 levels), low
+// enough that a corrupt or hostile configuration (a checkpoint's trainer.json, a flag) cannot ask for
+// a network of terabytes. Validate enforces them.
+const (
+	MaxSize           = 4096    // image side or series length
+	MaxChannels       = 8192    // channels of any level (ModelChannels * ChannelMult[i]) and InChannels
+	MaxLevels         = 8       // len(ChannelMult)
+	MaxResBlocks      = 16      // NumResBlocks
+	MaxClasses        = 1 << 16 // NumClasses
+	MaxDiffusionSteps = 100000  // TrainConfig.DiffusionSteps
+	MaxBatchSize      = 1 << 16 // TrainConfig.BatchSize
+)
+
+// Validate returns an error describing the first inconsistent or out-of-limits field, named as the
+// field (the command line maps fields to flags).
 func (c NetConfig) Validate() error {
 	switch {
 	case c.Dims != 1 && c.Dims != 2:
 		return fmt.Errorf("unet: Dims must be 1 or 2, got %d", c.Dims)
 	case c.InChannels < 1 || c.ModelChannels < 1 || c.NumResBlocks < 1 || len(c.ChannelMult) == 0:
-		return fmt.Errorf("unet: InChannels, ModelChannels, NumResBlocks and ChannelMult must be positive: %+v", c)
-	case c.NumClasses < 0:
-		return fmt.Errorf("unet: NumClasses must be >= 0, got %d", c.NumClasses)
+		return fmt.Errorf("unet: InChannels (%d), ModelChannels (%d), NumResBlocks (%d) and ChannelMult (%v) must be positive", c.InChannels, c.ModelChannels, c.NumResBlocks, c.ChannelMult)
+	case c.Size < 1 || c.Size > MaxSize:
+		return fmt.Errorf("unet: Size %d outside [1, %d]", c.Size, MaxSize)
+	case c.InChannels > MaxChannels || c.ModelChannels > MaxChannels:
+		return fmt.Errorf("unet: InChannels %d or ModelChannels %d over the limit %d", c.InChannels, c.ModelChannels, MaxChannels)
+	case len(c.ChannelMult) > MaxLevels:
+		return fmt.Errorf("unet: %d levels (ChannelMult %v) over the limit %d", len(c.ChannelMult), c.ChannelMult, MaxLevels)
+	case c.NumResBlocks > MaxResBlocks:
+		return fmt.Errorf("unet: NumResBlocks %d over the limit %d", c.NumResBlocks, MaxResBlocks)
+	case c.NumClasses < 0 || c.NumClasses > MaxClasses:
+		return fmt.Errorf("unet: NumClasses must be in [0, %d], got %d", MaxClasses, c.NumClasses)
 	case c.NullClass && c.NumClasses == 0:
 		return fmt.Errorf("unet: NullClass needs a class-conditional model (NumClasses > 0)")
+	case c.NormGroups < 0 || c.NumHeads < 0:
+		return fmt.Errorf("unet: NormGroups %d and NumHeads %d must be >= 0", c.NormGroups, c.NumHeads)
+	}
+	for _, m := range c.ChannelMult {
+		if m < 1 || m > MaxChannels/c.ModelChannels {
+			return fmt.Errorf("unet: channel multiplier %d of ChannelMult %v gives %d channels, outside [1, %d]", m, c.ChannelMult, m*c.ModelChannels, MaxChannels)
+		}
+	}
+	for _, r := range c.AttentionResolutions {
+		if r < 1 {
+			return fmt.Errorf("unet: AttentionResolutions %v must be positive sizes", c.AttentionResolutions)
+		}
 	}
 	down := 1 << (len(c.ChannelMult) - 1)
 	if c.Size < down || c.Size%down != 0 {
@@ -130,6 +165,44 @@ func (c NetConfig) Validate() error {
 		if m < 1 || (len(c.AttentionResolutions) > 0 && ch%c.NumHeads != 0) {
 			return fmt.Errorf("unet: channel multiplier %d gives %d channels, not divisible by %d heads", m, ch, c.NumHeads)
 		}
+	}
+	return nil
+}
+
+// Validate returns an error naming the first training hyperparameter outside its domain: batch size
+// in [1, MaxBatchSize], diffusion steps in [1, MaxDiffusionSteps], a finite learning rate > 0,
+// finite weight decay and gradient clip >= 0, EMA decay in [0, 1) and label dropout in [0, 1).
+func (c TrainConfig) Validate() error {
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+	switch {
+	case c.BatchSize < 1 || c.BatchSize > MaxBatchSize:
+		return fmt.Errorf("unet: BatchSize %d outside [1, %d]", c.BatchSize, MaxBatchSize)
+	case c.DiffusionSteps < 1 || c.DiffusionSteps > MaxDiffusionSteps:
+		return fmt.Errorf("unet: DiffusionSteps %d outside [1, %d]", c.DiffusionSteps, MaxDiffusionSteps)
+	case !finite(c.LearningRate) || c.LearningRate <= 0:
+		return fmt.Errorf("unet: LearningRate %v must be a finite number > 0", c.LearningRate)
+	case !finite(c.WeightDecay) || c.WeightDecay < 0:
+		return fmt.Errorf("unet: WeightDecay %v must be a finite number >= 0", c.WeightDecay)
+	case !finite(c.GradClip) || c.GradClip < 0:
+		return fmt.Errorf("unet: GradClip %v must be a finite number >= 0 (0: off)", c.GradClip)
+	case !(c.EMADecay >= 0 && c.EMADecay < 1):
+		return fmt.Errorf("unet: EMADecay %v must be in [0, 1) (0: off)", c.EMADecay)
+	case !(c.LabelDropout >= 0 && c.LabelDropout < 1):
+		return fmt.Errorf("unet: LabelDropout %v must be in [0, 1)", c.LabelDropout)
+	}
+	return nil
+}
+
+// Validate checks the network, the training hyperparameters and their combination.
+func (c Config) Validate() error {
+	if err := c.Net.Validate(); err != nil {
+		return err
+	}
+	if err := c.Train.Validate(); err != nil {
+		return err
+	}
+	if c.Train.LabelDropout > 0 && !c.Net.NullClass {
+		return fmt.Errorf("unet: LabelDropout %g needs NetConfig.NullClass", c.Train.LabelDropout)
 	}
 	return nil
 }

@@ -3,7 +3,10 @@ package unet
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/netdiffus/netdiffus/nblib/diffusion"
@@ -39,14 +42,37 @@ type RunConfig struct {
 	OnSample    func(step int64, images diffusion.Array, labels []int)
 }
 
+// BatchSeeker is implemented by batch sources whose order is a function of the batch index (Shuffler):
+// Run calls SeekBatch(Steps()) before its first batch, so a resumed trainer sees exactly the batches an
+// uninterrupted run would have seen.
+type BatchSeeker interface {
+	SeekBatch(step int64) error
+}
+
 // Run trains until MaxSteps, TimeBudget or ctx stops it (at least one of the first two must be set).
-// It returns the last progress report.
+// It returns the last progress report. With a CheckpointDir, Run first takes the folder's exclusive
+// lock (LockDir: a second trainer on the folder fails at once, and an unwritable folder fails before
+// any work) and removes partial checkpoints a killed run left. A data source that is a BatchSeeker is
+// positioned at batch Steps().
 func (tr *Trainer) Run(ctx context.Context, data Batches, rc RunConfig) (Progress, error) {
 	if rc.MaxSteps <= 0 && rc.TimeBudget <= 0 {
 		return Progress{}, fmt.Errorf("unet: Run needs MaxSteps or TimeBudget")
 	}
 	if rc.ReportEvery <= 0 {
 		rc.ReportEvery = 10
+	}
+	if rc.CheckpointDir != "" {
+		unlock, err := LockDir(rc.CheckpointDir)
+		if err != nil {
+			return Progress{Step: tr.step}, err
+		}
+		defer unlock()
+		removePartials(rc.CheckpointDir)
+	}
+	if s, ok := data.(BatchSeeker); ok {
+		if err := s.SeekBatch(tr.step); err != nil {
+			return Progress{Step: tr.step}, err
+		}
 	}
 	start := time.Now()
 	last := Progress{Step: tr.step}
@@ -117,19 +143,31 @@ func (tr *Trainer) sampleGrid(onSample func(int64, diffusion.Array, []int)) erro
 	return nil
 }
 
-// Shuffler cycles through an in-memory dataset in random order, one reshuffle per epoch.
+// removePartials deletes the temporary folders of checkpoints whose writer died (the caller holds
+// the folder's lock, so none is being written).
+func removePartials(dir string) {
+	partials, _ := filepath.Glob(filepath.Join(dir, ".partial-*"))
+	for _, p := range partials {
+		os.RemoveAll(p)
+	}
+}
+
+// Shuffler cycles through an in-memory dataset in random order, one reshuffle per epoch. The order
+// of epoch e is a permutation drawn from PCG(seed, 7+e·φ) alone (φ = 0x9E3779B97F4A7C15), so batch k
+// is a function of (seed, k): SeekBatch(k) replays it after a resume.
 type Shuffler struct {
 	images diffusion.Array
 	labels []int
 	batch  int
+	seed   uint64
+	epoch  uint64
 	order  []int
 	pos    int
-	rng    *rand.Rand
 }
 
 // NewShuffler returns batches of size batch drawn without replacement from images (values in
 // [-1, 1], [N, ExampleShape...]) and labels. Images are never flipped or otherwise augmented (a
-// flip would break GASF symmetry).
+// flip would break GASF symmetry). Pass the run's seed unchanged on resume: Run seeks to the step.
 func NewShuffler(images diffusion.Array, labels []int, batch int, seed uint64) (*Shuffler, error) {
 	if err := images.Check(); err != nil {
 		return nil, err
@@ -140,9 +178,31 @@ func NewShuffler(images diffusion.Array, labels []int, batch int, seed uint64) (
 	if batch < 1 || batch > images.Batch() {
 		return nil, fmt.Errorf("unet: batch %d for a dataset of %d images", batch, images.Batch())
 	}
-	s := &Shuffler{images: images, labels: labels, batch: batch, rng: rand.New(rand.NewPCG(seed, 7))}
-	s.order = s.rng.Perm(images.Batch())
+	s := &Shuffler{images: images, labels: labels, batch: batch, seed: seed}
+	s.order = s.permutation(0)
 	return s, nil
+}
+
+func (s *Shuffler) permutation(epoch uint64) []int {
+	return rand.New(rand.NewPCG(s.seed, 7+epoch*0x9E3779B97F4A7C15)).Perm(s.images.Batch())
+}
+
+// SeekBatch positions the shuffler so that the next batch is batch number step (0-based) of its
+// sequence: after step batches of an uninterrupted run.
+func (s *Shuffler) SeekBatch(step int64) error {
+	if step < 0 {
+		return fmt.Errorf("unet: SeekBatch(%d): negative step", step)
+	}
+	n := uint64(s.images.Batch())
+	hi, done := bits.Mul64(uint64(step), uint64(s.batch))
+	if hi != 0 {
+		return fmt.Errorf("unet: SeekBatch(%d): step overflows", step)
+	}
+	if e := done / n; e != s.epoch || s.order == nil {
+		s.epoch, s.order = e, s.permutation(e)
+	}
+	s.pos = int(done % n)
+	return nil
 }
 
 // Next implements Batches.
@@ -152,7 +212,8 @@ func (s *Shuffler) Next() (diffusion.Array, []int, error) {
 	n := s.images.ExampleSize()
 	for i := range s.batch {
 		if s.pos == len(s.order) {
-			s.order, s.pos = s.rng.Perm(len(s.order)), 0
+			s.epoch++
+			s.order, s.pos = s.permutation(s.epoch), 0
 		}
 		j := s.order[s.pos]
 		s.pos++

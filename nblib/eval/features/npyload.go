@@ -3,15 +3,15 @@ package features
 import (
 	"fmt"
 	"math"
-	"os"
-	"strings"
 
-	"codeberg.org/sbinet/npyio/npy"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/netdiffus/netdiffus/nblib/internal/npy"
 )
 
 // ReadNpy reads a C-ordered .npy array of float64, float32, uint8, int64 or int32 values as float64,
-// with its shape.
+// with its shape. The header is checked against the file size and npy's default limits before
+// anything is allocated.
 func ReadNpy(path string) (shape []int, data []float64, err error) {
 	shape, data, _, err = readNpy(path)
 	return shape, data, err
@@ -19,50 +19,16 @@ func ReadNpy(path string) (shape []int, data []float64, err error) {
 
 // readNpy is ReadNpy that also reports whether the array held 8-bit unsigned values.
 func readNpy(path string) (shape []int, data []float64, uint8s bool, err error) {
-	f, err := os.Open(path)
+	a, err := npy.ReadFile(path, npy.Limits{})
 	if err != nil {
 		return nil, nil, false, err
 	}
-	defer f.Close()
-	r, err := npy.NewReader(f)
-	if err != nil {
-		return nil, nil, false, fmt.Errorf("%s: %w", path, err)
-	}
-	if r.Header.Descr.Fortran {
-		return nil, nil, false, fmt.Errorf("%s: Fortran-ordered array: save it with np.ascontiguousarray", path)
-	}
-	shape = r.Header.Descr.Shape
-	switch t := strings.Trim(r.Header.Descr.Type, `'"`); t {
-	case "<f8":
-		err = r.Read(&data)
-	case "<f4":
-		data, err = readAs[float32](r)
-	case "|u1", "<u1":
-		data, err = readAs[uint8](r)
-		uint8s = true
-	case "<i8":
-		data, err = readAs[int64](r)
-	case "<i4":
-		data, err = readAs[int32](r)
+	switch a.Descr[1:] {
+	case "f8", "f4", "u1", "i8", "i4":
 	default:
-		return nil, nil, false, fmt.Errorf("%s: dtype %s not supported (use float32/float64/uint8/int32/int64)", path, t)
+		return nil, nil, false, fmt.Errorf("%s: dtype %s not supported (use float32/float64/uint8/int32/int64)", path, a.Descr)
 	}
-	if err != nil {
-		return nil, nil, false, fmt.Errorf("%s: %w", path, err)
-	}
-	return shape, data, uint8s, nil
-}
-
-func readAs[T float32 | uint8 | int64 | int32](r *npy.Reader) ([]float64, error) {
-	var v []T
-	if err := r.Read(&v); err != nil {
-		return nil, err
-	}
-	out := make([]float64, len(v))
-	for i, x := range v {
-		out[i] = float64(x)
-	}
-	return out, nil
+	return a.Shape, a.Float64s(), a.Descr[1:] == "u1", nil
 }
 
 // LoadImages reads images from a .npy of shape [n, H, W] (one channel), [n, H, W, C] or [n, C, H, W]
@@ -92,6 +58,12 @@ func LoadImages(path string) (Images, error) {
 		return Images{}, fmt.Errorf("%s: shape %v is not [n,H,W], [n,H,W,C] or [n,C,H,W] with C <= 4", path, shape)
 	}
 	n := shape[0]
+	if h < 1 || w < 1 || c < 1 {
+		return Images{}, fmt.Errorf("%s: shape %v has an empty image axis", path, shape)
+	}
+	if n == 0 {
+		return Images{}, fmt.Errorf("%s: shape %v holds no images", path, shape)
+	}
 	if chw {
 		data = chwToHWC(data, n, c, h, w)
 	}
@@ -114,6 +86,9 @@ func chwToHWC(data []float64, n, c, h, w int) []float64 {
 	return out
 }
 
+// maxLabel bounds label values, so a label of 2e9 cannot make 2e9 classes downstream.
+const maxLabel = 1 << 16
+
 // LoadLabels reads integer class labels from a 1-D .npy (any supported dtype with integral values).
 func LoadLabels(path string) ([]int, error) {
 	shape, data, err := ReadNpy(path)
@@ -125,8 +100,8 @@ func LoadLabels(path string) ([]int, error) {
 	}
 	y := make([]int, len(data))
 	for i, v := range data {
-		if v != math.Trunc(v) || v < 0 {
-			return nil, fmt.Errorf("%s: label %d is %g, want a non-negative integer", path, i, v)
+		if v != math.Trunc(v) || v < 0 || v >= maxLabel {
+			return nil, fmt.Errorf("%s: label %d is %g, want an integer in [0, %d)", path, i, v, maxLabel)
 		}
 		y[i] = int(v)
 	}

@@ -1,7 +1,9 @@
 package inception
 
 import (
+	"archive/zip"
 	"fmt"
+	"io"
 	"math"
 	"os"
 
@@ -32,7 +34,10 @@ func LoadWeights(path string) (*Weights, error) {
 	if path == "" {
 		return nil, fmt.Errorf("inception: no weights: pass the path of pytorch-fid's pt_inception-2015-12-05-6726825d.pth or set %s", EnvWeights)
 	}
-	obj, err := pytorch.Load(path)
+	if err := checkArchive(path); err != nil {
+		return nil, fmt.Errorf("inception: %s: %w", path, err)
+	}
+	obj, err := loadTorch(path)
 	if err != nil {
 		return nil, fmt.Errorf("inception: %s: %w", path, err)
 	}
@@ -66,21 +71,78 @@ func LoadWeights(path string) (*Weights, error) {
 	return w, nil
 }
 
+// MaxWeightsBytes bounds the uncompressed size a weights archive may declare (pytorch-fid's
+// Inception weights are about 96 MB), so a zip bomb is an error, not gigabytes of memory.
+const MaxWeightsBytes = 1 << 30
+
+// legacyMagic starts a legacy (PyTorch < 1.6) .pth: protocol 2, then the pickled magic number
+// 0x1950a86a20f9469cfc6c as LONG1.
+const legacyMagic = "\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19"
+
+// checkArchive checks a .pth before gopickle reads it. A zip-format file (PyTorch >= 1.6) must
+// declare at most MaxWeightsBytes uncompressed; any other file must start with the legacy format's
+// magic number (gopickle's legacy loader loops forever on an empty or all-zero file).
+func checkArchive(path string) error {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		head := make([]byte, len(legacyMagic))
+		if n, _ := io.ReadFull(f, head); n < len(head) || string(head) != legacyMagic {
+			return fmt.Errorf("neither a zip-format nor a legacy PyTorch file (no torch.save magic number)")
+		}
+		return nil
+	}
+	defer zr.Close()
+	var total uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		if total > MaxWeightsBytes {
+			return fmt.Errorf("archive members declare more than MaxWeightsBytes (%d bytes); not Inception weights", uint64(MaxWeightsBytes))
+		}
+	}
+	return nil
+}
+
+// loadTorch runs gopickle's PyTorch loader, turning its panics on malformed files into errors.
+func loadTorch(path string) (obj any, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			obj, err = nil, fmt.Errorf("malformed PyTorch file (the loader failed: %v)", p)
+		}
+	}()
+	return pytorch.Load(path)
+}
+
 // tensorData copies a contiguous float32 tensor.
 func tensorData(t *pytorch.Tensor) (param, error) {
 	st, ok := t.Source.(*pytorch.FloatStorage)
 	if !ok {
 		return param{}, fmt.Errorf("storage %T is not float32", t.Source)
 	}
+	if len(t.Stride) != len(t.Size) || len(t.Size) > 8 || t.StorageOffset < 0 {
+		return param{}, fmt.Errorf("tensor header is inconsistent (size %v, stride %v, offset %d)", t.Size, t.Stride, t.StorageOffset)
+	}
+	for _, d := range t.Size {
+		if d < 0 || d > len(st.Data) {
+			return param{}, fmt.Errorf("tensor size %v does not fit its storage of %d values", t.Size, len(st.Data))
+		}
+	}
 	n, stride := 1, 1
 	for i := len(t.Size) - 1; i >= 0; i-- {
+		if t.Size[i] != 0 && n > len(st.Data)/t.Size[i] {
+			return param{}, fmt.Errorf("tensor size %v does not fit its storage of %d values", t.Size, len(st.Data))
+		}
 		if t.Size[i] > 1 && t.Stride[i] != stride {
 			return param{}, fmt.Errorf("tensor is not contiguous (size %v, stride %v)", t.Size, t.Stride)
 		}
 		stride *= t.Size[i]
 		n *= t.Size[i]
 	}
-	if t.StorageOffset+n > len(st.Data) {
+	if t.StorageOffset > len(st.Data)-n {
 		return param{}, fmt.Errorf("tensor of %d values overruns its storage of %d", n, len(st.Data))
 	}
 	return param{shape: append([]int(nil), t.Size...), data: st.Data[t.StorageOffset : t.StorageOffset+n]}, nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -189,13 +190,38 @@ func parseFloat(rec []string, i int, name string) (float64, error) {
 		return 0, fmt.Errorf("missing %s", name)
 	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
+	if errors.Is(err, strconv.ErrRange) && math.Abs(v) > 1 {
+		return 0, fmt.Errorf("%s %q is not a finite number", name, s)
+	}
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		return 0, fmt.Errorf("%s %q is not a number", name, s)
 	}
-	if v != v {
-		return 0, fmt.Errorf("%s is NaN", name)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("%s %q is not a finite number", name, s)
 	}
 	return v, nil
+}
+
+// The readers' domain for packet (and flow record) values: anything outside is
+// reported and skipped, never kept. MaxTime allows Unix times in seconds or
+// microseconds (NetShare) with ample room; MaxSize is far above any packet or
+// flow's bytes.
+const (
+	MaxTime = 1e16
+	MaxSize = 1e15
+)
+
+// packetDomain returns why a packet's time and size are out of the domain, or "".
+func packetDomain(t, size float64) string {
+	switch {
+	case math.IsNaN(t) || math.IsInf(t, 0) || math.Abs(t) > MaxTime:
+		return fmt.Sprintf("time %g is not a finite number within ±%g", t, float64(MaxTime))
+	case math.IsNaN(size) || math.IsInf(size, 0) || size > MaxSize:
+		return fmt.Sprintf("size %g is not a finite number within [0, %g]", size, float64(MaxSize))
+	case size < 0:
+		return fmt.Sprintf("size %g is negative", size)
+	}
+	return ""
 }
 
 // parseDirection accepts any number: > 0 is Up, < 0 is Down; 0 is an error.
@@ -223,8 +249,8 @@ func parsePacket(rec []string, cols []int) (traffic.Packet, error) {
 	if err != nil {
 		return traffic.Packet{}, err
 	}
-	if s < 0 {
-		return traffic.Packet{}, fmt.Errorf("size %g is negative", s)
+	if msg := packetDomain(t, s); msg != "" {
+		return traffic.Packet{}, errors.New(msg)
 	}
 	d, err := parseDirection(rec, cols[2])
 	if err != nil {
@@ -265,13 +291,21 @@ func backwards(p []traffic.Packet) int {
 // LabelEntry is one row of a labels file.
 type LabelEntry struct {
 	File, Label, Group string
-	Line               int
+	// ID is the trace id from an optional column named "trace" (written by
+	// WriteCSVFolder); empty when absent, and the trace is then named File.
+	ID   string
+	Line int
 }
+
+// traceID is the id a folder reader gives the entry's trace.
+func (e LabelEntry) traceID() string { return orDefault(e.ID, e.File) }
 
 // ReadLabels reads a labels CSV with a header whose first column names the
 // file, second the label and optional third the group (any header names,
-// e.g. file,label,capture_set). Rows without a file or label are reported;
-// a file listed twice is an error.
+// e.g. file,label,capture_set), and an optional column named "trace" holding
+// the trace id. Rows without a file or label are reported; a file listed
+// twice is an error. Folder readers also confine each file to the folder
+// (see confine).
 func ReadLabels(path string, opt Options) ([]LabelEntry, traffic.Report, error) {
 	var rep traffic.Report
 	c, err := openCSV(path, ',')
@@ -281,6 +315,12 @@ func ReadLabels(path string, opt Options) ([]LabelEntry, traffic.Report, error) 
 	defer c.Close()
 	if len(c.header) < 2 {
 		return nil, rep, fmt.Errorf("%s:1: labels header %q needs at least file,label[,group]", path, c.header)
+	}
+	idCol := -1
+	for j, h := range c.header {
+		if j >= 3 && h == "trace" {
+			idCol = j
+		}
 	}
 	seen := map[string]int{}
 	var out []LabelEntry
@@ -299,7 +339,7 @@ func ReadLabels(path string, opt Options) ([]LabelEntry, traffic.Report, error) 
 		if err != nil {
 			return nil, rep, fmt.Errorf("%s: %w", path, err)
 		}
-		e := LabelEntry{File: field(rec, 0), Label: field(rec, 1), Group: field(rec, 2), Line: line}
+		e := LabelEntry{File: field(rec, 0), Label: field(rec, 1), Group: field(rec, 2), ID: field(rec, idCol), Line: line}
 		if e.File == "" || e.Label == "" {
 			if err := opt.rowProblem(&rep, path, line, e.File, "row without file or label"); err != nil {
 				return nil, rep, err
@@ -314,6 +354,29 @@ func ReadLabels(path string, opt Options) ([]LabelEntry, traffic.Report, error) 
 	}
 	rep.Read = len(out)
 	return out, rep, nil
+}
+
+// confine returns dir/name when name is a local path (no "..", not absolute,
+// not empty) that, with symbolic links resolved, stays inside dir; otherwise
+// an error that names only the entry, never content of what it points to.
+func confine(dir, name string) (string, error) {
+	if !filepath.IsLocal(name) {
+		return "", fmt.Errorf("file %q is not a path inside the folder: entry skipped", name)
+	}
+	p := filepath.Join(dir, name)
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return p, nil // a missing file is reported by the reader that opens it
+	}
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return "", err
+	}
+	rel, err := filepath.Rel(root, real)
+	if err != nil || !filepath.IsLocal(rel) {
+		return "", fmt.Errorf("file %q resolves (through a symbolic link) outside the folder: entry skipped", name)
+	}
+	return p, nil
 }
 
 // unlabelledFiles reports files in dir matching ext that labels do not list.

@@ -31,8 +31,18 @@ func readFolderLabels(dir, labels string, opt Options, exts ...string) ([]LabelE
 		return nil, labels, rep, err
 	}
 	rep.Read = 0
-	err = unlabelledFiles(&rep, dir, entries, exts, filepath.Base(labels))
-	return entries, labels, rep, err
+	kept := entries[:0]
+	for _, e := range entries {
+		if _, err := confine(dir, e.File); err != nil {
+			if err := opt.rowProblem(&rep, labels, e.Line, "", err.Error()); err != nil {
+				return nil, labels, rep, err
+			}
+			continue
+		}
+		kept = append(kept, e)
+	}
+	err = unlabelledFiles(&rep, dir, kept, exts, filepath.Base(labels))
+	return kept, labels, rep, err
 }
 
 // ReadCSVFolder reads one trace per CSV file in dir, in the order of the
@@ -80,7 +90,7 @@ func readTraceCSV(path string, e LabelEntry, opt Options, rep *traffic.Report) (
 	if err != nil {
 		return nil, err
 	}
-	t := &traffic.Trace{ID: e.File, Label: e.Label, Group: e.Group}
+	t := &traffic.Trace{ID: e.traceID(), Label: e.Label, Group: e.Group}
 	for {
 		rec, line, err := c.next()
 		if errors.Is(err, io.EOF) {

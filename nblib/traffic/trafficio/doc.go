@@ -32,5 +32,31 @@
 // with the dataset being built, not with the file. A Progress callback, when
 // set, is called with bytes (or files) done and the total.
 //
-// Writers: WriteLongCSV, WriteCSVFolder and WriteNPZ, for conversions.
+// # Hostile input
+//
+// Every reader checks what a file claims before allocating for it, and no
+// input can panic a reader:
+//
+//   - NumPy files go through nblib/internal/npy: the header's shape times the
+//     item size must equal the bytes present (for .npz members, the declared
+//     uncompressed size, and reading stops there: a zip bomb is an error), with
+//     a limit on one array (ArrayOptions.MaxArrayBytes, 1 GiB by default).
+//   - Pickles are pre-scanned opcode by opcode: every length they claim must fit
+//     in the file; gopickle's panics become errors naming the file.
+//   - Class labels: a label value above MaxClasses (65536, or the MaxClasses
+//     option) is an error; label values that are not 0..C-1 ({0, 1, 9}) become
+//     C classes named by their values, with a report entry, never empty classes.
+//   - Values: times must be finite within ±MaxTime, sizes finite in
+//     [0, MaxSize], page views finite and >= 0, throughput lines may not stretch
+//     a trace beyond ThroughputOptions.MaxBins; anything else is reported and
+//     skipped. A series array of shape (N, 0) is an error.
+//   - Paths named in a labels file must be local (filepath.IsLocal) and, with
+//     symbolic links resolved, stay inside the folder; other entries are
+//     reported without opening them.
+//
+// Writers: WriteLongCSV, WriteCSVFolder and WriteNPZ, for conversions. Each
+// file is written atomically (nblib/internal/atomicfile); values outside the
+// readers' domain are an error before anything is written, so all that is
+// written reads back unchanged. WriteCSVFolder names files by TraceFileName
+// (injective escaping) and keeps the exact ids in labels.csv's trace column.
 package trafficio

@@ -6,8 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"codeberg.org/sbinet/npyio/npz"
-
+	"github.com/netdiffus/netdiffus/nblib/internal/npy"
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 )
 
@@ -23,6 +22,8 @@ type DGOptions struct {
 	Classes []string
 	// Step is the seconds between samples (86400 for daily WW data).
 	Step float64
+	// MaxArrayBytes bounds the data of one array (npy.DefaultMaxArrayBytes, 1 GiB, when 0).
+	MaxArrayBytes int64
 }
 
 // ReadDoppelGANger reads DoppelGANger's data_train.npz / data_test.npz:
@@ -32,24 +33,33 @@ type DGOptions struct {
 // attribute block; series with no valid step, or a NaN, are reported.
 func ReadDoppelGANger(path string, opt DGOptions) (*traffic.Dataset, traffic.Report, error) {
 	var rep traffic.Report
-	r, err := npz.Open(path)
+	r, err := npy.OpenNPZ(path, npy.Limits{MaxArrayBytes: opt.MaxArrayBytes})
 	if err != nil {
-		return nil, rep, fmt.Errorf("%s: not a readable .npz: %w", path, err)
+		return nil, rep, err
 	}
 	defer r.Close()
-	feat, err := readNPZArray(r, path, "data_feature")
+	// Check the three shapes against each other before reading any data.
+	var shapes [3][]int
+	for i, name := range []string{"data_feature", "data_attribute", "data_gen_flag"} {
+		h, err := r.Header(name)
+		if err != nil {
+			return nil, rep, err
+		}
+		shapes[i] = h.Shape
+	}
+	n, t, f, err := dgShapes(path, shapes[0], shapes[1], shapes[2], opt)
 	if err != nil {
 		return nil, rep, err
 	}
-	attr, err := readNPZArray(r, path, "data_attribute")
+	feat, err := readNPZArray(r, "data_feature")
 	if err != nil {
 		return nil, rep, err
 	}
-	flag, err := readNPZArray(r, path, "data_gen_flag")
+	attr, err := readNPZArray(r, "data_attribute")
 	if err != nil {
 		return nil, rep, err
 	}
-	n, t, f, err := dgShapes(path, feat.shape, attr.shape, flag.shape, opt)
+	flag, err := readNPZArray(r, "data_gen_flag")
 	if err != nil {
 		return nil, rep, err
 	}
@@ -97,10 +107,13 @@ func dgShapes(path string, feat, attr, flag []int, opt DGOptions) (n, t, f int, 
 	if attr[0] != n || flag[0] != n || flag[1] != t {
 		return 0, 0, 0, fmt.Errorf("%s: inconsistent shapes data_feature %v, data_attribute %v, data_gen_flag %v", path, feat, attr, flag)
 	}
+	if n > 0 && (t == 0 || f == 0 || attr[1] == 0) {
+		return 0, 0, 0, fmt.Errorf("%s: shapes data_feature %v, data_attribute %v: series of length 0, or no features or attributes", path, feat, attr)
+	}
 	if opt.Feature < 0 || opt.Feature >= f {
 		return 0, 0, 0, fmt.Errorf("%s: feature column %d outside the %d columns", path, opt.Feature, f)
 	}
-	if opt.LabelFrom < 0 || opt.LabelTo > attr[1] || opt.LabelFrom > opt.LabelTo {
+	if opt.LabelFrom < 0 || opt.LabelTo > attr[1] || opt.LabelFrom > opt.LabelTo || (opt.LabelTo == opt.LabelFrom && opt.LabelTo != 0) {
 		return 0, 0, 0, fmt.Errorf("%s: label columns [%d,%d) outside the %d attribute columns", path, opt.LabelFrom, opt.LabelTo, attr[1])
 	}
 	return n, t, f, nil

@@ -104,7 +104,7 @@ func TestReadDFPickles(t *testing.T) {
 
 // writeTestPcap writes Ethernet/IPv4/UDP packets between a device and a
 // server, alternating direction, with 20+i bytes of payload at time i*10 ms.
-func writeTestPcap(t *testing.T, path string, n int) (device net.HardwareAddr) {
+func writeTestPcap(t testing.TB, path string, n int) (device net.HardwareAddr) {
 	device, _ = net.ParseMAC("02:00:00:00:00:01")
 	server, _ := net.ParseMAC("02:00:00:00:00:02")
 	f, err := os.Create(path)

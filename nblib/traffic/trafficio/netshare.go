@@ -1,6 +1,7 @@
 package trafficio
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 
@@ -108,6 +109,9 @@ func addNetShareRow(rec []string, cols []int, opt NetShareOptions, index map[str
 	size, err := parseFloat(rec, cols[6], "size")
 	if err != nil {
 		return err
+	}
+	if msg := packetDomain(t*opt.unit(), size); msg != "" {
+		return errors.New(msg)
 	}
 	label := field(rec, cols[7])
 	if label == "" {

@@ -3,14 +3,12 @@ package trafficio
 import (
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
-	"codeberg.org/sbinet/npyio/npy"
-	"codeberg.org/sbinet/npyio/npz"
-
+	"github.com/netdiffus/netdiffus/nblib/internal/npy"
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 )
 
@@ -20,101 +18,24 @@ type array struct {
 	data  []float64
 }
 
-// readTyped reads an array of any supported numeric dtype into float64.
-func readTyped(dtype string, read func(ptr any) error) ([]float64, error) {
-	switch npyKind(dtype) {
-	case "f8":
-		return readAs[float64](read)
-	case "f4":
-		return readAs[float32](read)
-	case "i8":
-		return readAs[int64](read)
-	case "i4":
-		return readAs[int32](read)
-	case "i2":
-		return readAs[int16](read)
-	case "i1":
-		return readAs[int8](read)
-	case "u1":
-		return readAs[uint8](read)
-	case "b1":
-		var b []bool
-		if err := read(&b); err != nil {
-			return nil, err
-		}
-		out := make([]float64, len(b))
-		for i, v := range b {
-			if v {
-				out[i] = 1
-			}
-		}
-		return out, nil
-	}
-	return nil, fmt.Errorf("dtype %q is not supported: save the array as float or int", dtype)
-}
+// MaxClasses bounds the class count a reader derives from label values (a label of 2e9 must not make
+// 2e9 classes). Options with a MaxClasses field override it.
+const MaxClasses = 1 << 16
 
-// npyKind strips the byte-order character from a dtype such as "<f8".
-func npyKind(dtype string) string {
-	dtype = strings.Trim(dtype, "'\"")
-	if len(dtype) == 3 {
-		return dtype[1:]
-	}
-	return dtype
-}
-
-type number interface {
-	~float64 | ~float32 | ~int64 | ~int32 | ~int16 | ~int8 | ~uint8
-}
-
-func readAs[T number](read func(ptr any) error) ([]float64, error) {
-	var v []T
-	if err := read(&v); err != nil {
-		return nil, err
-	}
-	out := make([]float64, len(v))
-	for i, x := range v {
-		out[i] = float64(x)
-	}
-	return out, nil
-}
-
-func readNPZArray(r *npz.Reader, file, name string) (array, error) {
-	h := r.Header(name)
-	if h == nil && r.Header(name+".npy") != nil {
-		name += ".npy" // numpy.savez stores "x" as the member "x.npy"
-		h = r.Header(name)
-	}
-	if h == nil {
-		return array{}, fmt.Errorf("%s: no array %q (it has %v)", file, name, r.Keys())
-	}
-	if h.Descr.Fortran {
-		return array{}, fmt.Errorf("%s: array %q is Fortran-ordered; save it with numpy.ascontiguousarray", file, name)
-	}
-	data, err := readTyped(h.Descr.Type, func(ptr any) error { return r.Read(name, ptr) })
-	if err != nil {
-		return array{}, fmt.Errorf("%s: array %q: %w", file, name, err)
-	}
-	return array{shape: h.Descr.Shape, data: data}, nil
-}
-
-func readNPYArray(path string) (array, error) {
-	f, err := os.Open(path)
+func readNPZArray(ar *npy.Archive, name string) (array, error) {
+	a, err := ar.Read(name)
 	if err != nil {
 		return array{}, err
 	}
-	defer f.Close()
-	r, err := npy.NewReader(f)
+	return array{shape: a.Shape, data: a.Float64s()}, nil
+}
+
+func readNPYArray(path string, lim npy.Limits) (array, error) {
+	a, err := npy.ReadFile(path, lim)
 	if err != nil {
-		return array{}, fmt.Errorf("%s: not a .npy file: %w", path, err)
+		return array{}, err
 	}
-	if r.Header.Descr.Fortran {
-		return array{}, fmt.Errorf("%s: Fortran-ordered array; save it with numpy.ascontiguousarray", path)
-	}
-	data, err := readTyped(r.Header.Descr.Type, r.Read)
-	if err != nil {
-		return array{}, fmt.Errorf("%s: %w", path, err)
-	}
-	return array{shape: r.Header.Descr.Shape, data: data}, nil
+	return array{shape: a.Shape, data: a.Float64s()}, nil
 }
 
 // ArrayOptions configure the NumPy readers.
@@ -126,24 +47,30 @@ type ArrayOptions struct {
 	Classes []string
 	// Step is the seconds between samples of the series (0: not time based).
 	Step float64
+	// MaxArrayBytes bounds the data of one array (npy.DefaultMaxArrayBytes, 1 GiB, when 0).
+	MaxArrayBytes int64
+	// MaxClasses bounds the class count derived from label values (MaxClasses when 0).
+	MaxClasses int
 }
+
+func (o ArrayOptions) limits() npy.Limits { return npy.Limits{MaxArrayBytes: o.MaxArrayBytes} }
 
 // ReadNPZ reads series X of shape (N, L) or (N, L, 1) and labels Y of shape
 // (N) holding class indices or (N, C) one-hot rows. Rows containing NaN
 // or a label outside the classes are reported and skipped. The default
 // feature is the ready series at its full length L.
 func ReadNPZ(path string, opt ArrayOptions) (*traffic.Dataset, traffic.Report, error) {
-	r, err := npz.Open(path)
-	if err != nil {
-		return nil, traffic.Report{}, fmt.Errorf("%s: not a readable .npz: %w", path, err)
-	}
-	defer r.Close()
-	xn, yn := orDefault(opt.X, "x"), orDefault(opt.Y, "y")
-	x, err := readNPZArray(r, path, xn)
+	r, err := npy.OpenNPZ(path, opt.limits())
 	if err != nil {
 		return nil, traffic.Report{}, err
 	}
-	y, err := readNPZArray(r, path, yn)
+	defer r.Close()
+	xn, yn := orDefault(opt.X, "x"), orDefault(opt.Y, "y")
+	x, err := readNPZArray(r, xn)
+	if err != nil {
+		return nil, traffic.Report{}, err
+	}
+	y, err := readNPZArray(r, yn)
 	if err != nil {
 		return nil, traffic.Report{}, err
 	}
@@ -152,11 +79,11 @@ func ReadNPZ(path string, opt ArrayOptions) (*traffic.Dataset, traffic.Report, e
 
 // ReadNPY reads the same layout as ReadNPZ from two .npy files.
 func ReadNPY(xPath, yPath string, opt ArrayOptions) (*traffic.Dataset, traffic.Report, error) {
-	x, err := readNPYArray(xPath)
+	x, err := readNPYArray(xPath, opt.limits())
 	if err != nil {
 		return nil, traffic.Report{}, err
 	}
-	y, err := readNPYArray(yPath)
+	y, err := readNPYArray(yPath, opt.limits())
 	if err != nil {
 		return nil, traffic.Report{}, err
 	}
@@ -181,9 +108,9 @@ func fromArrays(file string, x, y array, opt ArrayOptions) (*traffic.Dataset, tr
 	if err != nil {
 		return nil, rep, err
 	}
-	classes := opt.Classes
-	if classes == nil {
-		classes = numberNames(maxInt(labels) + 1)
+	classes, labels, err := labelClasses(file, labels, opt.Classes, opt.MaxClasses, &rep)
+	if err != nil {
+		return nil, rep, err
 	}
 	var traces []traffic.Trace
 	for i := range n {
@@ -214,6 +141,8 @@ func badRow(row []float64, label, classes int) string {
 
 func seriesShape(file string, shape []int) (n, l int, err error) {
 	switch {
+	case (len(shape) == 2 || len(shape) == 3 && shape[2] == 1) && shape[1] == 0 && shape[0] > 0:
+		return 0, 0, fmt.Errorf("%s: series array has shape %v: %d series of length 0; want (N, L) with L >= 1", file, shape, shape[0])
 	case len(shape) == 2:
 		return shape[0], shape[1], nil
 	case len(shape) == 3 && shape[2] == 1:
@@ -233,13 +162,17 @@ func classIndices(file string, y array, n int) ([]int, error) {
 	} else if len(y.shape) != 1 {
 		return nil, fmt.Errorf("%s: labels have shape %v; want (N) or (N, C)", file, y.shape)
 	}
+	if width == 0 && n > 0 {
+		return nil, fmt.Errorf("%s: labels have shape %v: one-hot rows of width 0", file, y.shape)
+	}
 	out := make([]int, n)
 	for i := range n {
 		if width == 1 {
-			out[i] = int(y.data[i])
-			if float64(out[i]) != y.data[i] {
-				return nil, fmt.Errorf("%s: label %d is %g, not a class index", file, i, y.data[i])
+			v := y.data[i]
+			if v != math.Trunc(v) || math.Abs(v) > 1<<53 {
+				return nil, fmt.Errorf("%s: label %d is %g, not a class index", file, i, v)
 			}
+			out[i] = int(v)
 			continue
 		}
 		out[i] = argmax(y.data[i*width : (i+1)*width])
@@ -257,12 +190,67 @@ func argmax(v []float64) int {
 	return best
 }
 
-func maxInt(v []int) int {
-	m := 0
-	for _, x := range v {
-		m = max(m, x)
+// labelClasses names the classes of integer labels. With given names, labels index them (a label
+// outside is left for the row check to report). Without, the classes are the distinct non-negative
+// label values: 0..C-1 when they are contiguous; otherwise (labels {0, 1, 9}) the classes are named by
+// the values that occur, labels are renumbered to index them, and a report entry says so, so absent
+// values never become empty classes. A label above maxClasses (MaxClasses when <= 0) is an error.
+func labelClasses(file string, labels []int, given []string, maxClasses int, rep *traffic.Report) ([]string, []int, error) {
+	if maxClasses <= 0 {
+		maxClasses = MaxClasses
 	}
-	return m
+	if given != nil {
+		return given, labels, nil
+	}
+	seen := map[int]bool{}
+	for i, l := range labels {
+		if l >= maxClasses {
+			return nil, nil, fmt.Errorf("%s: label %d is %d, over the limit of %d classes (set MaxClasses or Classes if it is genuine)", file, i, l, maxClasses)
+		}
+		if l >= 0 {
+			seen[l] = true
+		}
+	}
+	values := make([]int, 0, len(seen))
+	for v := range seen {
+		values = append(values, v)
+	}
+	sort.Ints(values)
+	if len(values) == 0 || values[len(values)-1] == len(values)-1 {
+		return numberNames(len(values)), labels, nil
+	}
+	index := make(map[int]int, len(values))
+	names := make([]string, len(values))
+	for i, v := range values {
+		index[v] = i
+		names[i] = strconv.Itoa(v)
+	}
+	out := make([]int, len(labels))
+	for i, l := range labels {
+		out[i] = -1
+		if l >= 0 {
+			out[i] = index[l]
+		}
+	}
+	rep.Add(file, 0, "labels", fmt.Sprintf("label values %s are not 0..%d: %d classes named by their values (pass Classes to name them)", intsString(values, 12), len(values)-1, len(values)))
+	return names, out, nil
+}
+
+func intsString(v []int, max int) string {
+	var b strings.Builder
+	b.WriteString("{")
+	for i, x := range v {
+		if i == max {
+			fmt.Fprintf(&b, ", ... %d more", len(v)-max)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Itoa(x))
+	}
+	b.WriteString("}")
+	return b.String()
 }
 
 func numberNames(n int) []string {

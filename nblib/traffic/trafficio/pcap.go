@@ -218,7 +218,7 @@ func ReadPcaps(dir string, opt PcapOptions) (*traffic.Dataset, traffic.Report, e
 	for i, e := range labels {
 		opt.progress(int64(i), int64(len(labels)))
 		path := filepath.Join(dir, e.File)
-		t, r, err := ReadPcap(path, opt.Rule, traffic.Trace{ID: e.File, Label: e.Label, Group: e.Group})
+		t, r, err := ReadPcap(path, opt.Rule, traffic.Trace{ID: e.traceID(), Label: e.Label, Group: e.Group})
 		rep.Merge(r)
 		if err != nil {
 			if err := opt.rowProblem(&rep, labelsPath, e.Line, e.File, err.Error()); err != nil {

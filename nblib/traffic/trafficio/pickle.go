@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -44,6 +45,10 @@ type pyNdarrayClass struct{}
 // Call implements numpy.core.multiarray._reconstruct: an empty array
 // that __setstate__ fills.
 func (pyReconstruct) Call(args ...any) (any, error) { return &pyArray{}, nil }
+
+// Call implements numpy.ndarray(...) as an empty array that __setstate__ fills (the reconstruct
+// argument of _reconstruct).
+func (pyNdarrayClass) Call(args ...any) (any, error) { return &pyArray{}, nil }
 
 // Call implements numpy.dtype("f8", align, copy).
 func (pyDtypeClass) Call(args ...any) (any, error) {
@@ -100,10 +105,17 @@ func (a *pyArray) PySetState(state any) error {
 	if !ok {
 		return fmt.Errorf("ndarray shape %v not a tuple", t.Get(off))
 	}
+	if shape.Len() > 8 {
+		return fmt.Errorf("ndarray shape has %d dimensions; want (N) or (N, L)", shape.Len())
+	}
+	a.shape = nil
 	for i := range shape.Len() {
 		n, err := pyInt(shape.Get(i))
 		if err != nil {
 			return fmt.Errorf("ndarray shape: %w", err)
+		}
+		if n < 0 {
+			return fmt.Errorf("ndarray shape %v has a negative dimension", shape)
 		}
 		a.shape = append(a.shape, n)
 	}
@@ -166,13 +178,39 @@ func pyFloat(v any) (float64, error) {
 	return 0, fmt.Errorf("%v (%T) is not a number", v, v)
 }
 
-// values decodes the raw buffer of a numeric array.
-func (a *pyArray) values() ([]float64, error) {
+// count returns the product of the shape, or an error when it overflows or exceeds the items
+// present (have), which bounds every allocation by the pickle's own size.
+func (a *pyArray) count(have int) (int, error) {
+	if a.dtype == nil {
+		return 0, fmt.Errorf("ndarray has no state: _reconstruct without BUILD (__setstate__) in the pickle")
+	}
 	n := 1
 	for _, s := range a.shape {
+		if s != 0 && n > (1<<62)/s {
+			return 0, fmt.Errorf("ndarray shape %v claims more than the %d items present", a.shape, have)
+		}
 		n *= s
 	}
+	if n > have {
+		return 0, fmt.Errorf("ndarray shape %v claims more than the %d items present", a.shape, have)
+	}
+	return n, nil
+}
+
+// values decodes the raw buffer of a numeric array.
+func (a *pyArray) values() ([]float64, error) {
+	have := len(a.raw)
 	if a.list != nil {
+		have = a.list.Len()
+	}
+	n, err := a.count(have)
+	if err != nil {
+		return nil, err
+	}
+	if a.list != nil {
+		if n != a.list.Len() {
+			return nil, fmt.Errorf("ndarray shape %v holds %d items but its data lists %d", a.shape, n, a.list.Len())
+		}
 		return listFloats(a.list)
 	}
 	var bo binary.ByteOrder = binary.LittleEndian
@@ -183,7 +221,7 @@ func (a *pyArray) values() ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(a.raw) != n*size {
+	if len(a.raw) != n*size || (n > 0 && size > len(a.raw)/n) {
 		return nil, fmt.Errorf("array data has %d bytes, shape %v of %s needs %d", len(a.raw), a.shape, a.dtype.kind, n*size)
 	}
 	out := make([]float64, n)
@@ -234,17 +272,153 @@ func loadPickle(path string) ([][]float64, error) {
 		return nil, err
 	}
 	defer f.Close()
-	u := pickle.NewUnpickler(bufio.NewReader(f))
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if err := scanPickle(bufio.NewReader(f), st.Size()); err != nil {
+		return nil, fmt.Errorf("%s: not a pickle this reader accepts: %w", path, err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	return unpickleRows(path, bufio.NewReader(f))
+}
+
+// unpickleRows runs gopickle, turning any panic inside it into an error naming the file.
+func unpickleRows(path string, r io.Reader) (rows [][]float64, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			rows, err = nil, fmt.Errorf("%s: malformed pickle (the unpickler failed: %v)", path, p)
+		}
+	}()
+	u := pickle.NewUnpickler(r)
 	u.FindClass = numpyClasses
 	obj, err := u.Load()
 	if err != nil {
 		return nil, fmt.Errorf("%s: cannot unpickle: %w", path, err)
 	}
-	rows, err := pickleRows(obj)
+	rows, err = pickleRows(obj)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return rows, nil
+}
+
+// scanPickle walks the opcodes of a pickle (protocols 0 to 5) without building anything and checks
+// every length an opcode claims (BINBYTES, BINUNICODE8, FRAME, ...) against the bytes left in the
+// file, so the unpickler never allocates a buffer larger than the file. It stops at STOP; an unknown
+// opcode or a missing STOP is an error.
+func scanPickle(r *bufio.Reader, size int64) error {
+	var pos int64
+	need := func(n uint64, op byte) error {
+		if n > uint64(size-pos) {
+			return fmt.Errorf("opcode 0x%02x at byte %d claims %d bytes but only %d remain", op, pos, n, size-pos)
+		}
+		return nil
+	}
+	readN := func(n int) ([]byte, error) {
+		b := make([]byte, n)
+		_, err := io.ReadFull(r, b)
+		pos += int64(n)
+		return b, err
+	}
+	skip := func(n uint64) error {
+		m, err := r.Discard(int(n))
+		pos += int64(m)
+		return err
+	}
+	line := func() error {
+		for {
+			b, err := r.ReadByte()
+			if err != nil {
+				return fmt.Errorf("unterminated line argument at byte %d", pos)
+			}
+			pos++
+			if b == '\n' {
+				return nil
+			}
+		}
+	}
+	for {
+		op, err := r.ReadByte()
+		if err != nil {
+			return fmt.Errorf("no STOP opcode before the end (%d bytes)", size)
+		}
+		pos++
+		var fixed, lenBytes int
+		switch op {
+		case '.':
+			return nil
+		case '(', '0', '1', '2', 'N', 'R', 'a', 'b', 'd', '}', 'e', 'l', ']', 'o', 's', 't', ')', 'u', 'Q',
+			0x81, 0x85, 0x86, 0x87, 0x88, 0x89, 0x93, 0x94, 0x8f, 0x90, 0x91, 0x92, 0x97, 0x98:
+		case 'K', 'h', 'q', 0x80, 0x82:
+			fixed = 1
+		case 'M', 0x83:
+			fixed = 2
+		case 'J', 'j', 'r', 0x84:
+			fixed = 4
+		case 'G', 0x95:
+			fixed = 8
+		case 'U', 0x8c, 'C', 0x8a:
+			lenBytes = 1
+		case 'T', 'X', 'B', 0x8b:
+			lenBytes = 4
+		case 0x8d, 0x8e, 0x96:
+			lenBytes = 8
+		case 'I', 'L', 'S', 'V', 'F', 'g', 'p', 'P':
+			if err := line(); err != nil {
+				return err
+			}
+		case 'c', 'i':
+			if err := line(); err != nil {
+				return err
+			}
+			if err := line(); err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("unknown opcode 0x%02x at byte %d", op, pos-1)
+		}
+		if fixed > 0 {
+			if err := need(uint64(fixed), op); err != nil {
+				return err
+			}
+			b, err := readN(fixed)
+			if err != nil {
+				return err
+			}
+			if op == 0x95 { // FRAME: its length must fit in the file too
+				if err := need(binary.LittleEndian.Uint64(b), op); err != nil {
+					return err
+				}
+			}
+		}
+		if lenBytes > 0 {
+			if err := need(uint64(lenBytes), op); err != nil {
+				return err
+			}
+			b, err := readN(lenBytes)
+			if err != nil {
+				return err
+			}
+			var n uint64
+			switch lenBytes {
+			case 1:
+				n = uint64(b[0])
+			case 4:
+				n = uint64(binary.LittleEndian.Uint32(b))
+			default:
+				n = binary.LittleEndian.Uint64(b)
+			}
+			if err := need(n, op); err != nil {
+				return err
+			}
+			if err := skip(n); err != nil {
+				return err
+			}
+		}
+	}
 }
 
 func pickleRows(obj any) ([][]float64, error) {
@@ -281,6 +455,16 @@ func pickleRow(v any) ([]float64, error) {
 }
 
 func reshapeRows(v []float64, shape []int) ([][]float64, error) {
+	want := 1
+	for _, d := range shape {
+		want *= d // count() bounded the product
+	}
+	if want != len(v) {
+		return nil, fmt.Errorf("array of shape %v does not hold its %d values", shape, len(v))
+	}
+	if len(shape) == 2 && shape[1] == 0 && shape[0] > 0 {
+		return nil, fmt.Errorf("array of shape %v: %d rows of length 0", shape, shape[0])
+	}
 	switch len(shape) {
 	case 1:
 		rows := make([][]float64, shape[0])
@@ -304,6 +488,8 @@ type DFOptions struct {
 	Classes []string
 	// Length of the default feature; 5000 (the DF trace length) when 0.
 	Length int
+	// MaxClasses bounds the class count derived from label values (MaxClasses when 0).
+	MaxClasses int
 }
 
 // ReadDFPickles reads a Deep Fingerprinting split: xPath holds the N
@@ -325,20 +511,24 @@ func ReadDFPickles(xPath, yPath string, opt DFOptions) (*traffic.Dataset, traffi
 	}
 	labels := make([]int, len(y))
 	for i, r := range y {
-		if len(r) != 1 || r[0] != math.Trunc(r[0]) || r[0] < 0 {
+		if len(r) != 1 || r[0] != math.Trunc(r[0]) || r[0] < 0 || r[0] > 1<<53 {
 			labels[i] = -1
 			continue
 		}
 		labels[i] = int(r[0])
 	}
-	classes := opt.Classes
-	if classes == nil {
-		classes = numberNames(maxInt(labels) + 1)
+	classes, labels, err := labelClasses(yPath, labels, opt.Classes, opt.MaxClasses, &rep)
+	if err != nil {
+		return nil, rep, err
 	}
 	var traces []traffic.Trace
 	for i, row := range x {
 		id := "trace " + strconv.Itoa(i)
-		if reason := badRow(row, labels[i], len(classes)); reason != "" {
+		reason := badRow(row, labels[i], len(classes))
+		if reason == "" && len(row) == 0 {
+			reason = "empty trace: row skipped"
+		}
+		if reason != "" {
 			rep.Add(xPath, i+1, id, reason)
 			continue
 		}

@@ -20,7 +20,21 @@ type ThroughputOptions struct {
 	Step float64
 	// Label names a file's class and group; PensieveLabel when nil.
 	Label func(file string) (label, group string)
+	// MaxBins bounds the bins of one trace (DefaultMaxBins when 0): a line
+	// whose time would stretch the trace beyond it is reported and skipped,
+	// so one absurd time (1e9 s) cannot allocate gigabytes.
+	MaxBins int
 }
+
+// DefaultMaxBins is ThroughputOptions.MaxBins when unset: 2^22 bins, 48 days
+// at 1 s.
+const DefaultMaxBins = 1 << 22
+
+// MaxBinsPerLine bounds the bins a trace may span per valid line read so far,
+// so a two-line file cannot claim megabytes of bins (bandwidth logs have a line
+// every second or so; 4096 bins per line allows samples over an hour apart at a
+// 1 s step).
+const MaxBinsPerLine = 4096
 
 // PensieveLabel labels Pensieve's bandwidth logs by transport mode:
 // "norway_bus_14" and "bus.ljansbakken-oslo-report..." are bus/norway,
@@ -70,7 +84,7 @@ func ReadThroughput(dir string, opt ThroughputOptions) (*traffic.Dataset, traffi
 	var traces []traffic.Trace
 	for i, n := range names {
 		opt.progress(int64(i), int64(len(names)))
-		vals, err := readThroughputFile(filepath.Join(dir, n), step, opt.Options, &rep)
+		vals, err := readThroughputFile(filepath.Join(dir, n), step, orDefaultInt(opt.MaxBins, DefaultMaxBins), opt.Options, &rep)
 		if err != nil {
 			return nil, rep, err
 		}
@@ -93,7 +107,14 @@ func ReadThroughput(dir string, opt ThroughputOptions) (*traffic.Dataset, traffi
 
 type rateSample struct{ t, mbps float64 }
 
-func readThroughputFile(path string, step float64, opt Options, rep *traffic.Report) ([]float64, error) {
+func orDefaultInt(v, def int) int {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
+func readThroughputFile(path string, step float64, maxBins int, opt Options, rep *traffic.Report) ([]float64, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -105,6 +126,9 @@ func readThroughputFile(path string, step float64, opt Options, rep *traffic.Rep
 		s, msg := parseRateLine(sc.Text())
 		if msg == "" && len(samples) > 0 && s.t < samples[len(samples)-1].t {
 			msg = fmt.Sprintf("time %g is before the previous line's %g", s.t, samples[len(samples)-1].t)
+		}
+		if limit := min(maxBins, MaxBinsPerLine*(len(samples)+1)); msg == "" && len(samples) > 0 && (s.t-samples[0].t)/step > float64(limit) {
+			msg = fmt.Sprintf("time %g is %g s after the first line: over %d bins of %g s (MaxBins %d, and at most %d bins per line so far)", s.t, s.t-samples[0].t, limit, step, maxBins, MaxBinsPerLine)
 		}
 		if msg != "" {
 			if err := opt.rowProblem(rep, path, line, filepath.Base(path), msg+": line skipped"); err != nil {
@@ -127,8 +151,8 @@ func parseRateLine(text string) (rateSample, string) {
 	}
 	t, err1 := strconv.ParseFloat(f[0], 64)
 	r, err2 := strconv.ParseFloat(f[1], 64)
-	if err1 != nil || err2 != nil || math.IsNaN(t) || math.IsNaN(r) || r < 0 {
-		return rateSample{}, fmt.Sprintf("%q is not a time and a non-negative rate", text)
+	if err1 != nil || err2 != nil || math.IsNaN(t) || math.IsNaN(r) || r < 0 || math.Abs(t) > MaxTime || r > 1e9 {
+		return rateSample{}, fmt.Sprintf("%q is not a time and a non-negative rate (finite, |time| <= %g s, rate <= 1e9 Mbit/s)", text, float64(MaxTime))
 	}
 	return rateSample{t, r}, ""
 }

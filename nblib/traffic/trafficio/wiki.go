@@ -83,6 +83,19 @@ type wikiSeries struct {
 	value map[int]float64 // day index -> views
 }
 
+// MaxWikiDays bounds the span of a long-form Wikipedia file, so one absurd
+// date (year 9999) cannot make every series millions of days long.
+const MaxWikiDays = 100 * 366
+
+// wikiValue parses a page-view count: a finite number >= 0.
+func wikiValue(rec []string, i int) (float64, error) {
+	v, err := parseFloat(rec, i, "value")
+	if err == nil && (v < 0 || v > MaxSize) {
+		err = fmt.Errorf("value %g is outside [0, %g]", v, float64(MaxSize))
+	}
+	return v, err
+}
+
 // ReadWikiLong reads the long form Page,date,value (date as YYYY-MM-DD).
 // All series span the file's first to last date. Progress counts bytes.
 func ReadWikiLong(path string, opt WikiOptions) (*traffic.Dataset, traffic.Report, error) {
@@ -99,7 +112,9 @@ func ReadWikiLong(path string, opt WikiOptions) (*traffic.Dataset, traffic.Repor
 	pages := map[string]*wikiSeries{}
 	var order []*wikiSeries
 	var first, last time.Time
+	rows := 0
 	err = c.eachRow(path, opt.Options, &rep, 4096, func(rec []string, line int) error {
+		rows++
 		page, ds := field(rec, cols[0]), field(rec, cols[1])
 		d, err := time.Parse(time.DateOnly, ds)
 		if err != nil || page == "" {
@@ -117,10 +132,15 @@ func ReadWikiLong(path string, opt WikiOptions) (*traffic.Dataset, traffic.Repor
 		if d.After(last) {
 			last = d
 		}
-		if v, err := parseFloat(rec, cols[2], "value"); err == nil { // an empty or bad value is a missing day, handled per series
+		v, err := wikiValue(rec, cols[2])
+		if err == nil { // an empty value is a missing day, handled per series
 			s.value[int(d.Unix()/int64(day/time.Second))] = v
+			return nil
 		}
-		return nil
+		if field(rec, cols[2]) == "" {
+			return nil
+		}
+		return opt.rowProblem(&rep, path, line, page, err.Error()+": day treated as missing")
 	})
 	if err != nil {
 		return nil, rep, err
@@ -130,8 +150,19 @@ func ReadWikiLong(path string, opt WikiOptions) (*traffic.Dataset, traffic.Repor
 	}
 	d0 := int(first.Unix() / int64(day/time.Second))
 	nDays := int(last.Sub(first)/day) + 1
+	if nDays > MaxWikiDays {
+		return nil, rep, fmt.Errorf("%s: dates %s to %s span %d days, over MaxWikiDays %d; check the dates", path, first.Format(time.DateOnly), last.Format(time.DateOnly), nDays, MaxWikiDays)
+	}
+	cells := int64(len(order)) * int64(nDays)
+	if opt.MissingAsZero && cells > 64*int64(rows)+1<<20 {
+		return nil, rep, fmt.Errorf("%s: %d pages over %d days from only %d rows would fill %d cells with zeros (more than 64 per row); check the dates or drop MissingAsZero", path, len(order), nDays, rows, cells)
+	}
 	var traces []traffic.Trace
 	for _, s := range order {
+		if len(s.value) < nDays && !opt.MissingAsZero { // skip before allocating the series
+			rep.Add(path, s.line, s.page, fmt.Sprintf("%d of %d days missing: series skipped (set MissingAsZero to keep it)", nDays-len(s.value), nDays))
+			continue
+		}
 		vals := make([]float64, nDays)
 		for i := range vals {
 			v, ok := s.value[d0+i]
@@ -170,12 +201,21 @@ func ReadWikiWide(path string, opt WikiOptions) (*traffic.Dataset, traffic.Repor
 			return opt.rowProblem(&rep, path, line, field(rec, 0), fmt.Sprintf("%d fields, header has %d: row skipped", len(rec), nDays+1))
 		}
 		vals := make([]float64, nDays)
+		bad := 0
 		for i := range vals {
-			v, err := parseFloat(rec, i+1, "value")
+			v, err := wikiValue(rec, i+1)
 			if err != nil {
 				v = math.NaN()
+				if field(rec, i+1) != "" {
+					bad++
+				}
 			}
 			vals[i] = v
+		}
+		if bad > 0 {
+			if err := opt.rowProblem(&rep, path, line, field(rec, 0), fmt.Sprintf("%d values are not finite non-negative numbers: those days treated as missing", bad)); err != nil {
+				return err
+			}
 		}
 		t, err := wikiTrace(path, line, field(rec, 0), vals, opt, &rep)
 		if t != nil {

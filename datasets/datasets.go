@@ -128,12 +128,16 @@ func Cards() []Card {
 
 // Load returns the named dataset: a synthetic one ("d1", "d2", "d3" or
 // "ww"), generated from the variant and the seed, or an embedded real one
-// ("alexa", "alexa100" or "pensieve"), the same for every variant and seed.
+// ("alexa", "alexa100" or "pensieve"), the same for every variant and seed,
+// or one registered with Register (by the name Register returned).
 func Load(name string, v Variant, seed uint64) (*traffic.Dataset, error) {
 	key := strings.ToLower(name)
 	e, ok := registry[key]
 	if !ok {
 		e, ok = realRegistry[key]
+	}
+	if ds, mine := registered(key); !ok && mine {
+		e, ok = entry{gen: func(Variant, uint64) (*traffic.Dataset, error) { return ds, nil }}, true
 	}
 	if !ok {
 		return nil, fmt.Errorf("datasets: unknown dataset %q; the defaults are %v (synthetic) and %v (real) (bring your own data with nblib/traffic/trafficio)", name, Names(), RealNames())

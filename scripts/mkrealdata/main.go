@@ -78,4 +78,3 @@ func run(shared, out string, write bool) error {
 	}
 	return nil
 }
-

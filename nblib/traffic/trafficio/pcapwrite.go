@@ -2,12 +2,12 @@ package trafficio
 
 import (
 	"bufio"
-	"io"
-	"os"
 	"fmt"
+	"io"
 	"math"
 	"net"
 	"net/netip"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"

@@ -156,11 +156,11 @@ TXT
 while getopts "d:h" opt; do
   case $opt in
     d) dest=$OPTARG ;;
-    *) sed -n '2,22p' "$0"; exit 2 ;;
+    *) sed -n '2,21p' "$0"; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
-cmd=${1:-}; [[ -n $cmd ]] || { sed -n '2,22p' "$0"; exit 2; }
+cmd=${1:-}; [[ -n $cmd ]] || { sed -n '2,21p' "$0"; exit 2; }
 shift
 names=("$@")
 if [[ ${#names[@]} -eq 0 ]]; then

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
 
 	"codeberg.org/sbinet/npyio/npz"
@@ -71,11 +72,11 @@ func Alexa(commands []string) (*traffic.Dataset, error) {
 			Packets: a.packets(i)})
 	}
 	name := "alexa100"
-	if commands != nil {
-		name = fmt.Sprintf("alexa%d", len(classes))
-		if len(classes) == 10 {
-			name = "alexa"
-		}
+	switch {
+	case slices.Equal(classes, AlexaCommands10):
+		name = "alexa"
+	case commands != nil:
+		name = fmt.Sprintf("alexa-%d-commands", len(classes))
 	}
 	return traffic.NewDataset(name, traces, classes, traffic.PacketFeature(traffic.SignedSizes, DefaultPacketLength))
 }

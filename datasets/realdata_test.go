@@ -1,12 +1,18 @@
 package datasets
 
 import (
+	"archive/zip"
 	"bytes"
+	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"sort"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/netdiffus/netdiffus/nblib/traffic"
@@ -237,4 +243,87 @@ func TestEmbeddedCorrupt(t *testing.T) {
 	if err := checkOffsets("x", good, 2, 5); err != nil {
 		t.Error(err)
 	}
+}
+
+// TestEmbeddedLayout reads the archives with archive/zip and parses each
+// member's .npy header by hand (independent of the npyio decoder): member
+// order, deflate, fixed timestamps, and the NumPy dtypes and shapes the
+// README documents, so numpy.load sees what the cards say.
+func TestEmbeddedLayout(t *testing.T) {
+	for _, c := range []struct {
+		file  string
+		b     []byte
+		descr map[string]string // member -> dtype, in archive order
+		order []string
+	}{
+		{AlexaFile, alexaNPZ, map[string]string{"classes": "|u1", "files": "|u1", "groups": "|u1", "label": "<i2", "offsets": "<i8",
+			"gap_lo": "<u2", "gap_hi": "<u2", "size": "<u2", "direction": "|i1"},
+			[]string{"classes", "files", "groups", "label", "offsets", "gap_lo", "gap_hi", "size", "direction"}},
+		{PensieveFile, pensieveNPZ, map[string]string{"classes": "|u1", "files": "|u1", "label": "|i1", "offsets": "<i8", "time_ms": "<i4", "mbps": "<f4"},
+			[]string{"classes", "files", "label", "offsets", "time_ms", "mbps"}},
+	} {
+		zr, err := zip.NewReader(bytes.NewReader(c.b), int64(len(c.b)))
+		if err != nil {
+			t.Fatalf("%s: %v", c.file, err)
+		}
+		if len(zr.File) != len(c.order) {
+			t.Fatalf("%s: %d members, want %d", c.file, len(zr.File), len(c.order))
+		}
+		shapes := map[string]int{}
+		for i, f := range zr.File {
+			name := strings.TrimSuffix(f.Name, ".npy")
+			if name != c.order[i] || f.Method != zip.Deflate || !f.Modified.Equal(zipEpoch) {
+				t.Errorf("%s member %d: %s method %d modified %v; want %s.npy, deflate, %v", c.file, i, f.Name, f.Method, f.Modified, c.order[i], zipEpoch)
+			}
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, err := io.ReadAll(rc)
+			rc.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			descr, n, err := npyHeader(data)
+			if err != nil {
+				t.Fatalf("%s %s: %v", c.file, f.Name, err)
+			}
+			if descr != c.descr[name] {
+				t.Errorf("%s %s: dtype %s, want %s", c.file, name, descr, c.descr[name])
+			}
+			shapes[name] = n
+		}
+		if shapes["offsets"] != shapes["label"]+1 {
+			t.Errorf("%s: %d offsets for %d traces", c.file, shapes["offsets"], shapes["label"])
+		}
+		t.Logf("%s: %v", c.file, shapes)
+	}
+}
+
+// npyHeader parses a version 1.0 or 2.0 .npy header (2- or 4-byte header
+// length) and returns the dtype and the length of a one-dimensional array,
+// checking that the data that follows has exactly that many elements.
+func npyHeader(b []byte) (string, int, error) {
+	if len(b) < 12 || string(b[:6]) != "\x93NUMPY" || (b[6] != 1 && b[6] != 2) {
+		return "", 0, fmt.Errorf("not a version 1 or 2 .npy")
+	}
+	start, hl := 10, int(b[8])|int(b[9])<<8
+	if b[6] == 2 {
+		start, hl = 12, int(b[8])|int(b[9])<<8|int(b[10])<<16|int(b[11])<<24
+	}
+	if start+hl > len(b) {
+		return "", 0, fmt.Errorf("header length %d past the end", hl)
+	}
+	h := string(b[start : start+hl])
+	d := regexp.MustCompile(`'descr': '([^']+)'`).FindStringSubmatch(h)
+	s := regexp.MustCompile(`'shape': \((\d+),\)`).FindStringSubmatch(h)
+	if d == nil || s == nil || !strings.Contains(h, "'fortran_order': False") {
+		return "", 0, fmt.Errorf("header %q is not a 1-D C-order array", h)
+	}
+	n, _ := strconv.Atoi(s[1])
+	size, _ := strconv.Atoi(d[1][2:])
+	if got := len(b) - start - hl; got != n*size {
+		return "", 0, fmt.Errorf("header says %d x %d bytes, data has %d", n, size, got)
+	}
+	return d[1], n, nil
 }

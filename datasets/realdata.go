@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"codeberg.org/sbinet/npyio/npz"
 
@@ -55,7 +56,7 @@ const DefaultPacketLength = 300
 // (an unknown name is an error). The default feature is the D3 one: signed
 // packet size (direction x bytes) over the first 300 packets.
 func Alexa(commands []string) (*traffic.Dataset, error) {
-	a, err := decodeAlexa(alexaNPZ)
+	a, err := alexaOnce()
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +120,7 @@ func selectClasses(all, want []string) (map[int]bool, []string, error) {
 // broadband logs of cooked_traces), groups "norway" or "fcc". The default
 // feature is the series zero padded to the folder's longest trace.
 func Pensieve(folder string) (*traffic.Dataset, error) {
-	p, err := decodePensieve(pensieveNPZ)
+	p, err := pensieveOnce()
 	if err != nil {
 		return nil, err
 	}
@@ -144,6 +145,13 @@ func Pensieve(folder string) (*traffic.Dataset, error) {
 	}
 	return traffic.NewDataset(folder, traces, nil, traffic.Feature{Kind: traffic.BytesPerBin, Bin: 1, Length: longest})
 }
+
+// The embedded archives are decoded once; Alexa and Pensieve build fresh
+// traces from the (never modified) arrays on every call.
+var (
+	alexaOnce    = sync.OnceValues(func() (*alexaArrays, error) { return decodeAlexa(alexaNPZ) })
+	pensieveOnce = sync.OnceValues(func() (*pensieveArrays, error) { return decodePensieve(pensieveNPZ) })
+)
 
 // alexaArrays are the decoded members of alexa.npz.
 type alexaArrays struct {

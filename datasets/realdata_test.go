@@ -327,3 +327,15 @@ func npyHeader(b []byte) (string, int, error) {
 	}
 	return d[1], n, nil
 }
+
+func BenchmarkLoadReal(b *testing.B) {
+	for _, name := range RealNames() {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Load(name, Quick, DefaultSeed); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

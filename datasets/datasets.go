@@ -44,25 +44,50 @@ type Card struct {
 
 type entry struct {
 	card Card
-	gen  func(v Variant, seed uint64) *traffic.Dataset
+	gen  func(v Variant, seed uint64) (*traffic.Dataset, error)
+}
+
+// synthetic wraps a generator that cannot fail.
+func synthetic(gen func(v Variant, seed uint64) *traffic.Dataset) func(Variant, uint64) (*traffic.Dataset, error) {
+	return func(v Variant, seed uint64) (*traffic.Dataset, error) { return gen(v, seed), nil }
+}
+
+// embedded serves an embedded dataset: the variant and the seed change nothing
+// (there is no more real data to draw, and none to generate).
+func embedded(load func() (*traffic.Dataset, error)) func(Variant, uint64) (*traffic.Dataset, error) {
+	return func(Variant, uint64) (*traffic.Dataset, error) { return load() }
 }
 
 var registry = map[string]entry{
 	"d1": {Card{"d1", "D1-like video streaming (synthetic)", "fingerprint the video within a platform (L3), or the platform (L2)",
 		"downlink bytes per 0.25 s bin, 180 s = 720 bins", "platform: youtube, stan, netflix",
-		"3 platforms x 10 videos x 10 sessions = 300", "3 platforms x 20 videos x 100 sessions = 6000"}, D1},
+		"3 platforms x 10 videos x 10 sessions = 300", "3 platforms x 20 videos x 100 sessions = 6000"}, synthetic(D1)},
 	"d2": {Card{"d2", "D2-like website fingerprinting (synthetic, DF-style Tor cells)", "fingerprint the website",
 		"packet directions +1/-1, 5000 packets (zero padded)", "web",
-		"20 sites x 10 visits = 200", "20 sites x 100 visits = 2000"}, D2},
+		"20 sites x 10 visits = 200", "20 sites x 100 visits = 2000"}, synthetic(D2)},
 	"d3": {Card{"d3", "D3-like smart-speaker commands (synthetic)", "classify the voice command within a device (L3), or the device (L2)",
 		"signed packet sizes, 300 packets (size, direction and gaps available)", "device: alexa, google",
-		"2 devices x 10 commands x 10 = 200", "2 devices x 10 commands x 50 = 1000"}, D3},
+		"2 devices x 10 commands x 10 = 200", "2 devices x 10 commands x 50 = 1000"}, synthetic(D3)},
 	"ww": {Card{"ww", "WW-like Wikipedia web traffic (synthetic)", "classify the access type (all-access, desktop, mobile-web)",
 		"daily page views, 550 days", "domain, e.g. en.wikipedia.org",
-		"3 access types x 30 pages = 90", "3 access types x 1000 pages = 3000"}, WW},
+		"3 access types x 30 pages = 90", "3 access types x 1000 pages = 3000"}, synthetic(WW)},
 }
 
-// Names lists the default datasets in order.
+// realRegistry holds the real datasets embedded in datasets/real.
+var realRegistry = map[string]entry{
+	"alexa": {Card{"alexa", "VCFingerprinting Amazon Echo, 10 commands (real)", "classify the voice command (the paper's D3-Alexa L3 task)",
+		"signed packet sizes, 300 packets (size, direction and gaps available)", "capture set: A, L",
+		"10 commands x 10 traces = 100 (same as full)", "10 commands x 10 traces = 100"}, embedded(func() (*traffic.Dataset, error) { return Alexa(AlexaCommands10) })},
+	"alexa100": {Card{"alexa100", "VCFingerprinting Amazon Echo, 100 commands (real)", "classify the voice command",
+		"signed packet sizes, 300 packets (size, direction and gaps available)", "capture set: A, L",
+		"100 commands x 10 traces = 1000 (same as full)", "100 commands x 10 traces = 1000"}, embedded(func() (*traffic.Dataset, error) { return Alexa(nil) })},
+	"pensieve": {Card{"pensieve", "Pensieve Norway 3G/HSDPA throughput by transport mode (real)", "classify the transport mode",
+		"bytes per 1 s, zero padded to the longest trace (318 s)", "norway",
+		"6 modes, 142 traces (same as full)", "6 modes, 142 traces"}, embedded(func() (*traffic.Dataset, error) { return Pensieve("cooked_test_traces") })},
+}
+
+// Names lists the synthetic default datasets in order (RealNames lists the
+// embedded real ones; Load serves both).
 func Names() []string {
 	names := make([]string, 0, len(registry))
 	for n := range registry {
@@ -72,7 +97,27 @@ func Names() []string {
 	return names
 }
 
-// Cards returns the card of every default dataset, in Names order.
+// RealNames lists the embedded real datasets in order.
+func RealNames() []string {
+	names := make([]string, 0, len(realRegistry))
+	for n := range realRegistry {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// RealCards returns the card of every embedded real dataset, in RealNames
+// order.
+func RealCards() []Card {
+	var out []Card
+	for _, n := range RealNames() {
+		out = append(out, realRegistry[n].card)
+	}
+	return out
+}
+
+// Cards returns the card of every synthetic default dataset, in Names order.
 func Cards() []Card {
 	var out []Card
 	for _, n := range Names() {
@@ -81,16 +126,26 @@ func Cards() []Card {
 	return out
 }
 
-// Load generates the named dataset ("d1", "d2", "d3" or "ww").
+// Load returns the named dataset: a synthetic one ("d1", "d2", "d3" or
+// "ww"), generated from the variant and the seed, or an embedded real one
+// ("alexa", "alexa100" or "pensieve"), the same for every variant and seed,
+// or one registered with Register (by the name Register returned).
 func Load(name string, v Variant, seed uint64) (*traffic.Dataset, error) {
-	e, ok := registry[strings.ToLower(name)]
+	key := strings.ToLower(name)
+	e, ok := registry[key]
 	if !ok {
-		return nil, fmt.Errorf("datasets: unknown dataset %q; the defaults are %v (bring your own data with nblib/traffic/trafficio)", name, Names())
+		e, ok = realRegistry[key]
+	}
+	if ds, mine := registered(key); !ok && mine {
+		e, ok = entry{gen: func(Variant, uint64) (*traffic.Dataset, error) { return ds, nil }}, true
+	}
+	if !ok {
+		return nil, fmt.Errorf("datasets: unknown dataset %q; the defaults are %v (synthetic) and %v (real) (bring your own data with nblib/traffic/trafficio)", name, Names(), RealNames())
 	}
 	if _, err := ParseVariant(string(v)); err != nil {
 		return nil, err
 	}
-	return e.gen(v, seed), nil
+	return e.gen(v, seed)
 }
 
 func pick[T any](v Variant, quick, full T) T {

@@ -42,8 +42,11 @@ func TestLoadErrors(t *testing.T) {
 	if _, err := Load("d1", "medium", 1); err == nil {
 		t.Error("unknown variant: want an error")
 	}
-	if len(Cards()) != 4 {
-		t.Errorf("%d cards", len(Cards()))
+	if len(Cards()) != 4 || len(RealCards()) != 3 {
+		t.Errorf("%d synthetic and %d real cards, want 4 and 3", len(Cards()), len(RealCards()))
+	}
+	if _, err := Load("alexa", "medium", 1); err == nil {
+		t.Error("real dataset, unknown variant: want an error")
 	}
 }
 

@@ -13,6 +13,12 @@
 # manual download (Kaggle WWT, DoppelGANger's WWT, Deep Fingerprinting) are
 # described by 'list' and in datasets/README.md; this script does not fetch
 # them.
+#
+# The compact copies of vcfp-alexa and pensieve-bw embedded in datasets/real
+# (alexa.npz, pensieve.npz) are built from DEST by
+#   datasets/fetch.sh get vcfp-alexa pensieve-bw
+#   go run ./scripts/mkrealdata -shared DEST -out datasets/real   # compare with the committed bytes
+# (add -write to replace them and real/SHA256SUMS); no test downloads.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -141,17 +147,20 @@ not fetched here (accounts or manual downloads; see datasets/README.md):
   kaggle-wwt         kaggle competitions download -c web-traffic-time-series-forecasting
   doppelganger-wwt   DoppelGANger's data_train.npz, linked from github.com/fjxmlzn/DoppelGANger
   deep-fingerprinting  DF pickles, linked from github.com/deep-fingerprinting/df
+embedded in datasets/real (rebuild: go run ./scripts/mkrealdata -shared DEST -out datasets/real):
+  alexa.npz          from vcfp-alexa (VCFingerprinting, MIT)
+  pensieve.npz       from pensieve-bw (Pensieve, MIT)
 TXT
 }
 
 while getopts "d:h" opt; do
   case $opt in
     d) dest=$OPTARG ;;
-    *) sed -n '2,16p' "$0"; exit 2 ;;
+    *) sed -n '2,21p' "$0"; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
-cmd=${1:-}; [[ -n $cmd ]] || { sed -n '2,16p' "$0"; exit 2; }
+cmd=${1:-}; [[ -n $cmd ]] || { sed -n '2,21p' "$0"; exit 2; }
 shift
 names=("$@")
 if [[ ${#names[@]} -eq 0 ]]; then

@@ -50,8 +50,8 @@ func newID() string {
 }
 
 // Fragment is the chart as an HTML fragment: a <div> and a script that waits (up to 10 s) for the global
-// `echarts`, then draws the chart into the div. If ECharts never arrives the div says so, instead of
-// staying blank.
+// `echarts`, then draws the chart into the div and records data-drawn="1" and data-ink (see inkJS). If
+// ECharts never arrives the div says so, instead of staying blank.
 func (c *Chart) Fragment() string {
 	id := newID()
 	var b bytes.Buffer
@@ -60,10 +60,17 @@ func (c *Chart) Fragment() string {
 	fmt.Fprintf(&b, "<script>(function(){var n=0;function draw(){var el=document.getElementById(%q);"+
 		"if(!el){return;}"+
 		"if(typeof echarts==='undefined'){if(++n<200){setTimeout(draw,50);}else{el.textContent='ECharts did not load: run the first chart cell of this notebook (it carries the script), or re-run scripts/setup.';}return;}"+
-		"var c=echarts.init(el,null,{renderer:'canvas'});c.setOption(%s);el.setAttribute('data-drawn','1');}draw();})();</script>\n",
+		"var c=echarts.init(el,null,{renderer:'canvas'});c.on('finished',function(){inked(el);});c.setOption(%s);el.setAttribute('data-drawn','1');}"+
+		inkJS+"draw();})();</script>\n",
 		id, c.Option)
 	return b.String()
 }
+
+// inkJS defines inked(el): after ECharts finished drawing, it counts the canvas's non-transparent pixels
+// on a sparse grid (every 100th pixel) into the div's data-ink attribute, so a headless browser check can
+// tell a drawn chart from an empty canvas without a screenshot.
+const inkJS = "function inked(el){try{var cv=el.querySelector('canvas'),d=cv.getContext('2d').getImageData(0,0,cv.width,cv.height).data,k=0;" +
+	"for(var i=3;i<d.length;i+=400){if(d[i]>0){k++;}}el.setAttribute('data-ink',String(k));}catch(e){el.setAttribute('data-ink','error '+e);}}"
 
 // Page is the chart as a standalone HTML page that loads ECharts from scriptSrc (a relative path).
 func (c *Chart) Page(scriptSrc string) string {

@@ -73,7 +73,10 @@ func TestChartErrors(t *testing.T) {
 		want string
 	}{
 		{"no series", func() error { _, err := Lines("x", "", "", "", false); return err }, "no series"},
-		{"x/y lengths", func() error { _, err := Lines("x", "", "", "", false, XY{X: []float64{1}, Y: []float64{1, 2}}); return err }, "1 x and 2 y"},
+		{"x/y lengths", func() error {
+			_, err := Lines("x", "", "", "", false, XY{X: []float64{1}, Y: []float64{1, 2}})
+			return err
+		}, "1 x and 2 y"},
 		{"NaN", func() error { _, err := Lines("x", "", "", "", false, XY{Y: []float64{1, nan}}); return err }, "non-finite"},
 		{"log of 0", func() error { _, err := Lines("x", "", "", "", true, XY{Y: []float64{1, 0}}); return err }, "log axis"},
 		{"bars mismatch", func() error {

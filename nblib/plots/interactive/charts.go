@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"strconv"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -27,10 +28,12 @@ type Hist struct {
 	Counts []float64
 }
 
-// Trace is one 1-D series, drawn against its index (time bins).
+// Trace is one 1-D series, drawn against X (an empty X means the index 0, 1, 2, ...), so a long
+// original trace and a short decoded one can share the time axis.
 type Trace struct {
 	Name   string
 	Values []float64
+	X      []float64
 }
 
 // optioner is what every go-echarts chart offers.
@@ -104,7 +107,7 @@ func Lines(name, title, xlabel, ylabel string, logY bool, series ...XY) (*Chart,
 			if logY && !(y > 0) {
 				return nil, fmt.Errorf("interactive chart %s: series %q has y=%v at x=%v, not allowed on a log axis", name, s.Name, y, x)
 			}
-			data[i] = opts.LineData{Value: []float64{x, y}}
+			data[i] = opts.LineData{Value: []float64{short(x), short(y)}}
 		}
 		c.AddSeries(s.Name, data, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(len(s.Y) <= 50)}))
 	}
@@ -224,7 +227,7 @@ func Histograms(name, title, xlabel string, lo, hi float64, sets ...Hist) (*Char
 		w := (hi - lo) / float64(len(s.Counts))
 		data := make([]opts.LineData, len(s.Counts))
 		for i, v := range s.Counts {
-			data[i] = opts.LineData{Value: []float64{lo + (float64(i)+0.5)*w, v}}
+			data[i] = opts.LineData{Value: []float64{short(lo + (float64(i)+0.5)*w), short(v)}}
 		}
 		c.AddSeries(s.Name, data, charts.WithLineChartOpts(opts.LineChart{Step: "middle", ShowSymbol: opts.Bool(false)}),
 			charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.15)}))
@@ -252,13 +255,29 @@ func Traces(name, title, xlabel, ylabel string, traces ...Trace) (*Chart, error)
 		if err := finite(t.Name, t.Values); err != nil {
 			return nil, err
 		}
+		if len(t.X) != 0 && len(t.X) != len(t.Values) {
+			return nil, fmt.Errorf("interactive chart %s: trace %q has %d x and %d values", name, t.Name, len(t.X), len(t.Values))
+		}
 		data := make([]opts.LineData, len(t.Values))
 		for i, v := range t.Values {
-			data[i] = opts.LineData{Value: []float64{float64(i), v}}
+			x := float64(i)
+			if len(t.X) > 0 {
+				x = t.X[i]
+			}
+			data[i] = opts.LineData{Value: []float64{short(x), short(v)}}
 		}
 		c.AddSeries(t.Name, data, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}))
 	}
 	return build(name, c, 0, 380), nil
+}
+
+// short rounds v to 6 significant digits: what a chart can show, and a third of the output bytes.
+func short(v float64) float64 {
+	r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 6, 64), 64)
+	if err != nil {
+		return v
+	}
+	return r
 }
 
 // MaxHeatmapSide is the largest side drawn cell by cell; larger images are block-averaged down.
@@ -280,7 +299,7 @@ func Heatmap(name, title string, size int, pix []float64, lo, hi float64) (*Char
 	if size > MaxHeatmapSide {
 		side = MaxHeatmapSide
 		vals = blockMean(pix, size, side)
-		title = fmt.Sprintf("%s (%dx%d shown as %dx%d block means)", title, size, size, side, side)
+		title = fmt.Sprintf("%s (as %dx%d block means)", title, side, side)
 	}
 	labels := make([]int, side)
 	for i := range labels {
@@ -293,6 +312,10 @@ func Heatmap(name, title string, size int, pix []float64, lo, hi float64) (*Char
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Formatter: opts.FuncOpts(
 			`function (p) { return 'row ' + p.value[1] + ', col ' + p.value[0] + ': ' + p.value[2].toFixed(4); }`)}),
 		charts.WithAnimation(false),
+		// Drawn in one pass: progressive (chunked, frame by frame) rendering of more than 3000 cells
+		// never lets a headless browser's virtual clock settle.
+		charts.WithProgressive(0),
+		charts.WithProgressiveThreshold(1_000_000),
 		charts.WithGridOpts(opts.Grid{Top: "50", Left: "40", Right: "90", Bottom: "20"}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: labels, Position: "top", SplitArea: &opts.SplitArea{Show: opts.Bool(false)}}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: labels, Inverse: opts.Bool(true)}),
@@ -303,7 +326,7 @@ func Heatmap(name, title string, size int, pix []float64, lo, hi float64) (*Char
 	hm.SetXAxis(labels)
 	data := make([]opts.HeatMapData, len(vals))
 	for i, v := range vals {
-		data[i] = opts.HeatMapData{Value: [3]any{i % side, i / side, v}}
+		data[i] = opts.HeatMapData{Value: [3]any{i % side, i / side, short(v)}}
 	}
 	hm.AddSeries(name, data)
 	return build(name, hm, 460, 420), nil

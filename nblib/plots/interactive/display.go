@@ -21,7 +21,11 @@ func scriptTag() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("<script %s=%q>\n%s\n</script>\n", ScriptMarker, Version, b), nil
+	// ECharts is a UMD bundle: where RequireJS is on the page (the classic notebook, nbconvert's HTML) it
+	// would register an AMD module instead of the global `echarts`, so define is hidden while it runs.
+	return fmt.Sprintf("<script>window.__netdiffus_define = window.define; window.define = undefined;</script>\n"+
+		"<script %s=%q>\n%s\n</script>\n"+
+		"<script>window.define = window.__netdiffus_define;</script>\n", ScriptMarker, Version, b), nil
 }
 
 // loadedMarker is the file that says this kernel session's page already received the script ("" when

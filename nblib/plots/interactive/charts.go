@@ -355,3 +355,34 @@ func blockMean(pix []float64, size, side int) []float64 {
 	}
 	return out
 }
+
+// GroupScores arranges flat score rows (row i: category[i], group[i], mean[i], std[i]; e.g. classifier,
+// scenario, accuracy mean and std over seeds) into AccuracyBars' inputs, categories and groups in order
+// of first appearance. A missing (category, group) pair is drawn as 0 ± 0.
+func GroupScores(category, group []string, mean, std []float64) ([]string, []Bars, error) {
+	n := len(category)
+	if len(group) != n || len(mean) != n || len(std) != n {
+		return nil, nil, fmt.Errorf("group scores: %d categories, %d groups, %d means, %d stds", n, len(group), len(mean), len(std))
+	}
+	var cats, grps []string
+	ci, gi := map[string]int{}, map[string]int{}
+	for i := 0; i < n; i++ {
+		if _, ok := ci[category[i]]; !ok {
+			ci[category[i]] = len(cats)
+			cats = append(cats, category[i])
+		}
+		if _, ok := gi[group[i]]; !ok {
+			gi[group[i]] = len(grps)
+			grps = append(grps, group[i])
+		}
+	}
+	bars := make([]Bars, len(grps))
+	for g, name := range grps {
+		bars[g] = Bars{Name: name, Mean: make([]float64, len(cats)), Std: make([]float64, len(cats))}
+	}
+	for i := 0; i < n; i++ {
+		b := &bars[gi[group[i]]]
+		b.Mean[ci[category[i]]], b.Std[ci[category[i]]] = mean[i], std[i]
+	}
+	return cats, bars, nil
+}

@@ -290,3 +290,14 @@ func TestScriptRejectsNonECharts(t *testing.T) {
 		t.Error("an error page must not pass as ECharts")
 	}
 }
+
+// TestSetupFetchesThisVersion: scripts/setup must fetch the ECharts version the package names.
+func TestSetupFetchesThisVersion(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", "scripts", "setup"))
+	if err != nil {
+		t.Fatalf("reading scripts/setup: %v", err)
+	}
+	if !strings.Contains(string(b), "\nECHARTS_NPM_VERSION="+Version+"\n") {
+		t.Errorf("scripts/setup does not pin ECHARTS_NPM_VERSION=%s", Version)
+	}
+}

@@ -129,3 +129,12 @@ func Pixels(x diffusion.Array) [][]byte {
 	}
 	return out
 }
+
+// Observer adapts a TrainingView to a progress hook taking unet.Progress (unet.RunConfig.Progress,
+// pipeline.TrainOptions.Observer): each report becomes a TrainingProgress of totalSteps, with the mean
+// loss since the previous report; steps per second are estimated by the view from successive reports.
+func Observer(view *interactive.TrainingView, totalSteps int64) func(unet.Progress) {
+	return func(p unet.Progress) {
+		view.Update(interactive.TrainingProgress{Step: p.Step, TotalSteps: totalSteps, Loss: p.MeanLoss, Elapsed: p.Elapsed})
+	}
+}

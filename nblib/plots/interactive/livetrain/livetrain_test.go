@@ -3,9 +3,12 @@ package livetrain
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/netdiffus/netdiffus/nblib/diffusion"
+	"github.com/netdiffus/netdiffus/nblib/diffusion/unet"
+	"github.com/netdiffus/netdiffus/nblib/plots/interactive"
 )
 
 func TestPixels(t *testing.T) {
@@ -50,5 +53,19 @@ func TestRunTrains(t *testing.T) {
 	}
 	if math.IsNaN(loss) || math.IsInf(loss, 0) || loss <= 0 {
 		t.Errorf("loss %v, want a finite positive mean squared error", loss)
+	}
+}
+
+func TestObserverFeedsView(t *testing.T) {
+	view := interactive.NewTrainingView("t")
+	obs := Observer(view, 100)
+	obs(unet.Progress{Step: 10, MeanLoss: 0.7})
+	obs(unet.Progress{Step: 20, MeanLoss: 0.6})
+	h, err := view.HTML(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(h, "step 20 / 100 (20%)") || !strings.Contains(h, "loss 0.6000") || !strings.Contains(h, "steps/s") {
+		t.Errorf("view does not show the last report:\n%s", h)
 	}
 }

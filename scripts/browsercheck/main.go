@@ -24,7 +24,7 @@ import (
 func main() {
 	out := flag.String("out", "out", "output folder of the notebook run (holds notebooks/ and figures/)")
 	chrome := flag.String("chromium", "", "Chromium binary (default: chromium or chromium-browser on PATH)")
-	shot := flag.String("screenshot", "netdiffus_accuracy_interactive", "standalone chart to screenshot (name without .html; falls back to the first one)")
+	shot := flag.String("screenshot", "explore_accuracy", "standalone chart to screenshot (name without .html; falls back to the first one)")
 	flag.Parse()
 	bin, err := findChromium(*chrome)
 	if err != nil {

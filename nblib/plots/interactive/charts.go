@@ -56,7 +56,7 @@ func common(title, trigger, bottom string) []charts.GlobalOpts {
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: trigger}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "28"}),
 		charts.WithAnimation(false),
-		charts.WithGridOpts(opts.Grid{Top: "70", Left: "60", Right: "40", Bottom: bottom}),
+		charts.WithGridOpts(opts.Grid{Top: "70", Left: "70", Right: "70", Bottom: bottom}),
 		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Right: "20", Feature: &opts.ToolBoxFeature{
 			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Title: "save PNG"}}}),
 	}

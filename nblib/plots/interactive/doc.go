@@ -17,6 +17,18 @@
 //   - Heatmap: a GASF image with the pixel value shown on hover; images above MaxHeatmapSide are
 //     area-averaged down (the mean of each block, as INTER_AREA) to keep outputs small.
 //
+// Built on those: GASFSteps draws every stage of gasf.Pipeline for the tutorial (normalise, arccos,
+// cos(phi_i+phi_j), gamma, area resize, 8 bit, inverse) and GammaSizeView one gamma/size setting;
+// ExploreSet.View shows a real and a synthetic image of a class, their decoded diagonals beside the real
+// series (at block centres (k+1/2)L/S - 1/2) and their pixel histograms; GroupScores turns flat
+// (classifier, scenario, mean, std) rows into AccuracyBars' inputs.
+//
+// # Widgets
+//
+// RunExplorer and RunGammaSize put GoNB widgets (select, slider, button) above one output area that is
+// redrawn in place on every change, until the stop button. Widgets need a browser attached to the
+// kernel; LiveFrontEnd tells, so notebooks can show a static view in headless runs and exported pages.
+//
 // # The ECharts script
 //
 // The script is the dist/echarts.min.js of the npm package echarts@ECharts (Version), fetched by
@@ -33,5 +45,13 @@
 // Show writes the standalone HTML file (Dir()/name.html) and, only inside a GoNB notebook
 // (gonbui.IsNotebook), displays the chart; outside a notebook the display part does nothing, so the
 // same calls work from tests and command-line programs. TrainingView updates one output area in place
-// (GoNB's display update by id) at most every Interval; outside a notebook it does nothing.
+// (GoNB's display update by id) at most every Interval; outside a notebook it does nothing. Package
+// livetrain feeds it from a U-Net's progress hook (livetrain.Observer) and trains a tiny demonstration
+// model.
+//
+// # Checked in a browser
+//
+// Every chart div carries data-chart (its name), data-drawn="1" once setOption ran, and data-ink, the
+// number of non-transparent canvas pixels on a sparse grid after ECharts' "finished" event, so
+// scripts/browsercheck can tell a drawn chart from an empty one in headless Chromium's dumped DOM.
 package interactive

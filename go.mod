@@ -4,6 +4,7 @@ go 1.27.3
 
 require (
 	codeberg.org/sbinet/npyio v0.14.0
+	github.com/go-echarts/go-echarts/v2 v2.6.7
 	github.com/gomlx/compute v0.1.14
 	github.com/gomlx/compute-onnx v0.1.13
 	github.com/gomlx/go-xla v0.4.13

@@ -1,11 +1,13 @@
 package baselines
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/gomlx/compute"
@@ -248,5 +250,55 @@ func TestResumeBitExact(t *testing.T) {
 	}
 	if compared != 3*len(params(straight.Config)) {
 		t.Errorf("compared %d variables, want %d (weights and two Adam moments each)", compared, 3*len(params(straight.Config)))
+	}
+}
+
+// TestTrainResumesAndSamples trains through Train with checkpoints, continues a longer run from the
+// checkpoint, refuses a checkpoint of other data, and samples n series per class shaped like the data.
+func TestTrainResumesAndSamples(t *testing.T) {
+	b := goBackend(t)
+	ds := tinySeries(8, 20, 1)
+	cfg := tinyConfig()
+	cfg.Steps = 4
+	dir := t.TempDir()
+	var log strings.Builder
+	if _, _, err := Train(context.Background(), b, cfg, ds, dir, &log); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Steps = 6
+	tr, _, err := Train(context.Background(), b, cfg, ds, dir, &log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "resumed") || tr.Steps() != 6 {
+		t.Errorf("second run at step %d, log:\n%s\nwant a resume to step 6", tr.Steps(), log.String())
+	}
+	if all, _ := Checkpoints(dir); len(all) != 1 || !strings.HasSuffix(all[0], "step-000000006") {
+		t.Errorf("checkpoints %v, want only step 6", all)
+	}
+	if _, _, err := Train(context.Background(), b, cfg, tinySeries(8, 20, 2), dir, nil); err == nil || !strings.Contains(err.Error(), "other data") {
+		t.Errorf("resume on other data: error %v, want one saying so", err)
+	}
+	gen, err := tr.Sample([]int{3, 2}, 1, "gen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := SeriesOf(gen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Series) != 5 || s.Y[0] != 0 || s.Y[4] != 1 || len(s.Series[0]) != 20 || gen.Classes[1] != ds.Classes[1] {
+		t.Fatalf("sampled %d series, labels %v, length %d, classes %v", len(s.Series), s.Y, len(s.Series[0]), gen.Classes)
+	}
+	for _, row := range s.Series {
+		for _, v := range row {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Fatalf("sampled value %v", v)
+			}
+		}
+	}
+	again, _ := tr.Sample([]int{3, 2}, 1, "gen")
+	if a, _ := SeriesOf(again); !equal(a.Series[3], s.Series[3]) {
+		t.Error("sampling with one seed twice gave different series")
 	}
 }

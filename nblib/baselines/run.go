@@ -172,7 +172,7 @@ type Gains struct {
 
 // ClassifierGain is one classifier's synth-scenario accuracy for both generators.
 type ClassifierGain struct {
-	Classifier              string
+	Classifier               string
 	NetDiffus, Baseline, Ori float64
 }
 

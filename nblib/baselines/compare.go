@@ -42,9 +42,9 @@ func Images(s Series, size int) (protocols.LabelledImages, error) {
 
 // DiversityResult compares the spread of generated series with the real ones, per class.
 type DiversityResult struct {
-	RealMPD, GenMPD []float64 // mean pairwise L2 distance per class (NaN: fewer than 2 series)
-	Ratio           []float64 // GenMPD / RealMPD per class
-	Mean            float64   // mean Ratio over classes with both sides defined: 1 matches the real spread, 0 is collapse
+	RealMPD, GenMPD []float64 // mean pairwise L2 distance per class (-1: fewer than 2 series)
+	Ratio           []float64 // GenMPD / RealMPD per class (-1: undefined, e.g. no real spread)
+	Mean            float64   // mean Ratio over classes where it is defined: 1 matches the real spread, 0 is collapse
 }
 
 // Diversity is the mean pairwise Euclidean distance of the generated series of each class relative
@@ -68,8 +68,9 @@ func Diversity(real, gen Series, numClasses int) (DiversityResult, error) {
 	for c := range numClasses {
 		out.RealMPD[c] = meanPairwise(r.RawMatrix().Data, r.RawMatrix().Cols, real.Y, c)
 		out.GenMPD[c] = meanPairwise(g.RawMatrix().Data, g.RawMatrix().Cols, gen.Y, c)
-		out.Ratio[c] = out.GenMPD[c] / out.RealMPD[c]
-		if !math.IsNaN(out.Ratio[c]) && !math.IsInf(out.Ratio[c], 0) {
+		out.Ratio[c] = -1
+		if out.RealMPD[c] > 0 && out.GenMPD[c] >= 0 {
+			out.Ratio[c] = out.GenMPD[c] / out.RealMPD[c]
 			sum += out.Ratio[c]
 			n++
 		}
@@ -81,7 +82,7 @@ func Diversity(real, gen Series, numClasses int) (DiversityResult, error) {
 	return out, nil
 }
 
-// meanPairwise is the mean L2 distance over pairs of rows of class c (NaN below two rows).
+// meanPairwise is the mean L2 distance over pairs of rows of class c (-1 below two rows).
 func meanPairwise(data []float64, cols int, y []int, c int) float64 {
 	var rows []int
 	for i, l := range y {
@@ -90,7 +91,7 @@ func meanPairwise(data []float64, cols int, y []int, c int) float64 {
 		}
 	}
 	if len(rows) < 2 {
-		return math.NaN()
+		return -1
 	}
 	var sum float64
 	for a := range rows {

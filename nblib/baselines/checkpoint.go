@@ -134,6 +134,9 @@ func Resume(backend compute.Backend, path string) (*Trainer, error) {
 	if err := st.Config.Validate(); err != nil {
 		return nil, fmt.Errorf("baselines: %s: %w", folder, err)
 	}
+	if err := st.Meta.check(st.Config); err != nil {
+		return nil, fmt.Errorf("baselines: %s: %w", folder, err)
+	}
 	store := model.NewStore()
 	if _, err := checkpoint.Build(store).Dir(folder).Immediate().ExcludeAllParams().Done(); err != nil {
 		return nil, fmt.Errorf("baselines: loading %s: %w", folder, err)
@@ -173,4 +176,20 @@ func resolveCheckpoint(path string) (string, error) {
 		return "", fmt.Errorf("baselines: no checkpoint in %s (expected %s* folders written by Trainer.Save)", path, stepDirPrefix)
 	}
 	return all[len(all)-1], nil
+}
+
+// check verifies that m fits cfg (a hand-edited or corrupt checkpoint otherwise fails while decoding).
+func (m Meta) check(cfg Config) error {
+	if len(m.Classes) != cfg.NumClasses {
+		return fmt.Errorf("%d class names for %d classes", len(m.Classes), cfg.NumClasses)
+	}
+	n := m.Norm
+	if len(n.Min) != len(cfg.Fields) || len(n.Max) != len(cfg.Fields) || len(n.ExtraMin) != cfg.ExtraAttributes() || len(n.ExtraMax) != cfg.ExtraAttributes() {
+		return fmt.Errorf("normalisation for %d/%d fields and %d/%d extras, the config has %d fields and %d extras",
+			len(n.Min), len(n.Max), len(n.ExtraMin), len(n.ExtraMax), len(cfg.Fields), cfg.ExtraAttributes())
+	}
+	if m.Feature.Length <= 0 {
+		return fmt.Errorf("feature %v has no length", m.Feature)
+	}
+	return nil
 }

@@ -302,3 +302,36 @@ func TestTrainResumesAndSamples(t *testing.T) {
 		t.Error("sampling with one seed twice gave different series")
 	}
 }
+
+// TestResumeRejectsDamagedCheckpoints: a truncated state file, a state whose normalisation does not
+// fit its configuration, and an empty folder are errors naming the problem, not panics.
+func TestResumeRejectsDamagedCheckpoints(t *testing.T) {
+	b := goBackend(t)
+	tr, _ := tinyTrainer(t, b)
+	dir := t.TempDir()
+	folder, err := tr.Save(dir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := filepath.Join(folder, stateFile)
+	raw, err := os.ReadFile(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{
+		"truncated": string(raw[:len(raw)/2]),
+		"bad norm":  strings.Replace(string(raw), `"ExtraMin": [`, `"ExtraMin": [7, `, 1),
+	} {
+		if err := os.WriteFile(state, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Resume(b, dir); err == nil {
+			t.Errorf("%s state: Resume succeeded", name)
+		} else {
+			t.Logf("%s: %v", name, err)
+		}
+	}
+	if _, err := Resume(b, t.TempDir()); err == nil || !strings.Contains(err.Error(), "no checkpoint") {
+		t.Errorf("empty folder: %v", err)
+	}
+}

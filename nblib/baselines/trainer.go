@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/gomlx/compute"
@@ -82,7 +83,7 @@ func (tr *Trainer) NumParameters() (gen, disc int) {
 		for _, d := range p.shape {
 			n *= d
 		}
-		if p.path[:len(genPrefix)] == genPrefix {
+		if strings.HasPrefix(p.path, genPrefix) {
 			gen += n
 		} else {
 			disc += n

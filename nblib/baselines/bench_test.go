@@ -1,0 +1,52 @@
+package baselines
+
+import (
+	"os"
+	"testing"
+
+	"github.com/gomlx/compute"
+)
+
+// benchmarkStep times one GAN training step (one discriminator and one generator update) of preset
+// mode on WW-shaped data (550 daily values, 3 classes, 72 training series) on the backend named by
+// GOMLX_BACKEND (default "go"; e.g. "onnx:/abs/path/libonnxruntime.so.1").
+func benchmarkStep(b *testing.B, mode string) {
+	config := os.Getenv("GOMLX_BACKEND")
+	if config == "" {
+		config = "go"
+	}
+	backend, err := compute.NewWithConfig(config)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg, err := DoppelGANger(mode)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg.BatchSize = min(cfg.BatchSize, 72)
+	ds := tinySeries(36, 550, 1)
+	ds.Traces = ds.Traces[:72]
+	cfg, data, err := Encode(cfg, ds)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tr, err := New(backend, cfg, data.Meta)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := tr.TrainStep(data); err != nil { // compile
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		if _, err := tr.TrainStep(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+	g, d := tr.NumParameters()
+	b.ReportMetric(float64(g), "gen-params")
+	b.ReportMetric(float64(d), "disc-params")
+}
+
+func BenchmarkTrainStepSmoke(b *testing.B) { benchmarkStep(b, "smoke") }
+func BenchmarkTrainStepCPU(b *testing.B)   { benchmarkStep(b, "cpu") }

@@ -160,7 +160,7 @@ func WritePcapFolder(dir string, ds *traffic.Dataset, e Endpoints) error {
 	labels := [][]string{{"file", "label", "group"}}
 	for i := range ds.Traces {
 		t := &ds.Traces[i]
-		name := strings.TrimSuffix(safeFileName(t.ID), ".csv") + ".pcap"
+		name := strings.TrimSuffix(TraceFileName(t.ID), ".csv") + ".pcap"
 		if err := WritePcap(filepath.Join(dir, name), t, e); err != nil {
 			return err
 		}

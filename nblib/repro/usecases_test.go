@@ -204,7 +204,7 @@ func TestTable3Wiring(t *testing.T) {
 	t.Setenv("NETDIFFUS_RESULTS", t.TempDir())
 	p := tinyPreset()
 	p.Downstream.Epochs = 1
-	c := Table3Config{Preset: p, Platforms: []string{"netflix"}, Fractions: []float64{1, 0.5}, ImageSize: 8, Seeds: []uint64{1}}
+	c := Table3Config{Data: p.Data, Downstream: p.Downstream, Platforms: []string{"netflix"}, Fractions: []float64{1, 0.5}, ImageSize: 8, Seeds: []uint64{1}}
 	r, err := Table3(c, false, nil) // a nil log is allowed
 	if err != nil {
 		t.Fatal(err)

@@ -20,18 +20,21 @@ import (
 // in 2-D on their GASF images (protocols.SeriesVsImages), trained on fractions of the training traces,
 // for the D1 platforms. No diffusion model is involved.
 type Table3Config struct {
-	Preset    preset.Preset
-	Platforms []string  // D1 groups
-	Fractions []float64 // of the training traces per class: 1, 0.5, 0.25 are the paper's 80%, 40%, 20% of all traces
-	ImageSize int       // GASF side of the 2-D network
-	Seeds     []uint64
+	// Data and Downstream are the preset's (no diffusion setting enters Table 3, so a change of one
+	// does not make its cache or stored reference stale).
+	Data       preset.Data
+	Downstream protocols.Config
+	Platforms  []string  // D1 groups
+	Fractions  []float64 // of the training traces per class: 1, 0.5, 0.25 are the paper's 80%, 40%, 20% of all traces
+	ImageSize  int       // GASF side of the 2-D network
+	Seeds      []uint64
 }
 
 // Table3For is Table 3's configuration under a preset: every preset runs the paper's three fractions
 // and the preset's CNN on Downstream.ImageSize images; smoke keeps D1-Netflix and one seed, cpu and
 // full all three platforms and the preset's seeds.
 func Table3For(p preset.Preset) Table3Config {
-	c := Table3Config{Preset: p, Platforms: []string{"youtube", "stan", "netflix"}, Fractions: []float64{1, 0.5, 0.25},
+	c := Table3Config{Data: p.Data, Downstream: p.Downstream, Platforms: []string{"youtube", "stan", "netflix"}, Fractions: []float64{1, 0.5, 0.25},
 		ImageSize: p.Downstream.ImageSize, Seeds: p.Downstream.Seeds}
 	if p.Name == preset.Smoke {
 		c.Platforms, c.Seeds = []string{"netflix"}, p.Downstream.Seeds[:1]
@@ -74,15 +77,15 @@ func table3(c Table3Config, log io.Writer) (*Table3Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := c.Preset.Downstream
+	cfg := c.Downstream
 	cfg.Fractions, cfg.Seeds = c.Fractions, c.Seeds
-	ds, err := datasets.Load("d1", c.Preset.Data.Variant, c.Preset.Data.Seed)
+	ds, err := datasets.Load("d1", c.Data.Variant, c.Data.Seed)
 	if err != nil {
 		return nil, err
 	}
-	res := &Table3Result{CNN: cfg.CNN, TrainFraction: c.Preset.Data.TrainFraction}
+	res := &Table3Result{CNN: cfg.CNN, TrainFraction: c.Data.TrainFraction}
 	for _, platform := range c.Platforms {
-		train, test, err := seriesSplit(c.Preset, ds, platform)
+		train, test, err := seriesSplit(c.Data, ds, platform)
 		if err != nil {
 			return nil, err
 		}
@@ -100,7 +103,7 @@ func table3(c Table3Config, log io.Writer) (*Table3Result, error) {
 }
 
 // seriesSplit returns one group's default-feature series split as the pipeline splits them.
-func seriesSplit(p preset.Preset, ds *traffic.Dataset, group string) (train, test protocols.Traces, err error) {
+func seriesSplit(p preset.Data, ds *traffic.Dataset, group string) (train, test protocols.Traces, err error) {
 	g := ds.Filter(group)
 	if len(g.Traces) == 0 {
 		return train, test, fmt.Errorf("dataset %s has no group %q", ds.Name, group)
@@ -110,7 +113,7 @@ func seriesSplit(p preset.Preset, ds *traffic.Dataset, group string) (train, tes
 		return train, test, err
 	}
 	labels := g.Labels()
-	split := traffic.SplitPerClass(labels, p.Data.TrainFraction, traffic.FirstInOrder, p.Data.Seed)
+	split := traffic.SplitPerClass(labels, p.TrainFraction, traffic.FirstInOrder, p.Seed)
 	for _, i := range split.Train {
 		train.Series, train.Y = append(train.Series, series[i]), append(train.Y, labels[i])
 	}

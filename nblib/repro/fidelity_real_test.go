@@ -302,13 +302,23 @@ func TestFidelityRealEval(t *testing.T) {
 		secs := time.Since(start).Seconds()
 		syn, _ := toImages("synthetic", quantise(x), 32)
 		fs, _ := pca.Extract(syn)
-		f, _ := fid.Frechet(fr, fs)
-		k, _ := fid.KID(fr, fs)
-		per, _ := fid.PerClass(fr, r.trainY, fs, y, 0, fid.Frechet)
-		perFloor, _ := fid.PerClass(fr, r.trainY, ft, r.testY, 0, fid.Frechet)
+		f, err := fid.FrechetWithFloor(fr, ft, fs, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k, err := fid.KIDWithFloor(fr, ft, fs, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		perClass := "n/a"
+		if per, err := fid.PerClassWithFloor(fr, r.trainY, ft, r.testY, fs, y, 0, fid.Frechet); err != nil {
+			t.Logf("per-class FID: %v", err)
+		} else {
+			perClass = per.Mean().String()
+		}
 		sm, ss := pixelMeanStd(syn.Pixels)
-		line := fmt.Sprintf("%-10s %6.0fs FID %7.3f (floor %.3f) KID %.4f (floor %.4f) classFID %.2f (floor %.2f) pixel mean %.4f std %.4f (real %.4f %.4f)",
-			spec, secs, f, floor, k, kidFloor, per.Mean, perFloor.Mean, sm, ss, rm, rs)
+		line := fmt.Sprintf("%-10s %6.0fs FID %s KID %s (may be negative) classFID %s pixel mean %.4f std %.4f (real %.4f %.4f)",
+			spec, secs, f, k, perClass, sm, ss, rm, rs)
 		for _, name := range classifiers {
 			fac, err := dcfg.Factory(name, b, protocols.ImageShape(32))
 			if err != nil {

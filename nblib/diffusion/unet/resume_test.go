@@ -296,6 +296,12 @@ func TestLockAndWritableFolder(t *testing.T) {
 		t.Fatalf("lock after unlock: %v", err)
 	}
 	again()
+	// A folder that cannot be created (its parent is a file) fails before any step, even as root.
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, nil, 0o644)
+	if _, err := tr.Run(context.Background(), sh, RunConfig{MaxSteps: 1, CheckpointDir: filepath.Join(file, "ckpt")}); err == nil || !strings.Contains(err.Error(), "checkpoint folder") || tr.Steps() != 0 {
+		t.Errorf("uncreatable folder: %v after %d steps", err, tr.Steps())
+	}
 	if os.Geteuid() == 0 {
 		t.Log("running as root: the read-only folder check cannot fail here, skipped")
 		return

@@ -23,6 +23,7 @@ import (
 	"github.com/netdiffus/netdiffus/nblib/baselines"
 	"github.com/netdiffus/netdiffus/nblib/eval/protocols"
 	"github.com/netdiffus/netdiffus/nblib/plots"
+	"github.com/netdiffus/netdiffus/nblib/preset"
 	"github.com/netdiffus/netdiffus/nblib/repro"
 )
 
@@ -71,14 +72,6 @@ type Row struct {
 	Gains     baselines.Gains
 }
 
-// ganMode maps an experiment mode to the GAN preset mode (quick is smoke).
-func ganMode(m repro.Mode) string {
-	if m == repro.Quick {
-		return "smoke"
-	}
-	return string(m)
-}
-
 // netDiffus runs (or loads) the NetDiffus experiment of spec: the one place this package calls repro's
 // experiment runner.
 func netDiffus(exp repro.ExperimentConfig, log io.Writer) (NetDiffus, error) {
@@ -103,23 +96,23 @@ type baselineKey struct {
 	Compare       baselines.CompareConfig
 }
 
-// Run measures one comparison in mode: the NetDiffus experiment (cached, shared with the other
-// notebooks) and the GAN trained on the same training split (cached; force recomputes it, resuming
-// a trained GAN from its checkpoint).
-func Run(mode repro.Mode, spec Spec, force bool, log io.Writer) (*Row, error) {
-	exp := repro.ExperimentFor(mode, spec.Dataset, spec.Group)
+// Run measures one comparison under preset p: the NetDiffus experiment (cached, shared with the other
+// notebooks) and the GAN of the preset's name trained on the same training split (cached; force
+// recomputes it, resuming a trained GAN from its checkpoint).
+func Run(p preset.Preset, spec Spec, force bool, log io.Writer) (*Row, error) {
+	exp := repro.ExperimentFor(p, spec.Dataset, spec.Group)
 	nd, err := netDiffus(exp, log)
 	if err != nil {
 		return nil, err
 	}
-	gan, err := baselines.Preset(spec.GAN, ganMode(mode))
+	gan, err := baselines.Preset(spec.GAN, p.Name)
 	if err != nil {
 		return nil, err
 	}
-	key := baselineKey{Spec: spec, Variant: exp.Variant, DataSeed: exp.DataSeed, TrainFraction: exp.TrainFraction, GAN: gan,
-		Compare: baselines.CompareConfig{ImageSize: exp.Model.Net.Size, PCAComponents: exp.PCAComponents, FIDPerClass: exp.FIDPerClass, Downstream: exp.Downstream}}
+	key := baselineKey{Spec: spec, Variant: p.Data.Variant, DataSeed: p.Data.Seed, TrainFraction: p.Data.TrainFraction, GAN: gan,
+		Compare: baselines.CompareConfig{ImageSize: p.Net.Size, PCAComponents: p.Measure.PCAComponents, FIDPerClass: p.Measure.FIDPerClass, Downstream: p.Downstream}}
 	base, err := repro.Cached("baseline-"+spec.Name(), key, force, func() (*baselines.Result, error) {
-		ds, err := datasets.Load(spec.Dataset, exp.Variant, exp.DataSeed)
+		ds, err := datasets.Load(spec.Dataset, p.Data.Variant, p.Data.Seed)
 		if err != nil {
 			return nil, err
 		}
@@ -146,10 +139,10 @@ func Run(mode repro.Mode, spec Spec, force bool, log io.Writer) (*Row, error) {
 }
 
 // RunAll runs the comparisons of specs in order.
-func RunAll(mode repro.Mode, specs []Spec, force bool, log io.Writer) ([]*Row, error) {
+func RunAll(p preset.Preset, specs []Spec, force bool, log io.Writer) ([]*Row, error) {
 	var rows []*Row
 	for _, s := range specs {
-		r, err := Run(mode, s, force, log)
+		r, err := Run(p, s, force, log)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.Name(), err)
 		}

@@ -35,6 +35,6 @@
 // WriteExamples and ReadExamples are the one labelled-examples format of the command line: an NPZ with
 // uint8 "images" [N, S, S] (or float32 "series" [N, L] in [0, 1]), int64 "labels" and "classes" (names
 // joined by newlines), written by `netdiffus image` and `sample`, read by `train` and `eval`. Every file
-// the pipeline writes goes through nblib/internal/atomicfile (WriteFile and Write expose it to the
+// the pipeline writes goes through internal/atomicfile (WriteFile and Write expose it to the
 // command line).
 package pipeline

@@ -3,10 +3,10 @@ package pipeline
 import (
 	"io"
 
-	"github.com/netdiffus/netdiffus/nblib/internal/atomicfile"
+	"github.com/netdiffus/netdiffus/internal/atomicfile"
 )
 
-// WriteFile writes data to path atomically (nblib/internal/atomicfile), for callers outside nblib such
+// WriteFile writes data to path atomically (internal/atomicfile), for callers outside nblib such
 // as the command line, which cannot import the internal package.
 func WriteFile(path string, data []byte) error { return atomicfile.WriteFile(path, data) }
 

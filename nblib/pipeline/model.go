@@ -18,7 +18,7 @@ import (
 
 	"github.com/netdiffus/netdiffus/nblib/diffusion"
 	"github.com/netdiffus/netdiffus/nblib/diffusion/unet"
-	"github.com/netdiffus/netdiffus/nblib/internal/atomicfile"
+	"github.com/netdiffus/netdiffus/internal/atomicfile"
 	"github.com/netdiffus/netdiffus/nblib/preset"
 )
 

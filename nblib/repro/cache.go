@@ -10,7 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/netdiffus/netdiffus/nblib/internal/atomicfile"
+	"github.com/netdiffus/netdiffus/internal/atomicfile"
 	"github.com/netdiffus/netdiffus/nblib/preset"
 	"github.com/netdiffus/netdiffus/nblib/project"
 )

@@ -11,7 +11,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/netdiffus/netdiffus/nblib/internal/atomicfile"
+	"github.com/netdiffus/netdiffus/internal/atomicfile"
 	"github.com/netdiffus/netdiffus/nblib/preset"
 	"github.com/netdiffus/netdiffus/nblib/project"
 )

@@ -18,8 +18,8 @@ import (
 
 	"github.com/netdiffus/netdiffus/nblib/diffusion"
 	"github.com/netdiffus/netdiffus/nblib/gasf"
-	"github.com/netdiffus/netdiffus/nblib/internal/atomicfile"
-	"github.com/netdiffus/netdiffus/nblib/internal/npy"
+	"github.com/netdiffus/netdiffus/internal/atomicfile"
+	"github.com/netdiffus/netdiffus/internal/npy"
 	"github.com/netdiffus/netdiffus/nblib/pixels"
 )
 

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/netdiffus/netdiffus/nblib/diffusion"
-	"github.com/netdiffus/netdiffus/nblib/internal/npy"
+	"github.com/netdiffus/netdiffus/internal/npy"
 )
 
 func npyOf(t *testing.T, data any, shape ...int) []byte {

@@ -6,7 +6,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
-	"github.com/netdiffus/netdiffus/nblib/internal/npy"
+	"github.com/netdiffus/netdiffus/internal/npy"
 )
 
 // ReadNpy reads a C-ordered .npy array of float64, float32, uint8, int64 or int32 values as float64,

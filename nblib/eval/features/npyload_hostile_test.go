@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netdiffus/netdiffus/nblib/internal/npy"
+	"github.com/netdiffus/netdiffus/internal/npy"
 )
 
 // Hostile .npy inputs of LoadImages and LoadLabels (issue 10): errors naming the file, no panic.

@@ -7,7 +7,7 @@ import (
 
 	"github.com/janpfeifer/gonb/gonbui"
 
-	"github.com/netdiffus/netdiffus/nblib/internal/atomicfile"
+	"github.com/netdiffus/netdiffus/internal/atomicfile"
 	"github.com/netdiffus/netdiffus/nblib/plots"
 )
 

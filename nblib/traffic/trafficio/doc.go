@@ -37,7 +37,7 @@
 // Every reader checks what a file claims before allocating for it, and no
 // input can panic a reader:
 //
-//   - NumPy files go through nblib/internal/npy: the header's shape times the
+//   - NumPy files go through internal/npy: the header's shape times the
 //     item size must equal the bytes present (for .npz members, the declared
 //     uncompressed size, and reading stops there: a zip bomb is an error), with
 //     a limit on one array (ArrayOptions.MaxArrayBytes, 1 GiB by default).
@@ -55,7 +55,7 @@
 //     reported without opening them.
 //
 // Writers: WriteLongCSV, WriteCSVFolder and WriteNPZ, for conversions. Each
-// file is written atomically (nblib/internal/atomicfile); values outside the
+// file is written atomically (internal/atomicfile); values outside the
 // readers' domain are an error before anything is written, so all that is
 // written reads back unchanged. WriteCSVFolder names files by TraceFileName
 // (injective escaping) and keeps the exact ids in labels.csv's trace column.

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"github.com/netdiffus/netdiffus/nblib/internal/npy"
+	"github.com/netdiffus/netdiffus/internal/npy"
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 )
 

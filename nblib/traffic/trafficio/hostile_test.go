@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netdiffus/netdiffus/nblib/internal/npy"
+	"github.com/netdiffus/netdiffus/internal/npy"
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 )
 

@@ -7,7 +7,7 @@ import (
 	"io"
 	"strconv"
 
-	"github.com/netdiffus/netdiffus/nblib/internal/atomicfile"
+	"github.com/netdiffus/netdiffus/internal/atomicfile"
 )
 
 // LabelledSeries is one fixed-length series with its trace ID and label, e.g.

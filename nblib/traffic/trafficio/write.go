@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/netdiffus/netdiffus/nblib/internal/atomicfile"
-	"github.com/netdiffus/netdiffus/nblib/internal/npy"
+	"github.com/netdiffus/netdiffus/internal/atomicfile"
+	"github.com/netdiffus/netdiffus/internal/npy"
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 )
 

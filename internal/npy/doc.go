@@ -29,6 +29,6 @@
 // ErrFormat, so callers can tell "raise the limit" from "fix the file".
 //
 // Writers produce version 1.0 headers (version 2.0 when the header needs more than 65535 bytes),
-// little-endian C-order data, and .npz archives through nblib/internal/atomicfile, so a reader never
+// little-endian C-order data, and .npz archives through internal/atomicfile, so a reader never
 // sees a partial file.
 package npy

@@ -8,14 +8,15 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/netdiffus/netdiffus/nblib/internal/atomicfile"
+	"github.com/netdiffus/netdiffus/internal/atomicfile"
 )
 
 // Archive is an open .npz file.
 type Archive struct {
 	path    string
 	lim     Limits
-	zr      *zip.ReadCloser
+	zr      *zip.Reader
+	closer  io.Closer // nil for archives read from memory
 	members map[string]*zip.File // by array name, without ".npy"
 	total   int64                // declared bytes read so far
 }
@@ -23,20 +24,38 @@ type Archive struct {
 // OpenNPZ opens an .npz archive and indexes its members (at most Limits.MaxMembers). Members are read
 // lazily by Read.
 func OpenNPZ(path string, lim Limits) (*Archive, error) {
-	lim = lim.withDefaults()
 	zr, err := zip.OpenReader(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: not a readable .npz (zip) archive: %v", path, ErrFormat, err)
 	}
-	if len(zr.File) > lim.MaxMembers {
+	a, err := index(&zr.Reader, path, lim)
+	if err != nil {
 		zr.Close()
+		return nil, err
+	}
+	a.closer = zr
+	return a, nil
+}
+
+// NewArchive indexes an .npz archive of size bytes held by r (for example embedded data); name is
+// used in errors. Close is a no-op for it.
+func NewArchive(r io.ReaderAt, size int64, name string, lim Limits) (*Archive, error) {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w: not a readable .npz (zip) archive: %v", name, ErrFormat, err)
+	}
+	return index(zr, name, lim)
+}
+
+func index(zr *zip.Reader, path string, lim Limits) (*Archive, error) {
+	lim = lim.withDefaults()
+	if len(zr.File) > lim.MaxMembers {
 		return nil, limitErr(path, "", "%d members exceed Limits.MaxMembers %d", len(zr.File), lim.MaxMembers)
 	}
 	a := &Archive{path: path, lim: lim, zr: zr, members: map[string]*zip.File{}}
 	for _, f := range zr.File {
 		name := strings.TrimSuffix(f.Name, ".npy")
 		if _, dup := a.members[name]; dup {
-			zr.Close()
 			return nil, formatErr(path, name, "member stored twice")
 		}
 		a.members[name] = f
@@ -45,7 +64,12 @@ func OpenNPZ(path string, lim Limits) (*Archive, error) {
 }
 
 // Close closes the archive.
-func (a *Archive) Close() error { return a.zr.Close() }
+func (a *Archive) Close() error {
+	if a.closer == nil {
+		return nil
+	}
+	return a.closer.Close()
+}
 
 // Names returns the array names, sorted.
 func (a *Archive) Names() []string {

@@ -16,7 +16,7 @@ type Archive struct {
 	path    string
 	lim     Limits
 	zr      *zip.Reader
-	closer  io.Closer // nil for archives read from memory
+	closer  io.Closer            // nil for archives read from memory
 	members map[string]*zip.File // by array name, without ".npy"
 	total   int64                // declared bytes read so far
 }

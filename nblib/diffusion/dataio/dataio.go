@@ -16,10 +16,10 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/netdiffus/netdiffus/nblib/diffusion"
-	"github.com/netdiffus/netdiffus/nblib/gasf"
 	"github.com/netdiffus/netdiffus/internal/atomicfile"
 	"github.com/netdiffus/netdiffus/internal/npy"
+	"github.com/netdiffus/netdiffus/nblib/diffusion"
+	"github.com/netdiffus/netdiffus/nblib/gasf"
 	"github.com/netdiffus/netdiffus/nblib/pixels"
 )
 

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netdiffus/netdiffus/nblib/diffusion"
 	"github.com/netdiffus/netdiffus/internal/npy"
+	"github.com/netdiffus/netdiffus/nblib/diffusion"
 )
 
 func npyOf(t *testing.T, data any, shape ...int) []byte {

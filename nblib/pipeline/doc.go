@@ -13,8 +13,9 @@
 //     the newest checkpoint there, after checking that the folder's model has the configuration asked
 //     for, or starts a new one; it keeps the loss curve (loss.json) and the run's description
 //     (pipeline.json: class names and the effective preset) beside the checkpoints, so every resume,
-//     from a notebook or `netdiffus train`, reports the whole history. The batch order after a resume
-//     is seeded by Train.Seed + the steps done (a resumed run does not replay the first batches).
+//     from a notebook or `netdiffus train`, reports the whole history. The batch order is seeded by
+//     Train.Seed alone and the trainer seeks it to the step a resume starts from, so a resumed run is
+//     bit-identical to an uninterrupted one.
 //   - Sample: the sampler always gets the model's variance (diffusion.Learned for LearnSigma models);
 //     guidance follows preset's one rule (scale > 1 and a null class; > 1 without one is an error);
 //     the EMA weights are used when the model keeps them, unless Sample.Raw. Images are rounded to the

@@ -136,7 +136,7 @@ func Train(ctx context.Context, b compute.Backend, p preset.Preset, dir string, 
 func (m *Model) run(ctx context.Context, p preset.Preset, x diffusion.Array, y []int, opt TrainOptions) error {
 	tr := m.Trainer
 	batch := min(p.Train.BatchSize, x.Batch())
-	shuffler, err := unet.NewShuffler(x, y, batch, p.Train.Seed+uint64(tr.Steps()))
+	shuffler, err := unet.NewShuffler(x, y, batch, p.Train.Seed)
 	if err != nil {
 		return err
 	}

@@ -181,8 +181,8 @@ func (p Preset) Model(numClasses int) unet.Config {
 
 // Validate checks the settings that would otherwise fail late (after training).
 func (p Preset) Validate() error {
-	if err := p.Model(max(p.Net.NumClasses, 2)).Net.Validate(); err != nil { // classes come from the data
-		return fmt.Errorf("preset %s: Net: %w", p.Name, err)
+	if err := p.Model(max(p.Net.NumClasses, 2)).Validate(); err != nil { // classes come from the data
+		return fmt.Errorf("preset %s: %w", p.Name, err)
 	}
 	switch {
 	case p.Train.Steps < 1:

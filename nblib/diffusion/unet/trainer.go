@@ -55,7 +55,7 @@ func New(backend compute.Backend, cfg Config) (*Trainer, error) {
 }
 
 func newTrainer(backend compute.Backend, cfg Config, store *model.Store) (*Trainer, error) {
-	if err := cfg.Net.Validate(); err != nil {
+	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	sched, err := diffusion.NewSchedule(cfg.Train.Schedule, cfg.Train.DiffusionSteps)

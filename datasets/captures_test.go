@@ -41,7 +41,7 @@ func TestEchoCaptureFolderRoundTrip(t *testing.T) {
 	for i, g := range got.Traces {
 		w := &written.Traces[i]
 		orig := findTrace(t, src, w.ID)
-		if g.Label != w.Label || g.Group != w.Group || g.ID != strings.TrimSuffix(w.ID, ".csv")+".pcap" || len(g.Packets) != len(orig.Packets) {
+		if g.Label != w.Label || g.Group != w.Group || g.ID != w.ID || len(g.Packets) != len(orig.Packets) {
 			t.Fatalf("trace %d: %s %s %s %d packets; wrote %s %s %s %d", i, g.ID, g.Label, g.Group, len(g.Packets), w.ID, w.Label, w.Group, len(orig.Packets))
 		}
 		for k, p := range orig.Packets {

@@ -181,9 +181,6 @@ func (p Preset) Model(numClasses int) unet.Config {
 
 // Validate checks the settings that would otherwise fail late (after training).
 func (p Preset) Validate() error {
-	if err := p.Model(max(p.Net.NumClasses, 2)).Validate(); err != nil { // classes come from the data
-		return fmt.Errorf("preset %s: %w", p.Name, err)
-	}
 	switch {
 	case p.Train.Steps < 1:
 		return fmt.Errorf("preset %s: Train.Steps is %d; want >= 1", p.Name, p.Train.Steps)
@@ -202,6 +199,9 @@ func (p Preset) Validate() error {
 	}
 	if _, err := datasets.ParseVariant(string(p.Data.Variant)); err != nil {
 		return fmt.Errorf("preset %s: Data.Variant: %w", p.Name, err)
+	}
+	if err := p.Model(max(p.Net.NumClasses, 2)).Validate(); err != nil { // classes come from the data
+		return fmt.Errorf("preset %s: %w", p.Name, err)
 	}
 	return nil
 }

@@ -146,9 +146,10 @@ func (s *frameState) frame(p traffic.Packet) ([]byte, error) {
 	return append([]byte(nil), s.buf.Bytes()[:HeaderBytes]...), nil // without the padding to the 60-byte Ethernet minimum
 }
 
-// WritePcapFolder writes one capture per packet trace of ds (WritePcap,
-// file names from the trace IDs with ".pcap" in place of a ".csv" ending)
-// and a labels.csv (file,label,group) into dir, creating it: the layout
+// WritePcapFolder writes one capture per packet trace of ds (WritePcap; file
+// names from the trace IDs by TraceFileName, with ".pcap" in place of its
+// ".csv") and a labels.csv (file,label,group,trace: the trace column keeps
+// the exact ids) into dir, creating it: the layout
 // ReadPcaps reads with the rule e.Rule().
 func WritePcapFolder(dir string, ds *traffic.Dataset, e Endpoints) error {
 	if err := needPackets(dir, ds); err != nil {
@@ -157,14 +158,14 @@ func WritePcapFolder(dir string, ds *traffic.Dataset, e Endpoints) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	labels := [][]string{{"file", "label", "group"}}
+	labels := [][]string{{"file", "label", "group", "trace"}}
 	for i := range ds.Traces {
 		t := &ds.Traces[i]
 		name := strings.TrimSuffix(TraceFileName(t.ID), ".csv") + ".pcap"
 		if err := WritePcap(filepath.Join(dir, name), t, e); err != nil {
 			return err
 		}
-		labels = append(labels, []string{name, t.Label, t.Group})
+		labels = append(labels, []string{name, t.Label, t.Group, t.ID})
 	}
 	return writeCSVRows(filepath.Join(dir, "labels.csv"), labels)
 }

@@ -55,8 +55,8 @@ func TestPcapWriteRoundTrip(t *testing.T) {
 			}
 		}
 	}
-	if got.Traces[0].ID != "echo_1.pcap" || got.Traces[1].ID != "echo_2.pcap" {
-		t.Errorf("file names %q %q", got.Traces[0].ID, got.Traces[1].ID)
+	if got.Traces[0].ID != "echo_1.csv" || got.Traces[1].ID != "echo 2" {
+		t.Errorf("trace ids read back %q %q, want the ids written (labels.csv trace column)", got.Traces[0].ID, got.Traces[1].ID)
 	}
 	// The MAC rule recovers the same directions from the Ethernet headers.
 	byMAC, _, err := ReadPcaps(dir, PcapOptions{Rule: DirectionRule{MACs: []net.HardwareAddr{e.DeviceMAC}}, Feature: ds.Default})

@@ -53,6 +53,9 @@ func TestRoundTripAllTypes(t *testing.T) {
 		{[]int32{-5, 6}, nil, []float64{-5, 6}},
 		{[]int16{-300, 300}, nil, []float64{-300, 300}},
 		{[]int8{-128, 127}, nil, []float64{-128, 127}},
+		{[]uint64{0, 1 << 53}, nil, []float64{0, 1 << 53}},
+		{[]uint32{math.MaxUint32, 3}, nil, []float64{math.MaxUint32, 3}},
+		{[]uint16{math.MaxUint16, 0, 1}, []int{3, 1}, []float64{math.MaxUint16, 0, 1}},
 		{[]uint8{0, 255, 9}, []int{1, 3}, []float64{0, 255, 9}},
 		{[]bool{true, false}, nil, []float64{1, 0}},
 		{[]float64{}, []int{0, 5}, []float64{}},
@@ -351,4 +354,83 @@ func FuzzReadNPZ(f *testing.F) {
 			ar.Read(n)
 		}
 	})
+}
+
+// TestValuesExactTypes: Values returns the written slice unchanged for every writable type, reads
+// big-endian data, and refuses a dtype other than the requested one.
+func TestValuesExactTypes(t *testing.T) {
+	check := func(name string, got, want any, err error) {
+		t.Helper()
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: got %v (%v), want %v", name, got, err, want)
+		}
+	}
+	read := func(data any) *Array {
+		t.Helper()
+		var buf bytes.Buffer
+		if err := Write(&buf, data); err != nil {
+			t.Fatal(err)
+		}
+		a, err := ReadFrom(bytes.NewReader(buf.Bytes()), int64(buf.Len()), Limits{}, "mem", "x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	f8 := []float64{1.5, math.Inf(-1)}
+	f4 := []float32{-0.25, 3}
+	i8 := []int64{math.MinInt64, math.MaxInt64}
+	i4 := []int32{math.MinInt32, 1}
+	i2 := []int16{-300, math.MaxInt16}
+	i1 := []int8{-128, 127}
+	u8 := []uint64{math.MaxUint64, 0}
+	u4 := []uint32{math.MaxUint32, 2}
+	u2 := []uint16{math.MaxUint16, 7}
+	u1 := []uint8{255, 0}
+	b1 := []bool{true, false}
+	v1, e1 := Values[float64](read(f8), "f")
+	check("f8", v1, f8, e1)
+	v2, e2 := Values[float32](read(f4), "f")
+	check("f4", v2, f4, e2)
+	v3, e3 := Values[int64](read(i8), "f")
+	check("i8", v3, i8, e3)
+	v4, e4 := Values[int32](read(i4), "f")
+	check("i4", v4, i4, e4)
+	v5, e5 := Values[int16](read(i2), "f")
+	check("i2", v5, i2, e5)
+	v6, e6 := Values[int8](read(i1), "f")
+	check("i1", v6, i1, e6)
+	v7, e7 := Values[uint64](read(u8), "f")
+	check("u8", v7, u8, e7)
+	v8, e8 := Values[uint32](read(u4), "f")
+	check("u4", v8, u4, e8)
+	v9, e9 := Values[uint16](read(u2), "f")
+	check("u2", v9, u2, e9)
+	v10, e10 := Values[uint8](read(u1), "f")
+	check("u1", v10, u1, e10)
+	v11, e11 := Values[bool](read(b1), "f")
+	check("b1", v11, b1, e11)
+
+	be := binary.BigEndian.AppendUint16(nil, 0x0102)
+	b := rawNPY(1, "{'descr': '>u2', 'fortran_order': False, 'shape': (1,), }", be)
+	a, err := ReadFrom(bytes.NewReader(b), int64(len(b)), Limits{}, "be", "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vb, eb := Values[uint16](a, "be")
+	check("big-endian u2", vb, []uint16{0x0102}, eb)
+
+	for _, tc := range []struct {
+		name string
+		err  error
+	}{
+		{"int16 as uint16", func() error { _, err := Values[uint16](read(i2), "f.npz"); return err }()},
+		{"int64 as int32", func() error { _, err := Values[int32](read(i8), "f.npz"); return err }()},
+		{"float32 as float64", func() error { _, err := Values[float64](read(f4), "f.npz"); return err }()},
+		{"uint8 as bool", func() error { _, err := Values[bool](read(u1), "f.npz"); return err }()},
+	} {
+		if !errors.Is(tc.err, ErrFormat) || !strings.Contains(tc.err.Error(), "f.npz") {
+			t.Errorf("%s: error %v, want ErrFormat naming the file", tc.name, tc.err)
+		}
+	}
 }

@@ -181,8 +181,7 @@ func CreateNPZ(path string) (*NPZWriter, error) {
 }
 
 // Add writes one array as member name+".npy" (numpy.savez's layout, read back by numpy.load as
-// name). data is a []float64, []float32, []int64, []int32, []int16, []int8, []uint8 or []bool whose
-// length equals the product of shape.
+// name). data is any slice Write accepts, its length the product of shape.
 func (w *NPZWriter) Add(name string, data any, shape ...int) error {
 	if w.err != nil {
 		return w.err

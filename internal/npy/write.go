@@ -10,11 +10,12 @@ import (
 )
 
 // Write writes data as one little-endian C-order .npy stream of the given shape (no shape: 1-D of
-// len(data)). data is a []float64, []float32, []int64, []int32, []int16, []int8, []uint8 or []bool.
+// len(data)). data is a []float64, []float32, []int64, []int32, []int16, []int8, []uint64, []uint32,
+// []uint16, []uint8 or []bool.
 func Write(w io.Writer, data any, shape ...int) error {
 	descr, n, put := encoder(data)
 	if put == nil {
-		return fmt.Errorf("npy: cannot write %T: use a slice of float64, float32, int64, int32, int16, int8, uint8 or bool", data)
+		return fmt.Errorf("npy: cannot write %T: use a slice of float64, float32, int64, int32, int16, int8, uint64, uint32, uint16, uint8 or bool", data)
 	}
 	if shape == nil {
 		shape = []int{n}
@@ -90,6 +91,12 @@ func encoder(data any) (string, int, func([]byte, int) []byte) {
 		return "<i2", len(v), func(b []byte, i int) []byte { return le.AppendUint16(b, uint16(v[i])) }
 	case []int8:
 		return "|i1", len(v), func(b []byte, i int) []byte { return append(b, byte(v[i])) }
+	case []uint64:
+		return "<u8", len(v), func(b []byte, i int) []byte { return le.AppendUint64(b, v[i]) }
+	case []uint32:
+		return "<u4", len(v), func(b []byte, i int) []byte { return le.AppendUint32(b, v[i]) }
+	case []uint16:
+		return "<u2", len(v), func(b []byte, i int) []byte { return le.AppendUint16(b, v[i]) }
 	case []uint8:
 		return "|u1", len(v), func(b []byte, i int) []byte { return append(b, v[i]) }
 	case []bool:

@@ -6,6 +6,7 @@ import (
 	"compress/flate"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"math"
 	"os"
@@ -432,5 +433,61 @@ func TestValuesExactTypes(t *testing.T) {
 		if !errors.Is(tc.err, ErrFormat) || !strings.Contains(tc.err.Error(), "f.npz") {
 			t.Errorf("%s: error %v, want ErrFormat naming the file", tc.name, tc.err)
 		}
+	}
+}
+
+// TestCompressedNPZ: CreateCompressedNPZ deflates every member, CreateNPZ stores them, and both read
+// back to the written values (a run of zeros must shrink under deflate).
+func TestCompressedNPZ(t *testing.T) {
+	dir := t.TempDir()
+	zeros := make([]float64, 4096)
+	zeros[7] = 3
+	for _, tc := range []struct {
+		create func(string) (*NPZWriter, error)
+		method uint16
+	}{{CreateNPZ, zip.Store}, {CreateCompressedNPZ, zip.Deflate}} {
+		p := filepath.Join(dir, fmt.Sprintf("m%d.npz", tc.method))
+		w, err := tc.create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Add("z", zeros); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Add("u", []uint16{1, 65535}); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		zr, err := zip.OpenReader(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range zr.File {
+			if f.Method != tc.method {
+				t.Errorf("method %d: member %s has method %d", tc.method, f.Name, f.Method)
+			}
+			if tc.method == zip.Deflate && f.Name == "z.npy" && f.CompressedSize64 >= f.UncompressedSize64/10 {
+				t.Errorf("deflated zeros: %d of %d bytes", f.CompressedSize64, f.UncompressedSize64)
+			}
+		}
+		zr.Close()
+		ar, err := OpenNPZ(p, Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		z, err := ar.Read("z")
+		if err != nil || !reflect.DeepEqual(z.Float64s(), zeros) {
+			t.Errorf("method %d: z read back wrong (%v)", tc.method, err)
+		}
+		u, err := ar.Read("u")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, err := Values[uint16](u, p); err != nil || !reflect.DeepEqual(v, []uint16{1, 65535}) {
+			t.Errorf("method %d: u = %v (%v)", tc.method, v, err)
+		}
+		ar.Close()
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -490,4 +491,41 @@ func TestCompressedNPZ(t *testing.T) {
 		}
 		ar.Close()
 	}
+}
+
+// numpyGolden holds members written by numpy.save (through numpy.savez_compressed) in the shared
+// reference folder beside the repository.
+const numpyGolden = "../../../shared/reference/gasf_golden.npz"
+
+// TestHeaderMatchesNumPy: for every member of a file NumPy wrote (f8, f4, i8, u1; 1-D and 2-D), the
+// header Write produces for the same dtype and shape equals NumPy's bytes exactly.
+func TestHeaderMatchesNumPy(t *testing.T) {
+	zr, err := zip.OpenReader(numpyGolden)
+	if err != nil {
+		t.Skipf("NumPy reference %s absent (%v): it lives in the shared reference folder", numpyGolden, err)
+	}
+	defer zr.Close()
+	seen := map[string]bool{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		numpy := make([]byte, 1<<12)
+		n, _ := io.ReadFull(rc, numpy)
+		rc.Close()
+		h, err := ReadHeader(bytes.NewReader(numpy[:n]), int64(f.UncompressedSize64), Limits{}, numpyGolden, f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := headerBytes(h.Descr, h.Shape)
+		if !bytes.Equal(got, numpy[:h.DataOffset]) {
+			t.Errorf("%s (%s %v): header\n%q\nNumPy wrote\n%q", f.Name, h.Descr, h.Shape, got, numpy[:h.DataOffset])
+		}
+		seen[fmt.Sprintf("%s/%dd", h.Descr, len(h.Shape))] = true
+	}
+	if len(seen) < 4 {
+		t.Errorf("only %v compared, want several dtypes and ranks", seen)
+	}
+	t.Logf("compared %d members, kinds %v", len(zr.File), seen)
 }

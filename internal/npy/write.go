@@ -47,8 +47,13 @@ func Write(w io.Writer, data any, shape ...int) error {
 	return err
 }
 
-// headerBytes builds a version 1.0 header (2.0 when longer than 65535 bytes) padded so the data
-// starts at a multiple of 64, as NumPy writes it.
+// growthDigits is NumPy's GROWTH_AXIS_MAX_DIGITS: numpy.save leaves room after the dict for the
+// first axis to grow to this many digits, so headers match NumPy's byte for byte.
+const growthDigits = 21
+
+// headerBytes builds the header numpy.save writes: version 1.0 (2.0 when the padded header does not
+// fit 65535 bytes), the dict, room for the first axis to grow, and spaces and a newline so the data
+// starts at a multiple of 64 (a header already at a multiple gets 64 more, as in NumPy).
 func headerBytes(descr string, shape []int) []byte {
 	dims := make([]string, len(shape))
 	for i, d := range shape {
@@ -59,11 +64,15 @@ func headerBytes(descr string, shape []int) []byte {
 		tuple += ","
 	}
 	dict := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%s), }", descr, tuple)
-	major, prefix := byte(1), 10
-	if len(dict)+1+64 > math.MaxUint16 {
-		major, prefix = 2, 12
+	if len(shape) > 0 {
+		dict += strings.Repeat(" ", max(growthDigits-len(dims[0]), 0))
 	}
-	pad := (64 - (prefix+len(dict)+1)%64) % 64
+	major, prefix := byte(1), 10
+	pad := 64 - (prefix+len(dict)+1)%64
+	if len(dict)+1+pad > math.MaxUint16 {
+		major, prefix = 2, 12
+		pad = 64 - (prefix+len(dict)+1)%64
+	}
 	hdr := dict + strings.Repeat(" ", pad) + "\n"
 	out := append([]byte(nil), magic...)
 	out = append(out, major, 0)

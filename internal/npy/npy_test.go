@@ -529,3 +529,27 @@ func TestHeaderMatchesNumPy(t *testing.T) {
 	}
 	t.Logf("compared %d members, kinds %v", len(zr.File), seen)
 }
+
+// TestLongHeaderUsesVersion2: a header that does not fit version 1.0's 16-bit length is written as
+// version 2.0, still aligned to 64, and reads back with limits large enough for it.
+func TestLongHeaderUsesVersion2(t *testing.T) {
+	shape := make([]int, 25000) // "1, " per axis: about 75000 header bytes
+	for i := range shape {
+		shape[i] = 1
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, []float64{2.5}, shape...); err != nil {
+		t.Fatal(err)
+	}
+	b := buf.Bytes()
+	if b[6] != 2 || (buf.Len()-8)%64 != 0 {
+		t.Fatalf("version %d, %d bytes: want version 2.0 with the data at a multiple of 64", b[6], buf.Len())
+	}
+	a, err := ReadFrom(bytes.NewReader(b), int64(len(b)), Limits{MaxHeaderBytes: 1 << 17, MaxDims: len(shape)}, "long", "")
+	if err != nil || len(a.Shape) != len(shape) || a.At(0) != 2.5 {
+		t.Fatalf("read back: %v", err)
+	}
+	if _, err := ReadFrom(bytes.NewReader(b), int64(len(b)), Limits{}, "long", ""); !errors.Is(err, ErrLimit) {
+		t.Errorf("default limits: %v, want ErrLimit", err)
+	}
+}

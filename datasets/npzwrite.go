@@ -8,7 +8,7 @@ import (
 	"io"
 	"time"
 
-	"codeberg.org/sbinet/npyio/npy"
+	"github.com/netdiffus/netdiffus/internal/npy"
 )
 
 // member is one array of an NPZ archive, written as "<name>.npy".
@@ -26,8 +26,10 @@ var zipEpoch = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 // give equal bytes for a given Go release: member order, timestamps and the
 // compression level are fixed (the deflate encoder is Go's compress/flate).
 //
-// It is a stop-gap until the project's one NumPy writer exists; it uses
-// npyio's .npy encoder for each member.
+// Each member is encoded by the project's NumPy writer, internal/npy
+// (version 1.0 headers, little-endian, C order, as NumPy writes them); the
+// zip layout is written here because npy.CreateNPZ stores members
+// uncompressed with the current time.
 func deterministicNPZ(members []member) ([]byte, error) {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)

@@ -3,13 +3,13 @@ package datasets
 import (
 	"bytes"
 	_ "embed"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"sync"
 
-	"codeberg.org/sbinet/npyio/npz"
-
+	"github.com/netdiffus/netdiffus/internal/npy"
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 	"github.com/netdiffus/netdiffus/nblib/traffic/trafficio"
 )
@@ -176,20 +176,20 @@ func (a *alexaArrays) packets(i int) []traffic.Packet {
 }
 
 func decodeAlexa(b []byte) (*alexaArrays, error) {
-	r, err := npz.NewReader(bytes.NewReader(b), int64(len(b)))
+	f := "datasets: embedded " + AlexaFile
+	r, err := npy.NewArchive(bytes.NewReader(b), int64(len(b)), f, npy.Limits{})
 	if err != nil {
-		return nil, fmt.Errorf("datasets: embedded %s: %w", AlexaFile, err)
+		return nil, err
 	}
 	a := &alexaArrays{}
 	var cl, fl, gr []byte
-	for _, m := range []struct {
-		name string
-		ptr  any
-	}{{"classes", &cl}, {"files", &fl}, {"groups", &gr}, {"label", &a.label}, {"offsets", &a.offsets},
-		{"gap_lo", &a.gapLo}, {"gap_hi", &a.gapHi}, {"size", &a.size}, {"direction", &a.dir}} {
-		if err := r.Read(m.name+".npy", m.ptr); err != nil {
-			return nil, fmt.Errorf("datasets: embedded %s: member %s: %w", AlexaFile, m.name, err)
-		}
+	err = errors.Join(
+		readMember(r, f, "classes", &cl), readMember(r, f, "files", &fl), readMember(r, f, "groups", &gr),
+		readMember(r, f, "label", &a.label), readMember(r, f, "offsets", &a.offsets),
+		readMember(r, f, "gap_lo", &a.gapLo), readMember(r, f, "gap_hi", &a.gapHi),
+		readMember(r, f, "size", &a.size), readMember(r, f, "direction", &a.dir))
+	if err != nil {
+		return nil, err
 	}
 	a.classes, a.files, a.groups = splitText(cl), splitText(fl), splitText(gr)
 	n := len(a.files)
@@ -236,19 +236,17 @@ func (p *pensieveArrays) lines(i int) (times, rates []float64) {
 }
 
 func decodePensieve(b []byte) (*pensieveArrays, error) {
-	r, err := npz.NewReader(bytes.NewReader(b), int64(len(b)))
+	f := "datasets: embedded " + PensieveFile
+	r, err := npy.NewArchive(bytes.NewReader(b), int64(len(b)), f, npy.Limits{})
 	if err != nil {
-		return nil, fmt.Errorf("datasets: embedded %s: %w", PensieveFile, err)
+		return nil, err
 	}
 	p := &pensieveArrays{}
 	var fl []byte
-	for _, m := range []struct {
-		name string
-		ptr  any
-	}{{"files", &fl}, {"offsets", &p.offsets}, {"time_ms", &p.timeMS}, {"mbps", &p.mbps}} {
-		if err := r.Read(m.name+".npy", m.ptr); err != nil {
-			return nil, fmt.Errorf("datasets: embedded %s: member %s: %w", PensieveFile, m.name, err)
-		}
+	err = errors.Join(readMember(r, f, "files", &fl), readMember(r, f, "offsets", &p.offsets),
+		readMember(r, f, "time_ms", &p.timeMS), readMember(r, f, "mbps", &p.mbps))
+	if err != nil {
+		return nil, err
 	}
 	p.files = splitText(fl)
 	if err := checkOffsets(PensieveFile, p.offsets, len(p.files), len(p.timeMS)); err != nil {
@@ -258,6 +256,20 @@ func decodePensieve(b []byte) (*pensieveArrays, error) {
 		return nil, fmt.Errorf("datasets: embedded %s: %d times, %d rates", PensieveFile, len(p.timeMS), len(p.mbps))
 	}
 	return p, nil
+}
+
+// readMember reads the 1-D member name of archive file r into *dst, whose element type
+// must be the member's dtype exactly.
+func readMember[T npy.Element](r *npy.Archive, file, name string, dst *[]T) error {
+	arr, err := r.Read(name)
+	if err != nil {
+		return err
+	}
+	if len(arr.Shape) != 1 {
+		return fmt.Errorf("%s: member %s has shape %v, want 1-D", file, name, arr.Shape)
+	}
+	*dst, err = npy.Values[T](arr, file)
+	return err
 }
 
 // checkOffsets checks that offsets split n items into non-decreasing,

@@ -246,7 +246,7 @@ func TestEmbeddedCorrupt(t *testing.T) {
 }
 
 // TestEmbeddedLayout reads the archives with archive/zip and parses each
-// member's .npy header by hand (independent of the npyio decoder): member
+// member's .npy header by hand (independent of the internal/npy decoder): member
 // order, deflate, fixed timestamps, and the NumPy dtypes and shapes the
 // README documents, so numpy.load sees what the cards say.
 func TestEmbeddedLayout(t *testing.T) {

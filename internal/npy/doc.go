@@ -28,7 +28,8 @@
 // file, the array and the field or limit that failed; a failed limit wraps ErrLimit, a malformed file
 // ErrFormat, so callers can tell "raise the limit" from "fix the file".
 //
-// Writers produce version 1.0 headers (version 2.0 when the header needs more than 65535 bytes),
+// Writers produce the header numpy.save writes, byte for byte (version 1.0, or 2.0 when the header
+// needs more than 65535 bytes; room for the first axis to grow to 21 digits; padding to 64 bytes),
 // little-endian C-order data, and .npz archives through internal/atomicfile, so a reader never
 // sees a partial file.
 package npy

@@ -472,3 +472,51 @@ func (a *Array) Ints(lo, hi int, file string) ([]int, error) {
 	}
 	return out, nil
 }
+
+// Element is a Go type with an exact NumPy dtype, for Values.
+type Element interface {
+	float64 | float32 | int64 | int32 | int16 | int8 | uint64 | uint32 | uint16 | uint8 | bool
+}
+
+// Values returns the items of a as a []T without conversion: the array's dtype must be exactly T's
+// (kind and item size, any byte order), otherwise the error names the file, the array and both
+// types. Use Float64s, Float32s or Ints to convert between types instead.
+func Values[T Element](a *Array, file string) ([]T, error) {
+	var zero T
+	kind, size := elementType(any(zero))
+	if a.Kind != kind || a.ItemSize != size {
+		return nil, formatErr(file, a.Name, "dtype %s is not the %T array the reader expects", a.Descr, zero)
+	}
+	out := make([]T, a.Len())
+	if _, err := binary.Decode(a.Raw, a.order(), out); err != nil {
+		return nil, formatErr(file, a.Name, "decoding %d items: %v", len(out), err)
+	}
+	return out, nil
+}
+
+// elementType returns the dtype kind and item size of an Element value.
+func elementType(v any) (byte, int) {
+	switch v.(type) {
+	case float64:
+		return 'f', 8
+	case float32:
+		return 'f', 4
+	case int64:
+		return 'i', 8
+	case int32:
+		return 'i', 4
+	case int16:
+		return 'i', 2
+	case int8:
+		return 'i', 1
+	case uint64:
+		return 'u', 8
+	case uint32:
+		return 'u', 4
+	case uint16:
+		return 'u', 2
+	case uint8:
+		return 'u', 1
+	}
+	return 'b', 1
+}

@@ -6,7 +6,9 @@ import (
 	"compress/flate"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/crc32"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -53,6 +55,9 @@ func TestRoundTripAllTypes(t *testing.T) {
 		{[]int32{-5, 6}, nil, []float64{-5, 6}},
 		{[]int16{-300, 300}, nil, []float64{-300, 300}},
 		{[]int8{-128, 127}, nil, []float64{-128, 127}},
+		{[]uint64{0, 1 << 53}, nil, []float64{0, 1 << 53}},
+		{[]uint32{math.MaxUint32, 3}, nil, []float64{math.MaxUint32, 3}},
+		{[]uint16{math.MaxUint16, 0, 1}, []int{3, 1}, []float64{math.MaxUint16, 0, 1}},
 		{[]uint8{0, 255, 9}, []int{1, 3}, []float64{0, 255, 9}},
 		{[]bool{true, false}, nil, []float64{1, 0}},
 		{[]float64{}, []int{0, 5}, []float64{}},
@@ -351,4 +356,200 @@ func FuzzReadNPZ(f *testing.F) {
 			ar.Read(n)
 		}
 	})
+}
+
+// TestValuesExactTypes: Values returns the written slice unchanged for every writable type, reads
+// big-endian data, and refuses a dtype other than the requested one.
+func TestValuesExactTypes(t *testing.T) {
+	check := func(name string, got, want any, err error) {
+		t.Helper()
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: got %v (%v), want %v", name, got, err, want)
+		}
+	}
+	read := func(data any) *Array {
+		t.Helper()
+		var buf bytes.Buffer
+		if err := Write(&buf, data); err != nil {
+			t.Fatal(err)
+		}
+		a, err := ReadFrom(bytes.NewReader(buf.Bytes()), int64(buf.Len()), Limits{}, "mem", "x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	f8 := []float64{1.5, math.Inf(-1)}
+	f4 := []float32{-0.25, 3}
+	i8 := []int64{math.MinInt64, math.MaxInt64}
+	i4 := []int32{math.MinInt32, 1}
+	i2 := []int16{-300, math.MaxInt16}
+	i1 := []int8{-128, 127}
+	u8 := []uint64{math.MaxUint64, 0}
+	u4 := []uint32{math.MaxUint32, 2}
+	u2 := []uint16{math.MaxUint16, 7}
+	u1 := []uint8{255, 0}
+	b1 := []bool{true, false}
+	v1, e1 := Values[float64](read(f8), "f")
+	check("f8", v1, f8, e1)
+	v2, e2 := Values[float32](read(f4), "f")
+	check("f4", v2, f4, e2)
+	v3, e3 := Values[int64](read(i8), "f")
+	check("i8", v3, i8, e3)
+	v4, e4 := Values[int32](read(i4), "f")
+	check("i4", v4, i4, e4)
+	v5, e5 := Values[int16](read(i2), "f")
+	check("i2", v5, i2, e5)
+	v6, e6 := Values[int8](read(i1), "f")
+	check("i1", v6, i1, e6)
+	v7, e7 := Values[uint64](read(u8), "f")
+	check("u8", v7, u8, e7)
+	v8, e8 := Values[uint32](read(u4), "f")
+	check("u4", v8, u4, e8)
+	v9, e9 := Values[uint16](read(u2), "f")
+	check("u2", v9, u2, e9)
+	v10, e10 := Values[uint8](read(u1), "f")
+	check("u1", v10, u1, e10)
+	v11, e11 := Values[bool](read(b1), "f")
+	check("b1", v11, b1, e11)
+
+	be := binary.BigEndian.AppendUint16(nil, 0x0102)
+	b := rawNPY(1, "{'descr': '>u2', 'fortran_order': False, 'shape': (1,), }", be)
+	a, err := ReadFrom(bytes.NewReader(b), int64(len(b)), Limits{}, "be", "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vb, eb := Values[uint16](a, "be")
+	check("big-endian u2", vb, []uint16{0x0102}, eb)
+
+	for _, tc := range []struct {
+		name string
+		err  error
+	}{
+		{"int16 as uint16", func() error { _, err := Values[uint16](read(i2), "f.npz"); return err }()},
+		{"int64 as int32", func() error { _, err := Values[int32](read(i8), "f.npz"); return err }()},
+		{"float32 as float64", func() error { _, err := Values[float64](read(f4), "f.npz"); return err }()},
+		{"uint8 as bool", func() error { _, err := Values[bool](read(u1), "f.npz"); return err }()},
+	} {
+		if !errors.Is(tc.err, ErrFormat) || !strings.Contains(tc.err.Error(), "f.npz") {
+			t.Errorf("%s: error %v, want ErrFormat naming the file", tc.name, tc.err)
+		}
+	}
+}
+
+// TestCompressedNPZ: CreateCompressedNPZ deflates every member, CreateNPZ stores them, and both read
+// back to the written values (a run of zeros must shrink under deflate).
+func TestCompressedNPZ(t *testing.T) {
+	dir := t.TempDir()
+	zeros := make([]float64, 4096)
+	zeros[7] = 3
+	for _, tc := range []struct {
+		create func(string) (*NPZWriter, error)
+		method uint16
+	}{{CreateNPZ, zip.Store}, {CreateCompressedNPZ, zip.Deflate}} {
+		p := filepath.Join(dir, fmt.Sprintf("m%d.npz", tc.method))
+		w, err := tc.create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Add("z", zeros); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Add("u", []uint16{1, 65535}); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		zr, err := zip.OpenReader(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range zr.File {
+			if f.Method != tc.method {
+				t.Errorf("method %d: member %s has method %d", tc.method, f.Name, f.Method)
+			}
+			if tc.method == zip.Deflate && f.Name == "z.npy" && f.CompressedSize64 >= f.UncompressedSize64/10 {
+				t.Errorf("deflated zeros: %d of %d bytes", f.CompressedSize64, f.UncompressedSize64)
+			}
+		}
+		zr.Close()
+		ar, err := OpenNPZ(p, Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		z, err := ar.Read("z")
+		if err != nil || !reflect.DeepEqual(z.Float64s(), zeros) {
+			t.Errorf("method %d: z read back wrong (%v)", tc.method, err)
+		}
+		u, err := ar.Read("u")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, err := Values[uint16](u, p); err != nil || !reflect.DeepEqual(v, []uint16{1, 65535}) {
+			t.Errorf("method %d: u = %v (%v)", tc.method, v, err)
+		}
+		ar.Close()
+	}
+}
+
+// numpyGolden holds members written by numpy.save (through numpy.savez_compressed) in the shared
+// reference folder beside the repository.
+const numpyGolden = "../../../shared/reference/gasf_golden.npz"
+
+// TestHeaderMatchesNumPy: for every member of a file NumPy wrote (f8, f4, i8, u1; 1-D and 2-D), the
+// header Write produces for the same dtype and shape equals NumPy's bytes exactly.
+func TestHeaderMatchesNumPy(t *testing.T) {
+	zr, err := zip.OpenReader(numpyGolden)
+	if err != nil {
+		t.Skipf("NumPy reference %s absent (%v): it lives in the shared reference folder", numpyGolden, err)
+	}
+	defer zr.Close()
+	seen := map[string]bool{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		numpy := make([]byte, 1<<12)
+		n, _ := io.ReadFull(rc, numpy)
+		rc.Close()
+		h, err := ReadHeader(bytes.NewReader(numpy[:n]), int64(f.UncompressedSize64), Limits{}, numpyGolden, f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := headerBytes(h.Descr, h.Shape)
+		if !bytes.Equal(got, numpy[:h.DataOffset]) {
+			t.Errorf("%s (%s %v): header\n%q\nNumPy wrote\n%q", f.Name, h.Descr, h.Shape, got, numpy[:h.DataOffset])
+		}
+		seen[fmt.Sprintf("%s/%dd", h.Descr, len(h.Shape))] = true
+	}
+	if len(seen) < 4 {
+		t.Errorf("only %v compared, want several dtypes and ranks", seen)
+	}
+	t.Logf("compared %d members, kinds %v", len(zr.File), seen)
+}
+
+// TestLongHeaderUsesVersion2: a header that does not fit version 1.0's 16-bit length is written as
+// version 2.0, still aligned to 64, and reads back with limits large enough for it.
+func TestLongHeaderUsesVersion2(t *testing.T) {
+	shape := make([]int, 25000) // "1, " per axis: about 75000 header bytes
+	for i := range shape {
+		shape[i] = 1
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, []float64{2.5}, shape...); err != nil {
+		t.Fatal(err)
+	}
+	b := buf.Bytes()
+	if b[6] != 2 || (buf.Len()-8)%64 != 0 {
+		t.Fatalf("version %d, %d bytes: want version 2.0 with the data at a multiple of 64", b[6], buf.Len())
+	}
+	a, err := ReadFrom(bytes.NewReader(b), int64(len(b)), Limits{MaxHeaderBytes: 1 << 17, MaxDims: len(shape)}, "long", "")
+	if err != nil || len(a.Shape) != len(shape) || a.At(0) != 2.5 {
+		t.Fatalf("read back: %v", err)
+	}
+	if _, err := ReadFrom(bytes.NewReader(b), int64(len(b)), Limits{}, "long", ""); !errors.Is(err, ErrLimit) {
+		t.Errorf("default limits: %v, want ErrLimit", err)
+	}
 }

@@ -168,21 +168,28 @@ type NPZWriter struct {
 	zw    *zip.Writer
 	names map[string]bool
 	err   error
+	how   uint16 // zip.Store or zip.Deflate
 }
 
-// CreateNPZ starts writing an .npz archive at path.
-func CreateNPZ(path string) (*NPZWriter, error) {
+// CreateNPZ starts writing an .npz archive at path with members stored uncompressed, as
+// numpy.savez does.
+func CreateNPZ(path string) (*NPZWriter, error) { return createNPZ(path, zip.Store) }
+
+// CreateCompressedNPZ starts writing an .npz archive at path with deflated members, as
+// numpy.savez_compressed does.
+func CreateCompressedNPZ(path string) (*NPZWriter, error) { return createNPZ(path, zip.Deflate) }
+
+func createNPZ(path string, method uint16) (*NPZWriter, error) {
 	f, err := atomicfile.Create(path)
 	if err != nil {
 		return nil, err
 	}
 	bw := bufio.NewWriterSize(f, 1<<16)
-	return &NPZWriter{f: f, bw: bw, zw: zip.NewWriter(bw), names: map[string]bool{}}, nil
+	return &NPZWriter{f: f, bw: bw, zw: zip.NewWriter(bw), names: map[string]bool{}, how: method}, nil
 }
 
 // Add writes one array as member name+".npy" (numpy.savez's layout, read back by numpy.load as
-// name). data is a []float64, []float32, []int64, []int32, []int16, []int8, []uint8 or []bool whose
-// length equals the product of shape.
+// name). data is any slice Write accepts, its length the product of shape.
 func (w *NPZWriter) Add(name string, data any, shape ...int) error {
 	if w.err != nil {
 		return w.err
@@ -192,7 +199,7 @@ func (w *NPZWriter) Add(name string, data any, shape ...int) error {
 		return w.err
 	}
 	w.names[name] = true
-	mw, err := w.zw.CreateHeader(&zip.FileHeader{Name: name + ".npy", Method: zip.Store})
+	mw, err := w.zw.CreateHeader(&zip.FileHeader{Name: name + ".npy", Method: w.how})
 	if err == nil {
 		err = Write(mw, data, shape...)
 	}

@@ -10,11 +10,12 @@ import (
 )
 
 // Write writes data as one little-endian C-order .npy stream of the given shape (no shape: 1-D of
-// len(data)). data is a []float64, []float32, []int64, []int32, []int16, []int8, []uint8 or []bool.
+// len(data)). data is a []float64, []float32, []int64, []int32, []int16, []int8, []uint64, []uint32,
+// []uint16, []uint8 or []bool.
 func Write(w io.Writer, data any, shape ...int) error {
 	descr, n, put := encoder(data)
 	if put == nil {
-		return fmt.Errorf("npy: cannot write %T: use a slice of float64, float32, int64, int32, int16, int8, uint8 or bool", data)
+		return fmt.Errorf("npy: cannot write %T: use a slice of float64, float32, int64, int32, int16, int8, uint64, uint32, uint16, uint8 or bool", data)
 	}
 	if shape == nil {
 		shape = []int{n}
@@ -46,8 +47,13 @@ func Write(w io.Writer, data any, shape ...int) error {
 	return err
 }
 
-// headerBytes builds a version 1.0 header (2.0 when longer than 65535 bytes) padded so the data
-// starts at a multiple of 64, as NumPy writes it.
+// growthDigits is NumPy's GROWTH_AXIS_MAX_DIGITS: numpy.save leaves room after the dict for the
+// first axis to grow to this many digits, so headers match NumPy's byte for byte.
+const growthDigits = 21
+
+// headerBytes builds the header numpy.save writes: version 1.0 (2.0 when the padded header does not
+// fit 65535 bytes), the dict, room for the first axis to grow, and spaces and a newline so the data
+// starts at a multiple of 64 (a header already at a multiple gets 64 more, as in NumPy).
 func headerBytes(descr string, shape []int) []byte {
 	dims := make([]string, len(shape))
 	for i, d := range shape {
@@ -58,11 +64,15 @@ func headerBytes(descr string, shape []int) []byte {
 		tuple += ","
 	}
 	dict := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%s), }", descr, tuple)
-	major, prefix := byte(1), 10
-	if len(dict)+1+64 > math.MaxUint16 {
-		major, prefix = 2, 12
+	if len(shape) > 0 {
+		dict += strings.Repeat(" ", max(growthDigits-len(dims[0]), 0))
 	}
-	pad := (64 - (prefix+len(dict)+1)%64) % 64
+	major, prefix := byte(1), 10
+	pad := 64 - (prefix+len(dict)+1)%64
+	if len(dict)+1+pad > math.MaxUint16 {
+		major, prefix = 2, 12
+		pad = 64 - (prefix+len(dict)+1)%64
+	}
 	hdr := dict + strings.Repeat(" ", pad) + "\n"
 	out := append([]byte(nil), magic...)
 	out = append(out, major, 0)
@@ -90,6 +100,12 @@ func encoder(data any) (string, int, func([]byte, int) []byte) {
 		return "<i2", len(v), func(b []byte, i int) []byte { return le.AppendUint16(b, uint16(v[i])) }
 	case []int8:
 		return "|i1", len(v), func(b []byte, i int) []byte { return append(b, byte(v[i])) }
+	case []uint64:
+		return "<u8", len(v), func(b []byte, i int) []byte { return le.AppendUint64(b, v[i]) }
+	case []uint32:
+		return "<u4", len(v), func(b []byte, i int) []byte { return le.AppendUint32(b, v[i]) }
+	case []uint16:
+		return "<u2", len(v), func(b []byte, i int) []byte { return le.AppendUint16(b, v[i]) }
 	case []uint8:
 		return "|u1", len(v), func(b []byte, i int) []byte { return append(b, v[i]) }
 	case []bool:

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"codeberg.org/sbinet/npyio/npz"
+	"github.com/netdiffus/netdiffus/internal/npy"
 )
 
 // TestExtraOpenCV compares both paths with many extra NumPy + OpenCV cases
@@ -18,26 +18,21 @@ func TestExtraOpenCV(t *testing.T) {
 	if path == "" || testing.Short() {
 		t.Skip("set GASF_EXTRA_GOLDEN to the output of testdata/gen_extra.py to run")
 	}
-	r, err := npz.Open(path)
+	r, err := npy.OpenNPZ(path, npy.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Close()
 	n := 0
-	for _, k := range r.Keys() {
-		name, ok := strings.CutSuffix(k, "_series.npy")
+	for _, k := range r.Names() {
+		name, ok := strings.CutSuffix(k, "_series")
 		if !ok {
 			continue
 		}
-		var x []float64
-		var size []int64
-		var area []float32
-		var u8 []uint8
-		for key, ptr := range map[string]any{"_series": &x, "_size": &size, "_area": &area, "_u8": &u8} {
-			if err := r.Read(name+key+".npy", ptr); err != nil {
-				t.Fatal(err)
-			}
-		}
+		x := readMember[float64](t, r, path, k)
+		size := readMember[int64](t, r, path, name+"_size")
+		area := readMember[float32](t, r, path, name+"_area")
+		u8 := readMember[uint8](t, r, path, name+"_u8")
 		for _, m := range []Method{Exact, Fused} {
 			p := DefaultParams(int(size[0]))
 			p.Method = m

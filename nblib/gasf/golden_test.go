@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"codeberg.org/sbinet/npyio/npz"
+	"github.com/netdiffus/netdiffus/internal/npy"
 )
 
 // goldenPath is the NumPy + OpenCV 4.6 reference written by
@@ -31,46 +31,48 @@ func loadGolden(t testing.TB) []goldenCase {
 	if _, err := os.Stat(goldenPath); err != nil {
 		t.Skipf("golden file %s absent (%v): it lives in the shared reference folder beside the repository", goldenPath, err)
 	}
-	r, err := npz.Open(goldenPath)
+	r, err := npy.OpenNPZ(goldenPath, npy.Limits{})
 	if err != nil {
 		t.Fatalf("open %s: %v", goldenPath, err)
 	}
 	defer r.Close()
-	has := map[string]bool{}
-	for _, k := range r.Keys() {
-		has[strings.TrimSuffix(k, ".npy")] = true
-	}
-	read := func(key string, ptr any) {
-		if err := r.Read(key+".npy", ptr); err != nil {
-			t.Fatalf("%s: read %s: %v", goldenPath, key, err)
-		}
-	}
 	var cases []goldenCase
-	for _, k := range r.Keys() {
-		k = strings.TrimSuffix(k, ".npy")
+	for _, k := range r.Names() {
 		if !strings.HasSuffix(k, "_series") {
 			continue
 		}
 		name := strings.TrimSuffix(k, "_series")
 		c := goldenCase{name: name, size: 32}
-		read(k, &c.series)
-		if has[name+"_size"] {
-			var sz []int64
-			read(name+"_size", &sz)
-			c.size = int(sz[0])
+		c.series = readMember[float64](t, r, goldenPath, k)
+		if r.Has(name + "_size") {
+			c.size = int(readMember[int64](t, r, goldenPath, name+"_size")[0])
 		}
-		if has[name+"_gasf"] {
-			read(name+"_gasf", &c.gasf)
-			read(name+"_gamma", &c.gamma)
+		if r.Has(name + "_gasf") {
+			c.gasf = readMember[float64](t, r, goldenPath, name+"_gasf")
+			c.gamma = readMember[float32](t, r, goldenPath, name+"_gamma")
 		}
-		read(name+"_area", &c.area)
-		read(name+"_u8", &c.u8)
+		c.area = readMember[float32](t, r, goldenPath, name+"_area")
+		c.u8 = readMember[uint8](t, r, goldenPath, name+"_u8")
 		cases = append(cases, c)
 	}
 	if len(cases) < 17 {
 		t.Fatalf("%s: found %d cases, want 14 random + 3 edge cases", goldenPath, len(cases))
 	}
 	return cases
+}
+
+// readMember reads array name of the archive at path as a []T of exactly that dtype, or fails t.
+func readMember[T npy.Element](t testing.TB, r *npy.Archive, path, name string) []T {
+	t.Helper()
+	a, err := r.Read(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := npy.Values[T](a, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
 
 // maxAbsDiff returns the largest |a_i - b_i| and its index.

@@ -5,13 +5,14 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"math/rand/v2"
-	"strings"
 	"sync"
 	"testing"
 
-	"codeberg.org/sbinet/npyio"
 	"gonum.org/v1/plot/plotter"
+
+	"github.com/netdiffus/netdiffus/internal/npy"
 )
 
 // Compile-time checks of the advertised interfaces.
@@ -84,27 +85,27 @@ func TestPNGRoundTrip(t *testing.T) {
 	}
 }
 
-// TestNPYRoundTrip: our .npy writer is read back by npyio (an independent
-// reader) with the right dtype, shape and data.
+// TestNPYRoundTrip: the .npy writers are read back by internal/npy with the
+// right dtype, shape and data, and a shape that does not hold the data is an
+// error rather than a panic.
 func TestNPYRoundTrip(t *testing.T) {
 	img := testImage(t, 8)
 	var buf bytes.Buffer
 	if err := img.WriteNPY(&buf); err != nil {
 		t.Fatal(err)
 	}
-	r, err := npyio.NewReader(bytes.NewReader(buf.Bytes()))
+	a, err := npy.ReadFrom(bytes.NewReader(buf.Bytes()), int64(buf.Len()), npy.Limits{}, "image", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := r.Header.Descr.Shape; len(s) != 2 || s[0] != 8 || s[1] != 8 || strings.Trim(r.Header.Descr.Type, "'") != "|u1" {
-		t.Fatalf("header %+v", r.Header.Descr)
+	if len(a.Shape) != 2 || a.Shape[0] != 8 || a.Shape[1] != 8 || a.Descr != "|u1" {
+		t.Fatalf("header %+v", a.Header)
 	}
-	var got []uint8
-	if err := r.Read(&got); err != nil || !bytes.Equal(got, img.Pix) {
+	if got, err := npy.Values[uint8](a, "image"); err != nil || !bytes.Equal(got, img.Pix) {
 		t.Fatalf("data differs (err %v)", err)
 	}
-	if buf.Len()%64 != len(img.Pix)%64 {
-		t.Errorf("header length %d is not a multiple of 64", buf.Len()-len(img.Pix))
+	if a.DataOffset%64 != 0 {
+		t.Errorf("header length %d is not a multiple of 64", a.DataOffset)
 	}
 
 	st, err := EncodeChannels([][]float64{randomSeries(rand.New(rand.NewPCG(1, 2)), 40), randomSeries(rand.New(rand.NewPCG(3, 4)), 40)}, DefaultParams(8))
@@ -115,16 +116,19 @@ func TestNPYRoundTrip(t *testing.T) {
 	if err := WriteNPYFloat32(&buf, st.Floats(), 2, 8, 8); err != nil {
 		t.Fatal(err)
 	}
-	r, err = npyio.NewReader(bytes.NewReader(buf.Bytes()))
+	a, err = npy.ReadFrom(bytes.NewReader(buf.Bytes()), int64(buf.Len()), npy.Limits{}, "stack", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var f []float32
-	if err := r.Read(&f); err != nil || len(f) != 128 || f[64] != float32(st.Channels[1].Pix[0])/255 {
+	f, err := npy.Values[float32](a, "stack")
+	if err != nil || len(f) != 128 || f[64] != float32(st.Channels[1].Pix[0])/255 {
 		t.Fatalf("float32 stack round trip failed: %v", err)
 	}
-	if s := r.Header.Descr.Shape; len(s) != 3 || s[0] != 2 {
+	if s := a.Shape; len(s) != 3 || s[0] != 2 {
 		t.Fatalf("stack shape %v", s)
+	}
+	if err := WriteNPYUint8(io.Discard, img.Pix, 8, 9); err == nil {
+		t.Error("shape (8, 9) for 64 pixels: want an error")
 	}
 }
 

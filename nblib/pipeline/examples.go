@@ -1,16 +1,12 @@
 package pipeline
 
 import (
-	"archive/zip"
 	"fmt"
-	"io"
 	"strings"
 
-	"codeberg.org/sbinet/npyio/npy"
-
+	"github.com/netdiffus/netdiffus/internal/npy"
 	"github.com/netdiffus/netdiffus/nblib/diffusion"
 	"github.com/netdiffus/netdiffus/nblib/diffusion/dataio"
-	"github.com/netdiffus/netdiffus/nblib/gasf"
 	"github.com/netdiffus/netdiffus/nblib/pixels"
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 	"github.com/netdiffus/netdiffus/nblib/traffic/trafficio"
@@ -39,41 +35,34 @@ func WriteExamples(path string, e Examples) error {
 	if len(e.Labels) != e.X.Batch() {
 		return fmt.Errorf("pipeline: %s: %d labels for %d examples", path, len(e.Labels), e.X.Batch())
 	}
-	return Write(path, func(w io.Writer) error {
-		zw := zip.NewWriter(w)
-		err := addNPY(zw, e.Key()+".npy", func(w io.Writer) error {
-			if e.Key() == "series" {
-				u := make([]float32, len(e.X.Data))
-				for i, v := range e.X.Data {
-					u[i] = float32(pixels.ModelToUnit(v))
-				}
-				return gasf.WriteNPYFloat32(w, u, e.X.Shape[0], e.X.Shape[1])
-			}
-			return gasf.WriteNPYUint8(w, pixels.ModelToBytes(e.X.Data), e.X.Shape[0], e.X.Shape[1], e.X.Shape[2])
-		})
-		if err == nil {
-			l := make([]int64, len(e.Labels))
-			for i, v := range e.Labels {
-				l[i] = int64(v)
-			}
-			err = addNPY(zw, "labels.npy", func(w io.Writer) error { return npy.Write(w, l) })
-		}
-		if err == nil {
-			err = addNPY(zw, "classes.npy", func(w io.Writer) error { return npy.Write(w, []uint8(strings.Join(e.Classes, "\n"))) })
-		}
-		if cerr := zw.Close(); err == nil {
-			err = cerr
-		}
-		return err
-	})
-}
-
-func addNPY(zw *zip.Writer, name string, write func(io.Writer) error) error {
-	w, err := zw.Create(name)
+	w, err := npy.CreateCompressedNPZ(path)
 	if err != nil {
-		return err
+		return fmt.Errorf("pipeline: %w", err)
 	}
-	return write(w)
+	if e.Key() == "series" {
+		u := make([]float32, len(e.X.Data))
+		for i, v := range e.X.Data {
+			u[i] = float32(pixels.ModelToUnit(v))
+		}
+		err = w.Add("series", u, e.X.Shape[0], e.X.Shape[1])
+	} else {
+		err = w.Add("images", pixels.ModelToBytes(e.X.Data), e.X.Shape[0], e.X.Shape[1], e.X.Shape[2])
+	}
+	l := make([]int64, len(e.Labels))
+	for i, v := range e.Labels {
+		l[i] = int64(v)
+	}
+	if err == nil {
+		err = w.Add("labels", l)
+	}
+	if err == nil {
+		err = w.Add("classes", []uint8(strings.Join(e.Classes, "\n")))
+	}
+	if err != nil {
+		w.Abort()
+		return fmt.Errorf("pipeline: %w", err)
+	}
+	return w.Commit()
 }
 
 // ReadExamples reads an archive written by WriteExamples (or any NPZ with "images" or "series" in

@@ -4,9 +4,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
+	"github.com/netdiffus/netdiffus/internal/npy"
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 	"github.com/netdiffus/netdiffus/nblib/traffic/trafficio"
 )
@@ -58,6 +60,7 @@ func TestExamplesRoundTrip(t *testing.T) {
 		if err := WriteExamples(path, e); err != nil {
 			t.Fatal(err)
 		}
+		checkExamplesLayout(t, path, e)
 		got, err := ReadExamples(path)
 		if err != nil {
 			t.Fatal(err)
@@ -81,6 +84,42 @@ func TestExamplesRoundTrip(t *testing.T) {
 	}
 	if err := WriteExamples(filepath.Join(dir, "bad.npz"), Examples{X: img, Labels: []int{0}}); err == nil {
 		t.Error("1 label for 3 images must be an error")
+	}
+}
+
+// checkExamplesLayout checks the archive numpy.load sees: exactly the three arrays, with the
+// documented dtypes and shapes (images uint8 [N, S, S], series float32 [N, L], labels int64 [N],
+// classes uint8 text).
+func checkExamplesLayout(t *testing.T, path string, e Examples) {
+	t.Helper()
+	ar, err := npy.OpenNPZ(path, npy.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ar.Close()
+	names := []string{"classes", e.Key(), "labels"}
+	sort.Strings(names)
+	if got := strings.Join(ar.Names(), ","); got != strings.Join(names, ",") {
+		t.Errorf("%s: arrays %s", path, got)
+	}
+	n := e.X.Batch()
+	want := map[string]struct {
+		descr string
+		shape []int
+	}{
+		"labels":  {"<i8", []int{n}},
+		"classes": {"|u1", []int{len(strings.Join(e.Classes, "\n"))}},
+		"images":  {"|u1", e.X.Shape[:3]},
+		"series":  {"<f4", e.X.Shape[:2]},
+	}
+	for _, name := range []string{"labels", "classes", e.Key()} {
+		h, err := ar.Header(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := want[name]; h.Descr != w.descr || !sameInts(h.Shape, w.shape) {
+			t.Errorf("%s: %s is %s %v, want %s %v", path, name, h.Descr, h.Shape, w.descr, w.shape)
+		}
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 	"sort"
 
 	"github.com/netdiffus/netdiffus/datasets"
+	"github.com/netdiffus/netdiffus/internal/atomicfile"
 )
 
 func main() {
@@ -48,12 +49,12 @@ func run(shared, out string, write bool) error {
 	sort.Strings(names)
 	if write {
 		for _, n := range names {
-			if err := os.WriteFile(filepath.Join(out, n), files[n], 0o644); err != nil {
+			if err := atomicfile.WriteFile(filepath.Join(out, n), files[n]); err != nil {
 				return err
 			}
 			fmt.Printf("wrote %s (%d bytes)\n", filepath.Join(out, n), len(files[n]))
 		}
-		return os.WriteFile(filepath.Join(out, datasets.SumsFile), []byte(sums), 0o644)
+		return atomicfile.WriteFile(filepath.Join(out, datasets.SumsFile), []byte(sums))
 	}
 	bad := 0
 	for _, n := range names {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 
+	"github.com/netdiffus/netdiffus/internal/atomicfile"
 	"github.com/netdiffus/netdiffus/nblib/pipeline"
 )
 
@@ -61,5 +62,5 @@ func runExperiment(args []string) error {
 	if err != nil {
 		return err
 	}
-	return pipeline.WriteFile(*out, js)
+	return atomicfile.WriteFile(*out, js)
 }

@@ -13,9 +13,10 @@ import (
 	"strconv"
 	"strings"
 
-	"codeberg.org/sbinet/npyio"
 	"github.com/schollz/progressbar/v3"
 
+	"github.com/netdiffus/netdiffus/internal/atomicfile"
+	"github.com/netdiffus/netdiffus/internal/npy"
 	"github.com/netdiffus/netdiffus/nblib/gasf"
 	"github.com/netdiffus/netdiffus/nblib/pipeline"
 	"github.com/netdiffus/netdiffus/nblib/traffic/trafficio"
@@ -208,7 +209,7 @@ func writeImages(f imageFlags, p gasf.Params, series [][]float64) error {
 		}
 	}
 	js, _ := json.MarshalIndent(meta, "", " ")
-	if err := pipeline.WriteFile(filepath.Join(f.out, name+"_meta.json"), js); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(f.out, name+"_meta.json"), js); err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "wrote %d %d×%d images from %s to %s\n", len(series), s, s, f.in, f.out)
@@ -216,7 +217,7 @@ func writeImages(f imageFlags, p gasf.Params, series [][]float64) error {
 }
 
 // writeFile fills path atomically with write.
-func writeFile(path string, write func(io.Writer) error) error { return pipeline.Write(path, write) }
+func writeFile(path string, write func(io.Writer) error) error { return atomicfile.Write(path, write) }
 
 // readSeries loads series from a .csv or .npy file.
 func readSeries(path, layout string, column int, header bool) ([][]float64, error) {
@@ -297,48 +298,31 @@ func readCSVSeries(path, layout string, column int, header bool) ([][]float64, e
 	return nil, fmt.Errorf("-layout %q: want rows, column or auto", layout)
 }
 
-// readNPYSeries reads a float64 or float32 array of shape (N, L) or (L,).
+// readNPYSeries reads a float64 or float32 array of shape (N, L), N series of L values, or (L,),
+// one series. The header is checked against the file size and npy's default limits before the data
+// is read; any other rank, an empty series or no series at all is an error.
 func readNPYSeries(path string) ([][]float64, error) {
-	fh, err := os.Open(path)
+	a, err := npy.ReadFile(path, npy.Limits{})
 	if err != nil {
 		return nil, err
 	}
-	defer fh.Close()
-	r, err := npyio.NewReader(bufio.NewReader(fh))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	if a.Kind != 'f' {
+		return nil, fmt.Errorf("%s: dtype %s; want float64 or float32 (convert with numpy's astype)", path, a.Descr)
 	}
-	shape := r.Header.Descr.Shape
-	var flat []float64
-	switch strings.Trim(r.Header.Descr.Type, "'\"") {
-	case "<f8":
-		err = r.Read(&flat)
-	case "<f4":
-		var f32 []float32
-		if err = r.Read(&f32); err == nil {
-			flat = make([]float64, len(f32))
-			for i, v := range f32 {
-				flat[i] = float64(v)
-			}
-		}
-	default:
-		return nil, fmt.Errorf("%s: dtype %s; want float64 or float32 (convert with numpy's astype)", path, r.Header.Descr.Type)
+	shape := a.Shape
+	if len(shape) == 1 {
+		shape = []int{1, shape[0]}
 	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	if len(shape) != 2 {
+		return nil, fmt.Errorf("%s: shape %v; want (N, L) series or (L,) for one series", path, a.Shape)
 	}
-	if r.Header.Descr.Fortran {
-		return nil, fmt.Errorf("%s: Fortran-order array; save it with numpy.ascontiguousarray", path)
+	if shape[0] == 0 || shape[1] == 0 {
+		return nil, fmt.Errorf("%s: shape %v holds no values; want at least one series of at least one value", path, a.Shape)
 	}
-	switch len(shape) {
-	case 1:
-		return [][]float64{flat}, nil
-	case 2:
-		out := make([][]float64, shape[0])
-		for i := range out {
-			out[i] = flat[i*shape[1] : (i+1)*shape[1] : (i+1)*shape[1]]
-		}
-		return out, nil
+	flat := a.Float64s()
+	out := make([][]float64, shape[0])
+	for i := range out {
+		out[i] = flat[i*shape[1] : (i+1)*shape[1] : (i+1)*shape[1]]
 	}
-	return nil, fmt.Errorf("%s: shape %v; want (N, L) or (L,)", path, shape)
+	return out, nil
 }

@@ -229,7 +229,7 @@ func TestLoadImagesLayouts(t *testing.T) {
 	}
 }
 
-// writeArray writes a C-ordered .npy (format 1.0) by hand, independently of npyio.
+// writeArray writes a C-ordered .npy (format 1.0) by hand, independently of internal/npy.
 func writeArray[T float32 | int64 | uint8](t *testing.T, path string, shape []int, data []T) {
 	t.Helper()
 	descr := "<f4"

@@ -9,8 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"codeberg.org/sbinet/npyio"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/netdiffus/netdiffus/internal/npy"
 )
 
 // goldenCase is one pair of feature sets stored in testdata as a_<name>.npy and b_<name>.npy.
@@ -84,28 +85,27 @@ func TestWriteGoldenFeatures(t *testing.T) {
 
 func writeNpy(t *testing.T, path string, m *mat.Dense) {
 	t.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := npyio.Write(f, m); err != nil {
+	r, c := m.Dims()
+	if err := npy.WriteFile(path, mat.DenseCopyOf(m).RawMatrix().Data, r, c); err != nil {
 		t.Fatal(err)
 	}
 }
 
+// readNpy reads a 2-D float64 .npy file as a matrix.
 func readNpy(t *testing.T, path string) *mat.Dense {
 	t.Helper()
-	f, err := os.Open(path)
+	a, err := npy.ReadFile(path, npy.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	var m mat.Dense
-	if err := npyio.Read(f, &m); err != nil {
-		t.Fatalf("%s: %v", path, err)
+	if len(a.Shape) != 2 {
+		t.Fatalf("%s: shape %v, want a 2-D feature matrix", path, a.Shape)
 	}
-	return &m
+	v, err := npy.Values[float64](a, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mat.NewDense(a.Shape[0], a.Shape[1], v)
 }
 
 // readGolden parses testdata/golden.txt: lines "name frechet kid", '#' comments.

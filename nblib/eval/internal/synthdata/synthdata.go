@@ -15,8 +15,9 @@ import (
 	"os"
 	"strings"
 
-	"codeberg.org/sbinet/npyio"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/netdiffus/netdiffus/internal/npy"
 )
 
 // Series returns n series of length l per class for k classes, and their labels (class-major order).
@@ -61,24 +62,21 @@ func Images(seed uint64, k, n, l int, noise float64) (*mat.Dense, []int) {
 	return GASF(s), y
 }
 
-// WriteNpy writes a matrix (float64) or labels (int64) as .npy.
+// WriteNpy writes a matrix (float64, shape rows x columns), labels ([]int, written as int64) or any
+// slice internal/npy writes as a 1-D .npy file, atomically.
 func WriteNpy(path string, v any) error {
-	if y, ok := v.([]int); ok {
-		y64 := make([]int64, len(y))
-		for i, l := range y {
+	switch x := v.(type) {
+	case []int:
+		y64 := make([]int64, len(x))
+		for i, l := range x {
 			y64[i] = int64(l)
 		}
-		v = y64
+		return npy.WriteFile(path, y64)
+	case mat.Matrix:
+		r, c := x.Dims()
+		return npy.WriteFile(path, mat.DenseCopyOf(x).RawMatrix().Data, r, c)
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := npyio.Write(f, v); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return f.Close()
+	return npy.WriteFile(path, v)
 }
 
 // The reference classification problem shared by the classifier tests and the Python comparison:

@@ -4,7 +4,10 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
+
+	"github.com/netdiffus/netdiffus/internal/npy"
 )
 
 // TestWriteReferenceNpy writes the reference problem as .npy under $TMPDIR for classify_ref.py; it runs
@@ -49,5 +52,35 @@ func TestReferenceResultsParses(t *testing.T) {
 		if len(acc[m]) == 0 || len(fit[m]) != len(acc[m]) {
 			t.Errorf("model %s: %d accuracies, %d fit times", m, len(acc[m]), len(fit[m]))
 		}
+	}
+}
+
+// WriteNpy stores a matrix as a 2-D float64 array and labels as int64; both read back exactly.
+func TestWriteNpyRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	x, y := Series(3, 2, 2, 5, 0.1)
+	if err := WriteNpy(filepath.Join(dir, "x.npy"), x); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteNpy(filepath.Join(dir, "y.npy"), y); err != nil {
+		t.Fatal(err)
+	}
+	ax, err := npy.ReadFile(filepath.Join(dir, "x.npy"), npy.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(ax.Shape, []int{4, 5}) || ax.Descr != "<f8" || !reflect.DeepEqual(ax.Float64s(), x.RawMatrix().Data) {
+		t.Errorf("matrix read back as %s %v", ax.Descr, ax.Shape)
+	}
+	ay, err := npy.ReadFile(filepath.Join(dir, "y.npy"), npy.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := npy.Values[int64](ay, "y.npy")
+	if err != nil || !reflect.DeepEqual(got, []int64{0, 0, 1, 1}) {
+		t.Errorf("labels read back as %v (%v), want [0 0 1 1]", got, err)
+	}
+	if err := WriteNpy(filepath.Join(dir, "bad.npy"), "text"); err == nil {
+		t.Error("a string was written as .npy")
 	}
 }

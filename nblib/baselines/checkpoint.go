@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
+
+	"github.com/netdiffus/netdiffus/internal/ckptdir"
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
@@ -84,33 +84,16 @@ func (tr *Trainer) writeCheckpoint(folder string) error {
 
 // Checkpoints returns the checkpoint folders in dir, oldest first.
 func Checkpoints(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
+	out, err := ckptdir.List(dir, stepDirPrefix)
 	if err != nil {
-		return nil, fmt.Errorf("baselines: listing checkpoints: %w", err)
+		return nil, fmt.Errorf("baselines: %w", err)
 	}
-	var out []string
-	for _, e := range entries {
-		if e.IsDir() && strings.HasPrefix(e.Name(), stepDirPrefix) {
-			out = append(out, filepath.Join(dir, e.Name()))
-		}
-	}
-	sort.Strings(out) // zero-padded step numbers sort in time order
 	return out, nil
 }
 
 func prune(dir string, keep int) error {
-	if keep <= 0 {
-		return nil
-	}
-	all, err := Checkpoints(dir)
-	if err != nil {
-		return err
-	}
-	for len(all) > keep {
-		if err := os.RemoveAll(all[0]); err != nil {
-			return fmt.Errorf("baselines: removing old checkpoint: %w", err)
-		}
-		all = all[1:]
+	if err := ckptdir.Prune(dir, stepDirPrefix, keep); err != nil {
+		return fmt.Errorf("baselines: %w", err)
 	}
 	return nil
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/netdiffus/netdiffus/nblib/backend"
 	"github.com/netdiffus/netdiffus/nblib/baselines"
-	"github.com/netdiffus/netdiffus/nblib/traffic"
 )
 
 func init() {
@@ -146,10 +145,7 @@ func baselineSample(args []string, log io.Writer) error {
 	to := fs.String("to", "npz", "output format: npz (feature series, labels, class names), longcsv or folder (packet traces)")
 	out := fs.String("out", "", "output file or folder (required)")
 	var feat featureFlags
-	fs.StringVar(&feat.kind, "feature", "", "npz feature (default: the training data's)")
-	fs.IntVar(&feat.length, "length", 0, "npz feature length")
-	fs.Float64Var(&feat.bin, "bin", traffic.DefaultBin, "bytes feature: bin width in seconds")
-	fs.StringVar(&feat.dir, "dir", "down", "bytes feature: up, down or both")
+	feat.register(fs, "npz feature (default: the training data's)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -86,10 +86,15 @@ func (f *inputFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.labelCol, "label-column", "type", "netshare: column holding the class")
 	fs.IntVar(&f.dgFrom, "dg-label-from", 0, "dg: first one-hot attribute column of the class")
 	fs.IntVar(&f.dgTo, "dg-label-to", 0, "dg: one past the last attribute column of the class (0: all)")
-	fs.StringVar(&f.feature.kind, "feature", "", "feature: bytes, direction, gap, size, signed, values (default: the dataset's)")
-	fs.IntVar(&f.feature.length, "length", 0, "feature length (bins, packets or values)")
-	fs.Float64Var(&f.feature.bin, "bin", traffic.DefaultBin, "bytes feature: bin width in seconds")
-	fs.StringVar(&f.feature.dir, "dir", "down", "bytes feature: up, down or both")
+	f.feature.register(fs, "feature: bytes, direction, gap, size, signed, values (default: the dataset's)")
+}
+
+// register adds -feature (described by kindHelp), -length, -bin and -dir.
+func (f *featureFlags) register(fs *flag.FlagSet, kindHelp string) {
+	fs.StringVar(&f.kind, "feature", "", kindHelp)
+	fs.IntVar(&f.length, "length", 0, "feature length (bins, packets or values)")
+	fs.Float64Var(&f.bin, "bin", traffic.DefaultBin, "bytes feature: bin width in seconds")
+	fs.StringVar(&f.dir, "dir", "down", "bytes feature: up, down or both")
 }
 
 // resolve returns the dataset's default feature with the flags' overrides.
@@ -263,10 +268,7 @@ func dataGenerate(args []string) error {
 	to := fs.String("to", "npz", "output format: npz, longcsv or folder (packet datasets d2, d3 only)")
 	out := fs.String("out", "", "output file or folder (required)")
 	var feat featureFlags
-	fs.StringVar(&feat.kind, "feature", "", "npz feature (default: the dataset's)")
-	fs.IntVar(&feat.length, "length", 0, "npz feature length")
-	fs.Float64Var(&feat.bin, "bin", traffic.DefaultBin, "bytes feature: bin width in seconds")
-	fs.StringVar(&feat.dir, "dir", "down", "bytes feature: up, down or both")
+	feat.register(fs, "npz feature (default: the dataset's)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -116,6 +116,17 @@ func TestChainSmoke(t *testing.T) {
 	wantError(t, "preset \"huge\"", "experiment", "-preset", "huge")
 	wantError(t, "-out is required", "data", "generate", "-name", "ww")
 	wantError(t, "missing.csv", "image", "-in", at("missing.csv"))
+	// Flag values out of range are refused before any work (issue 10's cases).
+	wantError(t, "gasf.MaxSize", "image", "-in", at("ww.npz"), "-out", at("big"), "-size", "100000")
+	for _, bad := range []struct{ set, want string }{
+		{"Train.BatchSize=-4", "BatchSize"},
+		{"Train.LearningRate=-1", "LearningRate"},
+		{"Net.ModelChannels=-8", "ModelChannels"},
+		{"Train.EMADecay=2", "EMADecay"},
+		{"Train.LabelDropout=2", "LabelDropout"},
+	} {
+		wantError(t, bad.want, "train", "-data", images, "-model", at("m3"), "-set", bad.set)
+	}
 }
 
 // TestChainFull runs the full preset's switches (learned sigma, no null class, the artifact's U-Net

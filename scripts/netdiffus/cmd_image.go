@@ -151,6 +151,9 @@ func (f imageFlags) params() (gasf.Params, error) {
 	if f.save != "png" && f.save != "npy" && f.save != "both" {
 		return p, fmt.Errorf("-save %q: want png, npy or both", f.save)
 	}
+	if err := p.Validate(); err != nil {
+		return p, fmt.Errorf("-size %d -gamma %g -amp %g: %w", f.size, f.gamma, f.amp, err)
+	}
 	return p, nil
 }
 

@@ -8,7 +8,8 @@ import (
 )
 
 // AllFidelityDatasets are the seven datasets of the paper's Fig. 2(a): D1 x 3, D2, D3 x 2 and WW.
-var AllFidelityDatasets = []string{"d1-youtube", "d1-stan", "d1-netflix", "d2", "d3-google", "d3-alexa", "ww"}
+// The real Echo traffic ("alexa") follows them in cpu and full.
+var AllFidelityDatasets = []string{"d1-youtube", "d1-stan", "d1-netflix", "d2", "d3-google", "d3-alexa", "ww", "alexa"}
 
 // Fig2AllConfig is Fig. 2(a) over the datasets of a preset.
 type Fig2AllConfig struct {

@@ -35,14 +35,15 @@ type Fig4Config struct {
 
 // Fig4For is Fig. 4's configuration under a preset: smoke D1-Netflix at n = 2 (a 150-step model) and 8
 // (every training trace: the standard model) with the Random Forest; cpu D1-Netflix and D3-Google at
-// n = 2, 4, 8; full the paper's four datasets at n = 5 to 80, with the preset's CNN.
+// n = 2, 4, 8; full the paper's four datasets at n = 5 to 80, with the preset's CNN. cpu and full add
+// the real Echo traffic ("alexa", 8 training traces per command, so n = 5 and above keep them all).
 func Fig4For(p preset.Preset) Fig4Config {
-	c := Fig4Config{Preset: p, Classifier: p.Downstream.CNN, Datasets: []string{"d1-netflix", "d3-google"}, PerClass: []int{2, 4, 8}}
+	c := Fig4Config{Preset: p, Classifier: p.Downstream.CNN, Datasets: []string{"d1-netflix", "d3-google", "alexa"}, PerClass: []int{2, 4, 8}}
 	switch p.Name {
 	case preset.Smoke:
 		c.Classifier, c.Datasets, c.PerClass, c.LimitedSteps = protocols.RF, []string{"d1-netflix"}, []int{2, 8}, 150
 	case preset.Full:
-		c.Datasets, c.PerClass = []string{"d1-netflix", "d2", "d3-google", "d3-alexa"}, []int{5, 10, 20, 40, 80}
+		c.Datasets, c.PerClass = []string{"d1-netflix", "d2", "d3-google", "d3-alexa", "alexa"}, []int{5, 10, 20, 40, 80}
 	}
 	return c
 }

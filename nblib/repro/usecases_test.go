@@ -387,8 +387,8 @@ func TestFig5SubCasesOnSeparableBlocks(t *testing.T) {
 }
 
 func TestFig2AllDatasets(t *testing.T) {
-	if got := Fig2AllFor(preset.CPUPreset()).Datasets; len(got) != 7 {
-		t.Errorf("cpu Fig. 2(a) datasets %v, want the paper's seven", got)
+	if got := Fig2AllFor(preset.CPUPreset()).Datasets; len(got) != 8 || got[7] != "alexa" {
+		t.Errorf("cpu Fig. 2(a) datasets %v, want the paper's seven and the real Echo traffic", got)
 	}
 	smoke := preset.SmokePreset()
 	if got := Fig2AllFor(smoke).Datasets; !slices.Equal(got, smoke.Figures.FidelityDatasets) {
@@ -396,7 +396,7 @@ func TestFig2AllDatasets(t *testing.T) {
 	}
 	for _, name := range AllFidelityDatasets {
 		d, g := splitName(name)
-		if paperName(name) == "" || d == "" || (d != "d2" && d != "ww" && g == "") {
+		if paperName(name) == "" || d == "" || (d != "d2" && d != "ww" && d != "alexa" && g == "") {
 			t.Errorf("%s: dataset %q group %q", name, d, g)
 		}
 	}

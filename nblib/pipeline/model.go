@@ -149,11 +149,17 @@ func (m *Model) run(ctx context.Context, p preset.Preset, x diffusion.Array, y [
 		every = max(int(p.Train.Steps/4), 50)
 	}
 	start := time.Now()
+	var lossErr error // the first failure to keep the loss curve on disk
 	last, err := tr.Run(ctx, shuffler, unet.RunConfig{
 		MaxSteps: p.Train.Steps, TimeBudget: opt.TimeBudget, ReportEvery: report, CheckpointDir: m.Dir, CheckpointEvery: every, Keep: p.Train.Keep,
 		Progress: func(pr unet.Progress) {
 			m.Loss = append(m.Loss, LossPoint{pr.Step, pr.MeanLoss})
 			m.ImagesPerSec = pr.ImagesPerSec
+			// Kept on disk at every report, so a killed run's resume has the curve up to its checkpoint
+			// (readLoss drops the points after it).
+			if werr := writeLoss(m.Dir, m.Loss); werr != nil && lossErr == nil {
+				lossErr = werr
+			}
 			if opt.Log != nil && (pr.Step%int64(report*5) == 0 || pr.Step == p.Train.Steps) {
 				fmt.Fprintf(opt.Log, "step %5d/%d  loss %.4f  %.1f images/s  %s\n", pr.Step, p.Train.Steps, pr.MeanLoss, pr.ImagesPerSec, pr.Elapsed.Round(time.Second))
 			}
@@ -167,7 +173,7 @@ func (m *Model) run(ctx context.Context, p preset.Preset, x diffusion.Array, y [
 	if m.ImagesPerSec > 0 {
 		m.Info.ImagesPerSec = m.ImagesPerSec
 	}
-	if werr := writeLoss(m.Dir, m.Loss); werr != nil && err == nil {
+	if werr := errors.Join(lossErr, writeLoss(m.Dir, m.Loss)); werr != nil && err == nil {
 		err = werr
 	}
 	if werr := m.writeInfo(); werr != nil && err == nil {

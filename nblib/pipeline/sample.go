@@ -31,7 +31,7 @@ func Sample(ctx context.Context, m *Model, s preset.Sample, counts []int, progre
 		den = diffusion.Guided(den, s.Guidance, net.NullLabel())
 	}
 	x, y, err := tr.Schedule.SampleClasses(ctx, den, counts, diffusion.SampleConfig{
-		Sampler: s.Sampler, Steps: s.Steps, Eta: s.Eta, Variance: net.Variance(), ExampleShape: net.ExampleShape(),
+		Sampler: s.Sampler, Steps: s.Steps, Spacing: s.Spacing, Eta: s.Eta, Variance: net.Variance(), ExampleShape: net.ExampleShape(),
 		BatchSize: s.BatchSize, Seed: s.Seed, ClipDenoised: s.Clip, Progress: progress,
 	})
 	if err != nil {

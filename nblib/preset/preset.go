@@ -89,10 +89,10 @@ func SmokePreset() Preset {
 	down := protocols.QuickConfig()
 	down.Epochs = 30
 	return Preset{
-		Name:  Smoke,
-		Data:  Data{Variant: datasets.Quick, Seed: datasets.DefaultSeed, TrainFraction: 0.8},
-		Net:   m.Net,
-		Train: Train{TrainConfig: m.Train, Steps: 1000, Keep: 2},
+		Name:       Smoke,
+		Data:       Data{Variant: datasets.Quick, Seed: datasets.DefaultSeed, TrainFraction: 0.8},
+		Net:        m.Net,
+		Train:      Train{TrainConfig: m.Train, Steps: 1000, Keep: 2},
 		Sample:     SmokeSampling(),
 		Measure:    Measure{PCAComponents: 16, HistogramBins: 32},
 		Downstream: down,

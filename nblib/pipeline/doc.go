@@ -18,13 +18,20 @@
 //     bit-identical to an uninterrupted one.
 //   - Sample: the sampler always gets the model's variance (diffusion.Learned for LearnSigma models);
 //     guidance follows preset's one rule (scale > 1 and a null class; > 1 without one is an error);
-//     the EMA weights are used when the model keeps them, unless Sample.Raw. Images are rounded to the
-//     8-bit grid real images live on (pixels.Quantise).
+//     the EMA weights are used when the model keeps them, unless Sample.Raw; Sample.Spacing picks the
+//     visited steps. SampleWithWarning (and Run, into Result.SampleWarning and the log) returns unet's
+//     warning when those weights are likely poor (EMA younger than its horizon, raw weights by choice).
+//     Images are rounded to the 8-bit grid real images live on (pixels.Quantise).
 //   - Decode: the GASF inverse of each sample's diagonal, x = sqrt(p^(1/gamma)) on [0, 1]
 //     (dataio.DecodeSeries), optionally rescaled to the class's typical range of the real data.
 //   - Measure: on pixels in [0, 1], the FID and KID of all synthetic vs all real training images and the
 //     per-class FID on the real training images' principal components (fid.Frechet: |mu1-mu2|^2 +
-//     tr(S1 + S2 - 2 (S1 S2)^(1/2))), pixel histograms with their Jensen-Shannon divergence and earth
+//     tr(S1 + S2 - 2 (S1 S2)^(1/2))), each with its floor, the same distance from the real training to
+//     the real test images, and a size-matched value on as many synthetic images as the floor has real
+//     ones (fid.FrechetWithFloor, KIDWithFloor, PerClassWithFloor); the trace fidelity of the decoded
+//     series (real images decoded through the same GASF inverse): marginal Wasserstein-1,
+//     autocorrelation distance and discriminative score, each with its floor (features.MeasureTraces);
+//     pixel histograms with their Jensen-Shannon divergence and earth
 //     mover's distance, and each downstream classifier's accuracy on the held-out real images when
 //     trained on the original, the synthetic and the original+synthetic images (protocols.Scenarios).
 //

@@ -11,23 +11,44 @@ import (
 	"github.com/netdiffus/netdiffus/nblib/eval/protocols"
 	"github.com/netdiffus/netdiffus/nblib/pixels"
 	"github.com/netdiffus/netdiffus/nblib/preset"
+	"gonum.org/v1/gonum/mat"
 )
 
 // Measures is what Measure found: fidelity on the real training images' principal components (not
-// Inception features: the numbers rank models and datasets but do not compare with the paper's) and
+// Inception features: the numbers rank models and datasets but do not compare with the paper's),
+// each with its floor (the same distance between the real training and the real test images: what a
+// perfect generator drawing fresh real data would score), fidelity of the decoded series, and
 // downstream accuracy.
 type Measures struct {
 	FID float64 // all synthetic vs all real training images
 	// RealFID is the FID of the real test images against the real training images on the same
 	// features: what fresh real data reaches. It has the test set's size, and FID grows as sets shrink,
-	// so it is a guide to the floor rather than the floor itself for a larger synthetic set.
-	RealFID      float64
-	KID          float64   // unbiased, cubic polynomial kernel
-	ClassFID     []float64 // per class, in class order
-	ClassFIDMean float64
-	ClassFIDStd  float64
-	Hist         PixelHistograms
-	Accuracy     []Score // held-out real test images, per classifier and scenario
+	// so compare it with FIDMatched rather than FID. FIDFloor holds the same number.
+	RealFID float64
+	// FIDFloor is RealFID (fid.FrechetWithFloor's Floor); FIDMatched is the FID of a random subset of
+	// the synthetic images as large as the test set, which shares the floor's small-sample bias.
+	FIDFloor, FIDMatched float64
+	// KID is unbiased (cubic polynomial kernel) and may be negative: it scatters around 0 for equal
+	// distributions. KIDFloor and KIDMatched are as for FID.
+	KID, KIDFloor, KIDMatched float64
+	ClassFID                  []float64 // per class, in class order, on all rows of each class (min of real, synthetic)
+	ClassFIDMean              float64
+	ClassFIDStd               float64
+	// ClassFIDRows is the rows per class behind ClassFIDMatched and ClassFIDFloor (the smallest class's
+	// real test or synthetic count, capped by Measure.FIDPerClass): per class, real training vs
+	// synthetic and real training vs real test at that same count (fid.PerClassWithFloor). They are
+	// empty, and FloorNote says why, when a class has too few real test images.
+	ClassFIDRows                           int
+	ClassFIDMatched, ClassFIDFloor         []float64
+	ClassFIDMatchedMean, ClassFIDFloorMean float64
+	FloorNote                              string `json:",omitempty"`
+	Hist                                   PixelHistograms
+	// Traces compares the decoded series (the GASF inverse of real and synthetic images alike, on
+	// [0, 1]): marginal Wasserstein-1, autocorrelation distance and discriminative score, each with its
+	// real-training-vs-real-test floor.
+	Traces    features.TraceFidelity
+	TraceNote string  `json:",omitempty"` // why Traces is empty, when it is
+	Accuracy  []Score // held-out real test images, per classifier and scenario
 }
 
 // PixelHistograms compares the pixel distributions of the real and synthetic images (Fig. 7).
@@ -76,63 +97,100 @@ func Measure(b compute.Backend, p preset.Preset, d *Data, synth diffusion.Array,
 		return nil, err
 	}
 	m := &Measures{}
-	if err := m.fidelity(p.Measure, len(d.Classes), real, test, d.TrainY, syn, synthY); err != nil {
+	if err := m.fidelity(p.Measure, p.Data.Seed, len(d.Classes), real, test, d.TrainY, d.TestY, syn, synthY); err != nil {
 		return nil, err
 	}
 	if m.Hist, err = Histograms(real, syn, p.Measure.HistogramBins); err != nil {
 		return nil, err
+	}
+	if m.Traces, err = traceFidelity(d, synth, p.Data.Seed); err != nil {
+		m.TraceNote = err.Error() // e.g. every series of a set constant: the measures are undefined
 	}
 	err = m.classify(b, p.Downstream, protocols.Dataset{X: real.Pixels, Y: d.TrainY}, protocols.Dataset{X: syn.Pixels, Y: synthY},
 		protocols.Dataset{X: test.Pixels, Y: d.TestY}, real.Height)
 	return m, err
 }
 
-func realFID(pca features.Extractor, real, test features.Images) (float64, error) {
-	fr, err := pca.Extract(real)
-	if err != nil {
-		return 0, err
-	}
-	ft, err := pca.Extract(test)
-	if err != nil {
-		return 0, err
-	}
-	return fid.Frechet(fr, ft)
-}
-
-func (m *Measures) fidelity(c preset.Measure, classes int, real, test features.Images, realY []int, syn features.Images, synY []int) error {
+func (m *Measures) fidelity(c preset.Measure, seed uint64, classes int, real, test features.Images, realY, testY []int, syn features.Images, synY []int) error {
 	pca, err := features.FitPCA(real, min(c.PCAComponents, real.Len()-1))
 	if err != nil {
 		return err
 	}
-	fr, err := pca.Extract(real)
+	var fr, ft, fs *mat.Dense
+	for _, x := range []struct {
+		dst **mat.Dense
+		im  features.Images
+	}{{&fr, real}, {&ft, test}, {&fs, syn}} {
+		if *x.dst, err = pca.Extract(x.im); err != nil {
+			return err
+		}
+	}
+	f, err := fid.FrechetWithFloor(fr, ft, fs, seed)
 	if err != nil {
 		return err
 	}
-	fs, err := pca.Extract(syn)
+	m.FID, m.RealFID, m.FIDFloor, m.FIDMatched = f.Value, f.Floor, f.Floor, f.Matched
+	k, err := fid.KIDWithFloor(fr, ft, fs, seed)
 	if err != nil {
 		return err
 	}
-	if m.FID, err = fid.Frechet(fr, fs); err != nil {
-		return err
-	}
-	if m.KID, err = fid.KID(fr, fs); err != nil {
-		return err
-	}
-	if m.RealFID, err = realFID(pca, real, test); err != nil {
-		return err
-	}
+	m.KID, m.KIDFloor, m.KIDMatched = k.Value, k.Floor, k.Matched
 	per, err := fid.PerClass(fr, realY, fs, synY, c.FIDPerClass, fid.Frechet)
 	if err != nil {
 		return err
 	}
-	m.ClassFID = make([]float64, classes)
+	m.ClassFID = byClass(per, classes)
+	m.ClassFIDMean, m.ClassFIDStd = per.Mean, per.Std
+	fl, err := fid.PerClassWithFloor(fr, realY, ft, testY, fs, synY, c.FIDPerClass, fid.Frechet)
+	if err != nil { // too few real test images in a class: the floor is unknown, not a failure
+		m.FloorNote = err.Error()
+		return nil
+	}
+	m.ClassFIDRows = fl.Rows
+	m.ClassFIDMatched, m.ClassFIDFloor = byClass(fl.Synth, classes), byClass(fl.Floor, classes)
+	m.ClassFIDMatchedMean, m.ClassFIDFloorMean = fl.Synth.Mean, fl.Floor.Mean
+	return nil
+}
+
+// byClass spreads a per-class result over classes entries in class order (0 for a class it lacks).
+func byClass(per fid.PerClassResult, classes int) []float64 {
+	out := make([]float64, classes)
 	for _, pc := range per.Classes {
 		if pc.Class >= 0 && pc.Class < classes {
-			m.ClassFID[pc.Class] = pc.Distance
+			out[pc.Class] = pc.Distance
 		}
 	}
-	m.ClassFIDMean, m.ClassFIDStd = per.Mean, per.Std
-	return nil
+	return out
+}
+
+// traceFidelity decodes the real training, real test and synthetic images through the same GASF
+// inverse (Decode) and compares the series with features.MeasureTraces, over autocorrelation lags
+// 1..min(10, half the series length).
+func traceFidelity(d *Data, synth diffusion.Array, seed uint64) (features.TraceFidelity, error) {
+	var sets [3]*mat.Dense
+	for i, x := range []diffusion.Array{d.Train, d.Test, synth} {
+		series, err := Decode(x)
+		if err != nil {
+			return features.TraceFidelity{}, err
+		}
+		sets[i] = seriesMatrix(series)
+	}
+	_, length := sets[0].Dims()
+	lags := max(1, min(10, length/2)) // the features default of 10 lags, at most half the series
+	tf, err := features.MeasureTraces(sets[0], sets[1], sets[2], features.TraceConfig{MaxLag: lags, Seed: seed})
+	if err != nil {
+		return tf, fmt.Errorf("pipeline: trace fidelity: %w", err)
+	}
+	return tf, nil
+}
+
+// seriesMatrix stacks equal-length series as the rows of a matrix.
+func seriesMatrix(series [][]float64) *mat.Dense {
+	out := mat.NewDense(len(series), len(series[0]), nil)
+	for i, s := range series {
+		out.SetRow(i, s)
+	}
+	return out
 }
 
 // Histograms compares the pixel histograms of two image sets on [0, 1].

@@ -249,4 +249,24 @@ func TestRunMeasures(t *testing.T) {
 	if len(res.Examples) != 3 || len(res.Examples[0].Real) != 64 {
 		t.Errorf("%d example pairs", len(res.Examples))
 	}
+	// The floors: FrechetWithFloor's floor is the real-vs-real FID; the synthetic set (18) is as large as
+	// the test set (18), so the size-matched FID is the FID itself.
+	if res.FIDFloor != res.RealFID || res.FIDFloor <= 0 || res.FIDMatched != res.FID {
+		t.Errorf("FID %v, floor %v (RealFID %v), matched %v", res.FID, res.FIDFloor, res.RealFID, res.FIDMatched)
+	}
+	if res.KIDMatched != res.KID || math.IsNaN(res.KIDFloor) {
+		t.Errorf("KID %v, floor %v, matched %v", res.KID, res.KIDFloor, res.KIDMatched)
+	}
+	// 6 test and 6 synthetic images per class: both per-class sides use 6 rows.
+	if res.FloorNote != "" || res.ClassFIDRows != 6 || len(res.ClassFIDFloor) != 3 || len(res.ClassFIDMatched) != 3 || res.ClassFIDFloorMean <= 0 {
+		t.Errorf("per-class floor: rows %d, floor %v (mean %v), matched %v, note %q", res.ClassFIDRows, res.ClassFIDFloor, res.ClassFIDFloorMean, res.ClassFIDMatched, res.FloorNote)
+	}
+	// Trace fidelity on the decoded series: W1 and the discriminative score are on [0, 1] and [0, 1/2].
+	tf := res.Traces
+	if res.TraceNote != "" || tf.Marginal.Value <= 0 || tf.Marginal.Value > 1 || tf.Marginal.Floor < 0 || tf.Discriminative.Value < 0 || tf.Discriminative.Value > 0.5 {
+		t.Errorf("traces %+v, note %q", tf, res.TraceNote)
+	}
+	if res.SampleWarning == "" { // 2 steps of EMA at decay 0.995: the EMA has not covered its horizon of 200
+		t.Error("no sampling warning for EMA weights after 2 steps")
+	}
 }

@@ -32,6 +32,8 @@ type Result struct {
 	SampleSeconds float64
 	ImagesPerSec  float64 // training throughput at the last report
 	Loss          []LossPoint
+	// SampleWarning is unet's warning about the weights sampled (SampleWithWarning), "" when none.
+	SampleWarning string `json:",omitempty"`
 
 	Measures
 	Examples []ExamplePair // a few real and synthetic images, for a grid
@@ -60,15 +62,19 @@ func Run(ctx context.Context, b compute.Backend, p preset.Preset, d *Data, dir s
 		return nil, fmt.Errorf("%s: %w", d.Name, err)
 	}
 	start := time.Now()
-	synth, synthY, err := Sample(ctx, m, p.Sample, SampleCounts(p.Sample.PerClass, d.TrainY, len(d.Classes)), nil)
+	synth, synthY, warning, err := SampleWithWarning(ctx, m, p.Sample, SampleCounts(p.Sample.PerClass, d.TrainY, len(d.Classes)), nil)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", d.Name, err)
+	}
+	if warning != "" {
+		fmt.Fprintf(log, "warning: %s\n", warning)
 	}
 	sampleSec := time.Since(start).Seconds()
 	fmt.Fprintf(log, "trained %d steps (%.0f s in this run), sampled %d examples in %.0f s\n", m.Trainer.Steps(), m.TrainSeconds, synth.Batch(), sampleSec)
 	res := &Result{Name: d.Name, Preset: p.Name, Classes: d.Classes, Params: m.Trainer.NumParameters(),
 		TrainImages: d.Train.Batch(), TestImages: d.Test.Batch(), SynthImages: synth.Batch(), Size: d.Size(),
-		TrainedSteps: m.Trainer.Steps(), Steps: p.Train.Steps, TrainSeconds: m.Info.TrainSeconds, SampleSeconds: sampleSec, ImagesPerSec: m.Info.ImagesPerSec, Loss: m.Loss}
+		TrainedSteps: m.Trainer.Steps(), Steps: p.Train.Steps, TrainSeconds: m.Info.TrainSeconds, SampleSeconds: sampleSec, ImagesPerSec: m.Info.ImagesPerSec, Loss: m.Loss,
+		SampleWarning: warning}
 	if p.Net.Dims == 1 {
 		return res, nil // fidelity and classifiers are defined on images
 	}

@@ -13,36 +13,44 @@ import (
 
 // Sample draws counts[c] examples of class c from the model with the settings s, in class order with
 // their labels; progress (may be nil) gets the denoiser calls done and the total. 2-D samples are
-// rounded to the 8-bit grid.
+// rounded to the 8-bit grid. It is SampleWithWarning without the warning.
 func Sample(ctx context.Context, m *Model, s preset.Sample, counts []int, progress func(done, total int)) (diffusion.Array, []int, error) {
+	x, y, _, err := SampleWithWarning(ctx, m, s, counts, progress)
+	return x, y, err
+}
+
+// SampleWithWarning is Sample that also returns unet's sampling warning for the weights used (raw
+// weights chosen although EMA weights exist, or EMA weights younger than the EMA's horizon), or ""
+// when there is nothing to say; callers should show a non-empty one.
+func SampleWithWarning(ctx context.Context, m *Model, s preset.Sample, counts []int, progress func(done, total int)) (diffusion.Array, []int, string, error) {
 	tr := m.Trainer
 	net := tr.Config.Net
 	if len(counts) > max(net.NumClasses, 1) {
-		return diffusion.Array{}, nil, fmt.Errorf("pipeline: %d class counts for a model of %d classes", len(counts), net.NumClasses)
+		return diffusion.Array{}, nil, "", fmt.Errorf("pipeline: %d class counts for a model of %d classes", len(counts), net.NumClasses)
 	}
 	if s.Guidance > 1 && !net.NullClass {
-		return diffusion.Array{}, nil, fmt.Errorf("pipeline: guidance %g needs a model trained with a null class (label dropout); the model in %s has none: sample with guidance 0", s.Guidance, m.Dir)
+		return diffusion.Array{}, nil, "", fmt.Errorf("pipeline: guidance %g needs a model trained with a null class (label dropout); the model in %s has none: sample with guidance 0", s.Guidance, m.Dir)
 	}
-	den, err := tr.Denoiser(!s.Raw && tr.Config.Train.EMADecay > 0)
+	den, warning, err := tr.DenoiserWithWarning(!s.Raw && tr.Config.Train.EMADecay > 0)
 	if err != nil {
-		return diffusion.Array{}, nil, err
+		return diffusion.Array{}, nil, "", err
 	}
 	if preset.Guided(s.Guidance, net) {
 		den = diffusion.Guided(den, s.Guidance, net.NullLabel())
 	}
 	x, y, err := tr.Schedule.SampleClasses(ctx, den, counts, diffusion.SampleConfig{
-		Sampler: s.Sampler, Steps: s.Steps, Eta: s.Eta, Variance: net.Variance(), ExampleShape: net.ExampleShape(),
+		Sampler: s.Sampler, Steps: s.Steps, Spacing: s.Spacing, Eta: s.Eta, Variance: net.Variance(), ExampleShape: net.ExampleShape(),
 		BatchSize: s.BatchSize, Seed: s.Seed, ClipDenoised: s.Clip, Progress: progress,
 	})
 	if err != nil {
-		return diffusion.Array{}, nil, fmt.Errorf("pipeline: sampling %s: %w", m.Dir, err)
+		return diffusion.Array{}, nil, "", fmt.Errorf("pipeline: sampling %s: %w", m.Dir, err)
 	}
 	if net.Dims == 2 {
 		for i, v := range x.Data {
 			x.Data[i] = pixels.Quantise(v)
 		}
 	}
-	return x, y, nil
+	return x, y, warning, nil
 }
 
 // SampleCounts returns the per-class counts of a synthetic set: perClass of each class when positive,

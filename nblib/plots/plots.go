@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -227,6 +228,25 @@ func Bars(title, ylabel string, categories []string, groups ...Named) (*plot.Plo
 	p.Y.Max *= 1.2 // room for the legend above the tallest bar
 	p.Add(plotter.NewGrid())
 	return p, nil
+}
+
+// HLine draws a dashed horizontal line at y across the plot's x range (after the data is added),
+// named in the legend, for a reference level such as a floor. It returns the line it added.
+func HLine(p *plot.Plot, y float64, name string) (*plotter.Line, error) {
+	if math.IsNaN(y) || math.IsInf(y, 0) {
+		return nil, fmt.Errorf("plots: horizontal line %q at %v", name, y)
+	}
+	l, err := plotter.NewLine(plotter.XYs{{X: p.X.Min, Y: y}, {X: p.X.Max, Y: y}})
+	if err != nil {
+		return nil, fmt.Errorf("plots: horizontal line %q: %w", name, err)
+	}
+	l.LineStyle.Width = vg.Points(1.5)
+	l.LineStyle.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+	l.LineStyle.Color = color.Black
+	p.Add(l)
+	p.Legend.Add(name, l)
+	p.Y.Max = math.Max(p.Y.Max, y*1.2)
+	return l, nil
 }
 
 // Table saves rows as Dir()/name.csv and, inside a notebook, displays them as a Markdown table. It returns

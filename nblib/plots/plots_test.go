@@ -2,6 +2,7 @@ package plots
 
 import (
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,6 +59,24 @@ func TestShowWritesDecodablePNGAndSVG(t *testing.T) {
 	}
 }
 
+// TestHLineSpansTheBars checks that the line runs across the bars' x range at height y and that the y axis grows to show a line above the tallest bar.
+func TestHLineSpansTheBars(t *testing.T) {
+	p, err := Bars("t", "y", []string{"a", "b", "c"}, Named{"g", []float64{1, 2, 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	line, err := HLine(p, 5, "floor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Y.Max < 5 {
+		t.Errorf("y max %v below the line", p.Y.Max)
+	}
+	if len(line.XYs) != 2 || line.XYs[0].Y != 5 || line.XYs[1].Y != 5 || line.XYs[0].X > 0 || line.XYs[1].X < 2 {
+		t.Errorf("line %+v", line)
+	}
+}
+
 func TestBadInputIsAnError(t *testing.T) {
 	tests := []struct {
 		name string
@@ -69,6 +88,7 @@ func TestBadInputIsAnError(t *testing.T) {
 		{"ragged series", func() error { _, err := Lines("t", "x", "y", Series{"s", []float64{1, 2}, []float64{1}}); return err }, "2 x values and 1 y values"},
 		{"bars per category", func() error { _, err := Bars("t", "y", []string{"a", "b"}, Named{"g", []float64{1}}); return err }, "1 values for 2 categories"},
 		{"ragged table", func() error { _, err := Table("t", []string{"a", "b"}, [][]string{{"1"}}); return err }, "row 1 has 1 cells"},
+		{"NaN line", func() error { _, err := HLine(plot.New(), math.NaN(), "floor"); return err }, `line "floor" at NaN`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -38,14 +38,23 @@ func TestNamedAndAliases(t *testing.T) {
 // TestPresetMeanings pins what the issue defines each preset to be.
 func TestPresetMeanings(t *testing.T) {
 	s, c, f := SmokePreset(), CPUPreset(), FullPreset()
-	if s.Net.Size != 16 || s.Train.Steps != 1000 || s.Sample.Steps != 25 || s.Sample.Guidance != 3 || !s.Net.NullClass {
+	if s.Net.Size != 16 || s.Train.Steps != 1000 || !s.Net.NullClass {
 		t.Errorf("smoke changed: %+v", s)
 	}
 	if c.Net.Size < 32 || c.Net.LearnSigma || c.Train.Steps < s.Train.Steps {
 		t.Errorf("cpu: %+v", c)
 	}
+	// f15's measured recommendation on real vcfp-alexa: DDPM-50 trailing, clipped, unguided.
+	for _, p := range []Preset{s, c} {
+		if q := p.Sample; q.Sampler != diffusion.DDPM || q.Steps != 50 || q.Spacing != diffusion.Trailing || !q.Clip || q.Guidance != 0 {
+			t.Errorf("%s sampling: %+v; want ddpm-50 trailing, clip, no guidance", p.Name, q)
+		}
+	}
 	if f.Net.Size != 128 || !f.Net.LearnSigma || f.Net.NullClass || f.Train.DiffusionSteps != 1000 || f.Data.Variant != datasets.Full || f.Sample.Guidance > 1 {
 		t.Errorf("full: %+v", f)
+	}
+	if q := f.Sample; q.Sampler != diffusion.DDIM || q.Steps != 100 || q.Eta != 1 || q.Spacing != diffusion.Trailing {
+		t.Errorf("full sampling: %+v; want ddim-100 eta 1 trailing", q)
 	}
 	m := f.Model(7)
 	if m.Net.NumClasses != 7 || m.Net.Variance() != diffusion.Learned || f.Net.NumClasses != 0 {
@@ -129,5 +138,22 @@ func TestValidateCatchesGuidanceWithoutNullClass(t *testing.T) {
 	p.Train.Steps = 0
 	if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "Train.Steps") {
 		t.Errorf("zero steps: %v", err)
+	}
+	p = SmokePreset()
+	p.Sample.Spacing = "middle"
+	if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "Sample.Spacing") {
+		t.Errorf("unknown spacing: %v", err)
+	}
+	p = SmokePreset()
+	p.Sample.Eta = -0.5
+	if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "Sample.Eta") {
+		t.Errorf("negative eta: %v", err)
+	}
+	for _, sp := range []diffusion.Spacing{"", diffusion.Leading, diffusion.Linspace} {
+		p = SmokePreset()
+		p.Sample.Spacing = sp
+		if err := p.Validate(); err != nil {
+			t.Errorf("spacing %q: %v", sp, err)
+		}
 	}
 }

@@ -21,10 +21,33 @@ func (r *ExperimentResult) LossPlot() (*plot.Plot, error) {
 	return plots.Lines(fmt.Sprintf("%s: diffusion training loss", r.Name), "step", "epsilon MSE", s)
 }
 
-// ClassFIDPlot draws the per-class Frechet distance (as the paper's Fig. 2(a) does per dataset).
+// ClassFIDPlot draws the per-class Frechet distance (as the paper's Fig. 2(a) does per dataset). When
+// the run has per-class floors, the bars are the size-matched per-class FIDs (ClassFIDRows images of
+// each class on both sides) and a dashed line marks the mean floor, real test vs original at the same
+// count: bars near the line are as close to the original images as fresh real images are.
 func (r *ExperimentResult) ClassFIDPlot() (*plot.Plot, error) {
-	return plots.Bars(fmt.Sprintf("%s: per-class FID (PCA features), mean %.2f ± %.2f", r.Name, r.ClassFIDMean, r.ClassFIDStd),
-		"Frechet distance", shortNames(r.Classes), plots.Named{Name: "synthetic vs original", Values: r.ClassFID})
+	fid, floor := r.ClassFIDWithFloor()
+	if floor == 0 {
+		return plots.Bars(fmt.Sprintf("%s: per-class FID (PCA features), mean %.2f ± %.2f", r.Name, r.ClassFIDMean, r.ClassFIDStd),
+			"Frechet distance", shortNames(r.Classes), plots.Named{Name: "synthetic vs original", Values: fid})
+	}
+	p, err := plots.Bars(fmt.Sprintf("%s: per-class FID on %d images a class (PCA features), mean %.2f, floor %.2f", r.Name, r.ClassFIDRows, r.ClassFIDMatchedMean, floor),
+		"Frechet distance", shortNames(r.Classes), plots.Named{Name: "synthetic vs original", Values: fid})
+	if err != nil {
+		return nil, err
+	}
+	_, err = plots.HLine(p, floor, "floor: real test vs original (mean)")
+	return p, err
+}
+
+// ClassFIDWithFloor returns the per-class FIDs to show beside their floor and the mean per-class floor:
+// the size-matched ClassFIDMatched and ClassFIDFloorMean when the run measured floors, else ClassFID
+// and 0 (no floor known).
+func (r *ExperimentResult) ClassFIDWithFloor() ([]float64, float64) {
+	if len(r.ClassFIDMatched) == len(r.Classes) && r.ClassFIDFloorMean > 0 {
+		return r.ClassFIDMatched, r.ClassFIDFloorMean
+	}
+	return r.ClassFID, 0
 }
 
 // HistogramPlot overlays the pixel histograms of original and synthetic images (Fig. 7).
@@ -100,10 +123,25 @@ func (r *ExperimentResult) ExampleGrid(scale int) (image.Image, error) {
 // Summary is a one-paragraph account of the run.
 func (r *ExperimentResult) Summary() string {
 	return fmt.Sprintf("%s: %d classes; U-Net of %d parameters trained on %d images (%.0f s, %.0f images/s at the end); "+
-		"%d synthetic images sampled in %.0f s.\nFID %.3f (real test vs real training images: %.3f), KID %.4f, per-class FID %.3f ± %.3f (PCA features of the original training images); "+
-		"pixel histograms: JSD %.4f bits, EMD %.4f.",
+		"%d synthetic images sampled in %.0f s.\nOn PCA features of the original training images, with floors (real test vs real training images) "+
+		"and size-matched values (%d synthetic images, as many as the test set): FID %.3f (floor %.3f, matched %.3f), "+
+		"KID (unbiased; may be negative) %.4f (floor %.4f, matched %.4f), per-class FID %.3f ± %.3f (on %d a class: %.3f, floor %.3f); "+
+		"pixel histograms: JSD %.4f bits, EMD %.4f; decoded series: marginal W1 %s, autocorrelation distance %s, discriminative score %s.",
 		r.Name, len(r.Classes), r.Params, r.TrainImages, r.TrainSeconds, r.ImagesPerSec, r.SynthImages, r.SampleSeconds,
-		r.FID, r.RealFID, r.KID, r.ClassFIDMean, r.ClassFIDStd, r.Hist.JSD, r.Hist.EMD)
+		r.TestImages, r.FID, r.FIDFloor, r.FIDMatched, r.KID, r.KIDFloor, r.KIDMatched,
+		r.ClassFIDMean, r.ClassFIDStd, r.ClassFIDRows, r.ClassFIDMatchedMean, r.ClassFIDFloorMean,
+		r.Hist.JSD, r.Hist.EMD, r.Traces.Marginal, r.Traces.Autocorrelation, r.Traces.Discriminative) + r.notes()
+}
+
+// notes appends the run's warnings and the reasons a measure is missing.
+func (r *ExperimentResult) notes() string {
+	var out string
+	for _, n := range []string{r.SampleWarning, r.FloorNote, r.TraceNote} {
+		if n != "" {
+			out += "\nNote: " + n
+		}
+	}
+	return out
 }
 
 // shortNames drops a shared "group-" prefix from class names ("netflix-v01" -> "v01") to fit an axis.

@@ -127,8 +127,11 @@ func TestExperimentPlots(t *testing.T) {
 	if got := shortNames([]string{"netflix-v01", "alarm"}); got[0] != "v01" || got[1] != "alarm" {
 		t.Errorf("shortNames = %q", got)
 	}
-	if !strings.Contains(res.Summary(), "FID") {
-		t.Error(res.Summary())
+	if s := res.Summary(); !strings.Contains(s, "FID") || !strings.Contains(s, "KID (unbiased; may be negative)") || !strings.Contains(s, "floor") {
+		t.Error(s)
+	}
+	if fid, floor := res.ClassFIDWithFloor(); len(fid) != len(res.Classes) || (floor != res.ClassFIDFloorMean && floor != 0) {
+		t.Errorf("ClassFIDWithFloor = %v, %v; matched %v, floor mean %v", fid, floor, res.ClassFIDMatched, res.ClassFIDFloorMean)
 	}
 }
 

@@ -11,6 +11,12 @@ package repro
 // With NETDIFFUS_FIDELITY_PIXTOL=0.05 the eval fails a sampler whose synthetic pixel mean or standard
 // deviation (pixels in [0, 1]) is more than 0.05 from the real training images'.
 //
+// Both phases run on the pipeline API (pipeline.Data built with pipeline.ImageArray, pipeline.Train,
+// SampleWithWarning and Measure), so the numbers are those a pipeline run reports: FID, KID and the
+// per-class FID with their floors and size-matched values, the decoded series' trace fidelity and the
+// downstream accuracies. NETDIFFUS_FIDELITY=probe prints the model's x_0 predictions from noised real
+// images and from pure noise.
+//
 // The model (unet.Quick: 32x32 images, the cpu preset's U-Net) is checkpointed under
 // NETDIFFUS_FIDELITY_DIR (default $TMPDIR/netdiffus-fidelity/<data>), so training resumes and every
 // sampler is compared on one trained model. Data: alexa = vcfp-alexa, the first 24 voice commands
@@ -35,9 +41,8 @@ import (
 	"github.com/netdiffus/netdiffus/nblib/backend"
 	"github.com/netdiffus/netdiffus/nblib/diffusion"
 	"github.com/netdiffus/netdiffus/nblib/diffusion/unet"
-	"github.com/netdiffus/netdiffus/nblib/eval/features"
-	"github.com/netdiffus/netdiffus/nblib/eval/fid"
-	"github.com/netdiffus/netdiffus/nblib/eval/protocols"
+	"github.com/netdiffus/netdiffus/nblib/pipeline"
+	"github.com/netdiffus/netdiffus/nblib/preset"
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 	"github.com/netdiffus/netdiffus/nblib/traffic/trafficio"
 )
@@ -72,8 +77,18 @@ func envInt(name string, def int) int {
 	return def
 }
 
+// imageData images the chosen rows of series (with their labels) for a size x size model.
+func imageData(series [][]float64, labels, rows []int, size int) (diffusion.Array, []int, error) {
+	s, y := make([][]float64, len(rows)), make([]int, len(rows))
+	for k, i := range rows {
+		s[k], y[k] = series[i], labels[i]
+	}
+	x, err := pipeline.ImageArray(s, size)
+	return x, y, err
+}
+
 // loadRealFidelity reads and images one real dataset (see the file comment).
-func loadRealFidelity(t *testing.T, data string, size int) *realImages {
+func loadRealFidelity(t *testing.T, data string, size int) *pipeline.Data {
 	t.Helper()
 	switch data {
 	case "alexa":
@@ -98,11 +113,11 @@ func loadRealFidelity(t *testing.T, data string, size int) *realImages {
 			}
 		}
 		split := traffic.SplitPerClass(labels, 0.8, traffic.FirstInOrder, 1)
-		r := &realImages{classes: ds.Classes[:k], imageSize: size, seriesLn: 300}
-		if r.train, r.trainY, err = imageArray(keep, labels, split.Train, size); err != nil {
+		r := &pipeline.Data{Name: "vcfp-alexa", Classes: ds.Classes[:k], SeriesLen: 300}
+		if r.Train, r.TrainY, err = imageData(keep, labels, split.Train, size); err != nil {
 			t.Fatal(err)
 		}
-		if r.test, r.testY, err = imageArray(keep, labels, split.Test, size); err != nil {
+		if r.Test, r.TestY, err = imageData(keep, labels, split.Test, size); err != nil {
 			t.Fatal(err)
 		}
 		return r
@@ -141,7 +156,7 @@ func loadRealFidelity(t *testing.T, data string, size int) *realImages {
 			}
 			return out
 		}
-		r := &realImages{classes: classes, imageSize: size, seriesLn: 256}
+		r := &pipeline.Data{Name: "pensieve-bw", Classes: classes, SeriesLen: 256}
 		var err error
 		trY, teY := remap(trds), remap(teds)
 		rows := func(y []int) []int {
@@ -153,10 +168,10 @@ func loadRealFidelity(t *testing.T, data string, size int) *realImages {
 			}
 			return out
 		}
-		if r.train, r.trainY, err = imageArray(trs, trY, rows(trY), size); err != nil {
+		if r.Train, r.TrainY, err = imageData(trs, trY, rows(trY), size); err != nil {
 			t.Fatal(err)
 		}
-		if r.test, r.testY, err = imageArray(tes, teY, rows(teY), size); err != nil {
+		if r.Test, r.TestY, err = imageData(tes, teY, rows(teY), size); err != nil {
 			t.Fatal(err)
 		}
 		return r
@@ -165,59 +180,52 @@ func loadRealFidelity(t *testing.T, data string, size int) *realImages {
 	return nil
 }
 
-// fidelityModel is the cpu preset's model: unet.Quick with the lr from NETDIFFUS_FIDELITY_LR (e2-4 default).
-func fidelityModel(classes int) unet.Config {
-	m := unet.Quick(classes)
+// fidelityPreset is the cpu preset with unet.Quick's own learning rate (2e-4, so that models trained
+// before the port resume) or NETDIFFUS_FIDELITY_LR, NETDIFFUS_FIDELITY_STEPS training steps (1500),
+// checkpoints every 250 steps (3 kept), PCA-64 features and the classifiers of
+// NETDIFFUS_FIDELITY_CLASSIFIERS (rf,gbt).
+func fidelityPreset() preset.Preset {
+	p := preset.CPUPreset()
+	p.Train.TrainConfig = unet.Quick(0).Train
 	if v, err := strconv.ParseFloat(os.Getenv("NETDIFFUS_FIDELITY_LR"), 64); err == nil {
-		m.Train.LearningRate = v
+		p.Train.LearningRate = v
 	}
-	return m
+	p.Train.Steps = int64(envInt("NETDIFFUS_FIDELITY_STEPS", 1500))
+	p.Train.CheckpointEvery, p.Train.Keep, p.Train.ReportEvery = 250, 3, 50
+	p.Measure.PCAComponents = 64
+	p.Downstream.Classifiers = strings.Split(envOr("NETDIFFUS_FIDELITY_CLASSIFIERS", "rf,gbt"), ",")
+	return p
 }
 
 func TestFidelityRealTrain(t *testing.T) {
 	fidelityPhase(t, "train")
 	data := fidelityData()
 	r := loadRealFidelity(t, data, 32)
-	t.Logf("%s: %d classes, %d training and %d test images", data, len(r.classes), r.train.Batch(), r.test.Batch())
+	t.Logf("%s: %d classes, %d training and %d test images", data, len(r.Classes), r.Train.Batch(), r.Test.Batch())
 	b, _, err := backend.Shared()
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := fidelityDir(data)
-	var tr *unet.Trainer
-	if ck, err := unet.Checkpoints(dir); err == nil && len(ck) > 0 {
-		if tr, err = unet.Resume(b, dir); err != nil {
-			t.Fatal(err)
-		}
-	} else if tr, err = unet.New(b, fidelityModel(len(r.classes))); err != nil {
-		t.Fatal(err)
-	}
-	sh, err := unet.NewShuffler(r.train, r.trainY, tr.Config.Train.BatchSize, tr.Config.Train.Seed+uint64(tr.Steps()))
+	m, err := pipeline.Train(context.Background(), b, fidelityPreset(), dir, r.Train, r.TrainY,
+		pipeline.ModelInfo{Data: r.Name, Classes: r.Classes}, pipeline.TrainOptions{Log: os.Stdout})
 	if err != nil {
 		t.Fatal(err)
 	}
-	steps := int64(envInt("NETDIFFUS_FIDELITY_STEPS", 1500))
-	last, err := tr.Run(context.Background(), sh, unet.RunConfig{MaxSteps: steps, ReportEvery: 50, CheckpointDir: dir, CheckpointEvery: 250, Keep: 3,
-		Progress: func(p unet.Progress) {
-			fmt.Printf("step %5d loss %.4f %.1f img/s %s\n", p.Step, p.MeanLoss, p.ImagesPerSec, p.Elapsed.Round(time.Second))
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("trained to step %d, checkpoint %s", last.Step, last.Checkpoint)
+	t.Logf("trained to step %d in %s", m.Trainer.Steps(), dir)
 }
 
 // samplerSpec parses "ddim50", "ddim50e1" (eta 1), "ddpm250", with optional suffixes "t" (trailing
-// spacing) or "l" (linspace spacing), then "g<scale>" (guidance), e.g. "ddim50tg2".
-func samplerSpec(s string) (diffusion.SampleConfig, float64, error) {
-	cfg := diffusion.SampleConfig{ClipDenoised: true}
-	guidance := 1.0
+// spacing) or "l" (linspace spacing), then "g<scale>" (guidance, used above 1), e.g. "ddim50tg2", into
+// the sample settings of the pipeline (x0 clipped, batch 64, seed 1).
+func samplerSpec(s string) (preset.Sample, error) {
+	cfg := preset.Sample{Clip: true, BatchSize: 64, Seed: 1}
 	if i := strings.Index(s, "g"); i > 0 {
 		g, err := strconv.ParseFloat(s[i+1:], 64)
 		if err != nil {
-			return cfg, 0, err
+			return cfg, err
 		}
-		guidance, s = g, s[:i]
+		cfg.Guidance, s = g, s[:i]
 	}
 	if strings.HasSuffix(s, "t") {
 		cfg.Spacing, s = diffusion.Trailing, strings.TrimSuffix(s, "t")
@@ -227,7 +235,7 @@ func samplerSpec(s string) (diffusion.SampleConfig, float64, error) {
 	if i := strings.Index(s, "e"); i > 4 {
 		e, err := strconv.ParseFloat(s[i+1:], 64)
 		if err != nil {
-			return cfg, 0, err
+			return cfg, err
 		}
 		cfg.Eta, s = e, s[:i]
 	}
@@ -237,11 +245,35 @@ func samplerSpec(s string) (diffusion.SampleConfig, float64, error) {
 	case strings.HasPrefix(s, "ddpm"):
 		cfg.Sampler = diffusion.DDPM
 	default:
-		return cfg, 0, fmt.Errorf("sampler %q: want ddimN or ddpmN", s)
+		return cfg, fmt.Errorf("sampler %q: want ddimN or ddpmN", s)
 	}
 	n, err := strconv.Atoi(s[4:])
 	cfg.Steps = n
-	return cfg, guidance, err
+	return cfg, err
+}
+
+// TestSamplerSpec pins the codes of NETDIFFUS_FIDELITY_SAMPLERS (it runs without opting in).
+func TestSamplerSpec(t *testing.T) {
+	for _, tc := range []struct {
+		code string
+		want preset.Sample
+	}{
+		{"ddim50", preset.Sample{Sampler: diffusion.DDIM, Steps: 50}},
+		{"ddim50e1t", preset.Sample{Sampler: diffusion.DDIM, Steps: 50, Eta: 1, Spacing: diffusion.Trailing}},
+		{"ddpm250l", preset.Sample{Sampler: diffusion.DDPM, Steps: 250, Spacing: diffusion.Linspace}},
+		{"ddim50tg2", preset.Sample{Sampler: diffusion.DDIM, Steps: 50, Spacing: diffusion.Trailing, Guidance: 2}},
+	} {
+		got, err := samplerSpec(tc.code)
+		tc.want.Clip, tc.want.BatchSize, tc.want.Seed = true, 64, 1
+		if err != nil || got != tc.want {
+			t.Errorf("samplerSpec(%q) = %+v, %v; want %+v", tc.code, got, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"euler50", "ddimx", "ddim50gx"} {
+		if _, err := samplerSpec(bad); err == nil {
+			t.Errorf("samplerSpec(%q) accepted", bad)
+		}
+	}
 }
 
 func TestFidelityRealEval(t *testing.T) {
@@ -252,84 +284,58 @@ func TestFidelityRealEval(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, err := unet.Resume(b, envOr("NETDIFFUS_FIDELITY_CKPT", fidelityDir(data)))
+	m, err := pipeline.Open(b, envOr("NETDIFFUS_FIDELITY_CKPT", fidelityDir(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	den, warn, err := tr.DenoiserWithWarning(os.Getenv("NETDIFFUS_FIDELITY_RAW") == "")
+	p := fidelityPreset()
+	real, err := pipeline.Images("real training images", r.Train)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if warn != "" {
-		t.Log(warn)
-	}
-	real, _ := toImages("real training images", r.train, 32)
-	test, _ := toImages("real test images", r.test, 32)
-	pca, err := features.FitPCA(real, min(64, real.Len()-1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fr, _ := pca.Extract(real)
-	ft, _ := pca.Extract(test)
-	floor, _ := fid.Frechet(fr, ft)
-	kidFloor, _ := fid.KID(fr, ft)
 	rm, rs := pixelMeanStd(real.Pixels)
-	t.Logf("%s at step %d: %d train, %d test images; FID floor (train vs test) %.3f, KID floor %.4f; real pixel mean %.4f std %.4f",
-		data, tr.Steps(), real.Len(), test.Len(), floor, kidFloor, rm, rs)
-	counts := make([]int, len(r.classes))
-	for _, y := range r.trainY {
-		counts[y]++
-	}
-	classifiers := strings.Split(envOr("NETDIFFUS_FIDELITY_CLASSIFIERS", "rf,gbt"), ",")
-	dcfg := quickDownstream()
-	original := protocols.Dataset{X: real.Pixels, Y: r.trainY}
-	testDS := protocols.Dataset{X: test.Pixels, Y: r.testY}
+	t.Logf("%s at step %d: %d train, %d test images; real pixel mean %.4f std %.4f", data, m.Trainer.Steps(), r.Train.Batch(), r.Test.Batch(), rm, rs)
+	counts := pipeline.Counts(r.TrainY, len(r.Classes))
 	for _, spec := range strings.Split(envOr("NETDIFFUS_FIDELITY_SAMPLERS", "ddim50,ddpm250"), ",") {
-		sc, g, err := samplerSpec(spec)
+		sc, err := samplerSpec(spec)
 		if err != nil {
 			t.Fatal(err)
 		}
-		sc.ExampleShape, sc.BatchSize, sc.Seed, sc.Variance = tr.Config.Net.ExampleShape(), 64, 1, tr.Config.Net.Variance()
-		d := den
-		if g != 1 {
-			d = diffusion.Guided(den, g, tr.Config.Net.NullLabel())
-		}
+		sc.Raw = os.Getenv("NETDIFFUS_FIDELITY_RAW") != ""
 		start := time.Now()
-		x, y, err := tr.Schedule.SampleClasses(context.Background(), d, counts, sc)
+		x, y, warn, err := pipeline.SampleWithWarning(context.Background(), m, sc, counts, nil)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if warn != "" {
+			t.Log(warn)
 		}
 		secs := time.Since(start).Seconds()
-		syn, _ := toImages("synthetic", quantise(x), 32)
-		fs, _ := pca.Extract(syn)
-		f, err := fid.FrechetWithFloor(fr, ft, fs, 1)
+		meas, err := pipeline.Measure(b, p, r, x, y)
 		if err != nil {
 			t.Fatal(err)
 		}
-		k, err := fid.KIDWithFloor(fr, ft, fs, 1)
+		syn, err := pipeline.Images("synthetic images", x)
 		if err != nil {
 			t.Fatal(err)
-		}
-		perClass := "n/a"
-		if per, err := fid.PerClassWithFloor(fr, r.trainY, ft, r.testY, fs, y, 0, fid.Frechet); err != nil {
-			t.Logf("per-class FID: %v", err)
-		} else {
-			perClass = per.Mean().String()
 		}
 		sm, ss := pixelMeanStd(syn.Pixels)
-		line := fmt.Sprintf("%-10s %6.0fs FID %s KID %s (may be negative) classFID %s pixel mean %.4f std %.4f (real %.4f %.4f)",
-			spec, secs, f, k, perClass, sm, ss, rm, rs)
-		for _, name := range classifiers {
-			fac, err := dcfg.Factory(name, b, protocols.ImageShape(32))
-			if err != nil {
-				t.Fatal(err)
+		perClass := "n/a (" + meas.FloorNote + ")"
+		if meas.FloorNote == "" {
+			perClass = fmt.Sprintf("%.4g (floor %.4g on %d a class)", meas.ClassFIDMatchedMean, meas.ClassFIDFloorMean, meas.ClassFIDRows)
+		}
+		line := fmt.Sprintf("%-10s %6.0fs FID %.4g (floor %.4g, matched %.4g on %d) KID (unbiased; may be negative) %.4g (floor %.4g, matched %.4g) classFID %s "+
+			"W1 %s ACF %s disc %s pixel mean %.4f std %.4f (real %.4f %.4f)",
+			spec, secs, meas.FID, meas.FIDFloor, meas.FIDMatched, r.Test.Batch(), meas.KID, meas.KIDFloor, meas.KIDMatched, perClass,
+			meas.Traces.Marginal, meas.Traces.Autocorrelation, meas.Traces.Discriminative, sm, ss, rm, rs)
+		for _, c := range p.Downstream.Classifiers {
+			acc := map[string]float64{}
+			for _, s := range meas.Accuracy {
+				if s.Classifier == c {
+					acc[s.Scenario] = s.AccMean
+				}
 			}
-			res, err := protocols.Scenarios(fac, original, protocols.Dataset{X: syn.Pixels, Y: y}, testDS, dcfg.Seeds)
-			if err != nil {
-				t.Fatal(err)
-			}
-			line += fmt.Sprintf(" | %s ori %.3f syn %.3f o+s %.3f", name, res[protocols.Original].AccMean,
-				res[protocols.Synthetic].AccMean, res[protocols.OriginalSynth].AccMean)
+			line += fmt.Sprintf(" | %s ori %.3f syn %.3f o+s %.3f", c, acc["original"], acc["synth"], acc["ori+synth"])
 		}
 		fmt.Println("RESULT", data, line)
 		if tol := envFloat("NETDIFFUS_FIDELITY_PIXTOL", 0); tol > 0 && (math.Abs(sm-rm) > tol || math.Abs(ss-rs) > tol) {
@@ -387,7 +393,7 @@ func TestFidelityRealProbe(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := tr.Schedule
-	x0 := r.train
+	x0 := r.Train
 	n := x0.Batch()
 	rng := rand.New(rand.NewPCG(5, 5))
 	meanPix := func(a diffusion.Array) (mean, sdOfImageMeans float64) {
@@ -423,7 +429,7 @@ func TestFidelityRealProbe(t *testing.T) {
 			if src == "pure-noise" {
 				xt = noise
 			}
-			eps, err := den(xt, steps, r.trainY)
+			eps, err := den(xt, steps, r.TrainY)
 			if err != nil {
 				t.Fatal(err)
 			}

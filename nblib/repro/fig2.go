@@ -49,12 +49,15 @@ func Fig2Plot(results []*ExperimentResult) (*plot.Plot, error) {
 		plots.Named{Name: "mean over classes", Values: mean}, plots.Named{Name: "std over classes", Values: std})
 }
 
-// Fig2Table lists each dataset's fidelity numbers.
+// Fig2Table lists each dataset's fidelity numbers, with the floors (real test vs real training
+// images) of the FID and of the size-matched per-class FID.
 func Fig2Table(results []*ExperimentResult) (header []string, rows [][]string) {
-	header = []string{"dataset", "classes", "FID", "KID", "per-class FID", "pixel JSD (bits)"}
+	header = []string{"dataset", "classes", "FID", "KID (unbiased; may be negative)", "per-class FID", "pixel JSD (bits)",
+		"FID floor", "per-class FID, size-matched (floor)"}
 	for _, r := range results {
 		rows = append(rows, []string{r.Name, fmt.Sprint(len(r.Classes)), fmt.Sprintf("%.3f", r.FID), fmt.Sprintf("%.4f", r.KID),
-			fmt.Sprintf("%.3f ± %.3f", r.ClassFIDMean, r.ClassFIDStd), fmt.Sprintf("%.4f", r.Hist.JSD)})
+			fmt.Sprintf("%.3f ± %.3f", r.ClassFIDMean, r.ClassFIDStd), fmt.Sprintf("%.4f", r.Hist.JSD),
+			fmt.Sprintf("%.3f", r.FIDFloor), fmt.Sprintf("%.3f (%.3f)", r.ClassFIDMatchedMean, r.ClassFIDFloorMean)})
 	}
 	return header, rows
 }

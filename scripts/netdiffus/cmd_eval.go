@@ -184,7 +184,9 @@ func sameShape(a, b []int) bool {
 func printMeasures(p preset.Preset, d *pipeline.Data, synth pipeline.Examples, m *pipeline.Measures) {
 	fmt.Printf("preset %s: %d real training, %d real test and %d synthetic images of %dx%d, %d classes\n", p.Name,
 		d.Train.Batch(), d.Test.Batch(), synth.X.Batch(), d.Train.Shape[1], d.Train.Shape[2], len(d.Classes))
-	fmt.Printf("features pca:%d\nFID %.6g (real test vs real training images: %.6g)\nKID %.6g\nper-class FID: mean %.4f std %.4f\n", p.Measure.PCAComponents, m.FID, m.RealFID, m.KID, m.ClassFIDMean, m.ClassFIDStd)
+	fmt.Printf("features pca:%d\nFID %.6g (floor, real test vs real training images: %.6g; matched to the test size: %.6g)\nKID (unbiased; may be negative) %.6g (floor %.6g)\nper-class FID: mean %.4f std %.4f (on %d a class: %.4f, floor %.4f)\n",
+		p.Measure.PCAComponents, m.FID, m.RealFID, m.FIDMatched, m.KID, m.KIDFloor, m.ClassFIDMean, m.ClassFIDStd, m.ClassFIDRows, m.ClassFIDMatchedMean, m.ClassFIDFloorMean)
+	fmt.Printf("decoded series: marginal W1 %s, autocorrelation distance %s, discriminative score %s\n", m.Traces.Marginal, m.Traces.Autocorrelation, m.Traces.Discriminative)
 	for c, v := range m.ClassFID {
 		fmt.Printf("  %s: %.4f\n", d.Classes[c], v)
 	}
@@ -315,7 +317,7 @@ func printFidelity(name string, fr, fsyn *mat.Dense) error {
 	}
 	nr, d := fr.Dims()
 	ns, _ := fsyn.Dims()
-	fmt.Printf("features %s (d=%d), %d real vs %d synthetic\nFID %.6g\nKID %.6g\n", name, d, nr, ns, fd, kid)
+	fmt.Printf("features %s (d=%d), %d real vs %d synthetic\nFID %.6g\nKID (unbiased; may be negative) %.6g\n", name, d, nr, ns, fd, kid)
 	return nil
 }
 

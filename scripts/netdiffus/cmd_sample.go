@@ -97,9 +97,12 @@ func sampleCounts(f *runFlags, m *pipeline.Model, p preset.Preset, counts []int)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	x, labels, err := pipeline.Sample(ctx, m, p.Sample, counts, progress)
+	x, labels, warning, err := pipeline.SampleWithWarning(ctx, m, p.Sample, counts, progress)
 	if bar != nil {
 		_ = bar.Finish()
+	}
+	if warning != "" {
+		fmt.Fprintln(os.Stderr, "warning:", warning)
 	}
 	return x, labels, err
 }

@@ -96,7 +96,7 @@ func SmokePreset() Preset {
 		Sample:     SmokeSampling(),
 		Measure:    Measure{PCAComponents: 16, HistogramBins: 32},
 		Downstream: down,
-		Figures:    Figures{FidelityDatasets: []string{"d1-netflix", "d3-google", "ww"}},
+		Figures:    Figures{FidelityDatasets: []string{"d1-netflix", "d3-google", "ww", "alexa"}},
 	}
 }
 
@@ -129,7 +129,7 @@ func FullPreset() Preset {
 			BatchSize: 64, Seed: datasets.DefaultSeed},
 		Measure:    Measure{PCAComponents: 64, HistogramBins: 64},
 		Downstream: protocols.FullConfig(),
-		Figures: Figures{FidelityDatasets: []string{"d1-netflix", "d3-google", "ww", "d1-youtube", "d1-stan",
+		Figures: Figures{FidelityDatasets: []string{"d1-netflix", "d3-google", "ww", "alexa", "d1-youtube", "d1-stan",
 			"d3-alexa", "d2"}},
 	}
 }

@@ -144,7 +144,7 @@ func TestFig2PlotAndTable(t *testing.T) {
 	if len(rows) != 2 || len(rows[0]) != len(h) || rows[0][4] != "2.000 ± 1.000" {
 		t.Errorf("table %q", rows)
 	}
-	if n := len(FidelityDatasets(preset.SmokePreset())); n != 3 || len(FidelityDatasets(preset.FullPreset())) <= n {
+	if n := len(FidelityDatasets(preset.SmokePreset())); n != 4 || len(FidelityDatasets(preset.FullPreset())) <= n {
 		t.Errorf("fidelity datasets: quick %d", n)
 	}
 }

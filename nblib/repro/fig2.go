@@ -13,8 +13,8 @@ import (
 
 // FidelityDatasets are the datasets of Fig. 2(a) and Fig. 7 of the preset (Figures.FidelityDatasets) as
 // dataset and group: smoke and cpu run one per kind of traffic with a class structure of the paper's (D1
-// video per platform, D3 commands per device, WW access types); full adds the other platforms and
-// devices and D2.
+// video per platform, D3 commands per device, WW access types) and the real Echo traffic ("alexa"); full
+// adds the other platforms and devices and D2.
 func FidelityDatasets(p preset.Preset) [][2]string {
 	var out [][2]string
 	for _, name := range p.Figures.FidelityDatasets {

@@ -56,6 +56,7 @@ func TestEveryPresetCombination(t *testing.T) {
 		{"smoke and cpu: 2-D, fixed sigma, null class", preset.SmokePreset, 2, false, true, diffusion.FixedLarge},
 		{"2-D, fixed sigma, no null class", preset.SmokePreset, 2, false, false, diffusion.FixedLarge},
 		{"full: 2-D, learned sigma, no null class", preset.FullPreset, 2, true, false, diffusion.Learned},
+		{"2-D, learned sigma, null class (guided eps, conditional v)", preset.FullPreset, 2, true, true, diffusion.Learned},
 		{"1-D, fixed sigma, null class", preset.SmokePreset, 1, false, true, diffusion.FixedLarge},
 		{"1-D, learned sigma, no null class", preset.FullPreset, 1, true, false, diffusion.Learned},
 	}

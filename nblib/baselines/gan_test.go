@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/netdiffus/netdiffus/nblib/internal/testbackend"
+
 	"github.com/gomlx/compute"
 	_ "github.com/gomlx/compute-onnx" // registers "onnx"
 	_ "github.com/gomlx/compute/gobackend"
@@ -20,33 +22,14 @@ import (
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 )
 
-// ortLibrary is the project's ONNX Runtime (see the README's setup), relative to this package.
-const ortLibrary = "../../.tools/onnxruntime/libonnxruntime.so.1"
+// repoRoot is the repository root relative to this package (for the project's ONNX Runtime).
+const repoRoot = "../.."
 
-func goBackend(t testing.TB) compute.Backend {
-	t.Helper()
-	b, err := compute.NewWithConfig("go")
-	if err != nil {
-		t.Fatalf("go backend: %v", err)
-	}
-	return b
-}
+func goBackend(t testing.TB) compute.Backend { return testbackend.Go(t) }
 
-func ortBackend(t testing.TB) compute.Backend {
-	t.Helper()
-	lib, err := filepath.Abs(ortLibrary)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(lib); err != nil {
-		t.Skipf("ONNX Runtime not installed at %s (run the project's setup script): %v", lib, err)
-	}
-	b, err := compute.NewWithConfig("onnx:" + lib)
-	if err != nil {
-		t.Fatalf("opening ONNX Runtime %s: %v", lib, err)
-	}
-	return b
-}
+// ortBackend returns the project's ONNX Runtime backend (telemetry off, through nblib/backend), or
+// skips the test.
+func ortBackend(t testing.TB) compute.Backend { return testbackend.ORT(t, repoRoot) }
 
 // tinySeries is a two-class dataset of ready series: noisy sines and noisy ramps of different scales.
 func tinySeries(n, length int, seed uint64) *traffic.Dataset {

@@ -4,33 +4,22 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/netdiffus/netdiffus/nblib/internal/testbackend"
 
 	"github.com/gomlx/compute"
 	_ "github.com/gomlx/compute-onnx" // registers "onnx"
 )
 
-// ortLibrary is the project's ONNX Runtime (see the README's setup), relative to this package.
-const ortLibrary = "../../../.tools/onnxruntime/libonnxruntime.so.1"
+// repoRoot is the repository root relative to this package (for the project's ONNX Runtime).
+const repoRoot = "../../.."
 
-func ortBackend(t testing.TB) compute.Backend {
-	t.Helper()
-	lib, err := filepath.Abs(ortLibrary)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(lib); err != nil {
-		t.Skipf("ONNX Runtime not installed at %s (run the project's setup script): %v", lib, err)
-	}
-	b, err := compute.NewWithConfig("onnx:" + lib)
-	if err != nil {
-		t.Fatalf("opening ONNX Runtime %s: %v", lib, err)
-	}
-	return b
-}
+// ortBackend returns the project's ONNX Runtime backend (telemetry off, through nblib/backend), or
+// skips the test.
+func ortBackend(t testing.TB) compute.Backend { return testbackend.ORT(t, repoRoot) }
 
 // TestTrainStepONNX runs training steps on ONNX Runtime and checks them against the Go backend.
 // Random initialisers draw different numbers on different backends, so both start from one

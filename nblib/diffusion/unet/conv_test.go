@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/netdiffus/netdiffus/nblib/internal/testbackend"
 
 	"github.com/gomlx/compute"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph code reads best with dot-import.
@@ -98,12 +98,8 @@ func flat(t *testing.T, x *tensors.Tensor) []float32 {
 
 // optionalORT returns the project's ONNX Runtime backend, or nil (logged) when it is not installed.
 func optionalORT(t *testing.T) compute.Backend {
-	lib, err := filepath.Abs(ortLibrary)
-	if err == nil {
-		_, err = os.Stat(lib)
-	}
-	if err != nil {
-		t.Logf("ONNX Runtime not installed at %s: testing the Go backend only", ortLibrary)
+	if testbackend.ORTLibrary(repoRoot) == "" {
+		t.Logf("ONNX Runtime not installed under %s: testing the Go backend only", repoRoot)
 		return nil
 	}
 	return ortBackend(t)

@@ -7,7 +7,7 @@ import (
 
 	"github.com/gomlx/compute"
 	"github.com/netdiffus/netdiffus/nblib/eval/internal/synthdata"
-	"github.com/netdiffus/netdiffus/nblib/eval/internal/testbackend"
+	"github.com/netdiffus/netdiffus/nblib/internal/testbackend"
 )
 
 // BenchmarkFit trains each network for 4 epochs on a quick-sized set (4 classes x 60 GASF images of

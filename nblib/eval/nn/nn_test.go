@@ -12,8 +12,8 @@ import (
 	"github.com/netdiffus/netdiffus/nblib/eval/features"
 	"github.com/netdiffus/netdiffus/nblib/eval/fid"
 	"github.com/netdiffus/netdiffus/nblib/eval/internal/synthdata"
-	"github.com/netdiffus/netdiffus/nblib/eval/internal/testbackend"
 	"github.com/netdiffus/netdiffus/nblib/eval/metrics"
+	"github.com/netdiffus/netdiffus/nblib/internal/testbackend"
 	"gonum.org/v1/gonum/mat"
 )
 

@@ -9,7 +9,7 @@ import (
 	"github.com/gomlx/compute"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/netdiffus/netdiffus/nblib/eval/internal/testbackend"
+	"github.com/netdiffus/netdiffus/nblib/internal/testbackend"
 )
 
 const repoRoot = "../../.."

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gomlx/compute"
 	"github.com/netdiffus/netdiffus/nblib/eval/features"
-	"github.com/netdiffus/netdiffus/nblib/eval/internal/testbackend"
+	"github.com/netdiffus/netdiffus/nblib/internal/testbackend"
 )
 
 const repoRoot = "../../.."

@@ -7,8 +7,8 @@ import (
 
 	"github.com/netdiffus/netdiffus/nblib/eval/features"
 	"github.com/netdiffus/netdiffus/nblib/eval/internal/synthdata"
-	"github.com/netdiffus/netdiffus/nblib/eval/internal/testbackend"
 	"github.com/netdiffus/netdiffus/nblib/gasf"
+	"github.com/netdiffus/netdiffus/nblib/internal/testbackend"
 )
 
 // traces returns synthdata series as Traces.

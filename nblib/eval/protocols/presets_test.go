@@ -6,9 +6,9 @@ import (
 	"testing"
 
 	"github.com/netdiffus/netdiffus/nblib/eval/classify"
-	"github.com/netdiffus/netdiffus/nblib/eval/internal/testbackend"
 	"github.com/netdiffus/netdiffus/nblib/eval/nn"
 	"github.com/netdiffus/netdiffus/nblib/eval/trees"
+	"github.com/netdiffus/netdiffus/nblib/internal/testbackend"
 )
 
 // The presets must hold what their documentation promises.

@@ -1,4 +1,4 @@
-// Package testbackend gives the evaluation tests the GoMLX backends to run on: the pure Go backend
+// Package testbackend gives the tests of nblib the GoMLX backends to run on: the pure Go backend
 // always, and ONNX Runtime (the project's CPU default) when the project's library is installed at
 // <repository root>/.tools/onnxruntime/libonnxruntime.so.1 (scripts/setup puts it there).
 package testbackend

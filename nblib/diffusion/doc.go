@@ -24,6 +24,18 @@
 // loss; [Schedule.MakeTrainingExample]). For classifier-free guidance the label y is replaced by a
 // null class with a small probability.
 //
+// A network may instead predict v = sqrt(abar_t) eps - sqrt(1 - abar_t) x_0 ([PredictV], Salimans &
+// Ho 2022; [Schedule.VTarget]). The two carry the same information,
+//
+//	eps = sqrt(abar_t) v + sqrt(1 - abar_t) x_t,    x_0 = sqrt(abar_t) x_t - sqrt(1 - abar_t) v,
+//
+// but not the same conditioning. From eps, x_0 = (x_t - sqrt(1 - abar_t) eps) / sqrt(abar_t)
+// multiplies the network's error by sqrt(1/abar_t - 1): about 2e4 at the last step of the cosine
+// schedule, 14 where abar_t = 0.005. The eps loss weights an error in x_0 by the signal-to-noise
+// ratio abar_t / (1 - abar_t), so an eps network barely learns x_0 at the noisiest steps, and the
+// samplers commit to that estimate there; the v loss weights it by 1/(1 - abar_t) >= 1.
+// [Schedule.VDenoiser] turns a v network into an eps [Denoiser], so every sampler is unchanged.
+//
 // # Reverse process
 //
 // The posterior of one step is Gaussian:

@@ -43,6 +43,9 @@ type TrainConfig struct {
 	EMADecay       float64 // exponential moving average of weights (0: off)
 	LabelDropout   float64 // probability of the null class (needs NetConfig.NullClass)
 	Seed           uint64  // initial weights, timesteps, noise and label dropout
+	// Prediction is what the network regresses on: diffusion.PredictEps (the zero value, the paper's
+	// guided-diffusion) or diffusion.PredictV, which stays well conditioned at the noisiest steps.
+	Prediction diffusion.Prediction `json:",omitempty"`
 }
 
 // Config is a complete model + training configuration.
@@ -171,7 +174,8 @@ func (c NetConfig) Validate() error {
 
 // Validate returns an error naming the first training hyperparameter outside its domain: batch size
 // in [1, MaxBatchSize], diffusion steps in [1, MaxDiffusionSteps], a finite learning rate > 0,
-// finite weight decay and gradient clip >= 0, EMA decay in [0, 1) and label dropout in [0, 1).
+// finite weight decay and gradient clip >= 0, EMA decay in [0, 1), label dropout in [0, 1) and a known
+// prediction.
 func (c TrainConfig) Validate() error {
 	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 	switch {
@@ -189,6 +193,9 @@ func (c TrainConfig) Validate() error {
 		return fmt.Errorf("unet: EMADecay %v must be in [0, 1) (0: off)", c.EMADecay)
 	case !(c.LabelDropout >= 0 && c.LabelDropout < 1):
 		return fmt.Errorf("unet: LabelDropout %v must be in [0, 1)", c.LabelDropout)
+	}
+	if err := c.Prediction.Check(); err != nil {
+		return fmt.Errorf("unet: Prediction: %w", err)
 	}
 	return nil
 }

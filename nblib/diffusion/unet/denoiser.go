@@ -14,7 +14,8 @@ import (
 )
 
 // Denoiser returns the network as a diffusion.Denoiser for the samplers (with LearnSigma it returns
-// eps and v: sample with SampleConfig.Variance = Config.Net.Variance()), with a snapshot of the
+// eps and v: sample with SampleConfig.Variance = Config.Net.Variance()); a PredictV network's output
+// is turned into eps (diffusion.Schedule.VDenoiser), so it always returns eps. It holds a snapshot of the
 // current weights: the EMA weights when useEMA is set (an error if EMA is off or no step ran yet),
 // else the raw weights. Training afterwards does not change the returned denoiser.
 func (tr *Trainer) Denoiser(useEMA bool) (diffusion.Denoiser, error) {
@@ -47,7 +48,11 @@ func (tr *Trainer) Denoiser(useEMA bool) (diffusion.Denoiser, error) {
 	if n == 0 {
 		return nil, fmt.Errorf("unet: the network has no weights yet: run a training step or resume a checkpoint first")
 	}
-	return newDenoiser(tr.backend, tr.Config.Net, inf)
+	d, err := newDenoiser(tr.backend, tr.Config.Net, inf)
+	if err != nil || tr.Config.Train.Prediction.OrEps() == diffusion.PredictEps {
+		return d, err
+	}
+	return tr.Schedule.VDenoiser(d), nil
 }
 
 // EMAInitialShare returns the weight that the EMA after n updates (with warm-up, EMAWarmup) still

@@ -84,7 +84,10 @@
 //
 // # Training step
 //
-// One compiled graph per step computes eps_theta(x_t, t, y), the loss mean((eps_theta - eps)^2),
+// One compiled graph per step computes the network's output f_theta(x_t, t, y) and the loss
+// mean((f_theta - target)^2), the target being eps, or v = sqrt(abar_t) eps - sqrt(1 - abar_t) x_0
+// with TrainConfig.Prediction = diffusion.PredictV (the presets' choice; Trainer.Denoiser turns v
+// back into eps for the samplers), then
 // the gradients, their global norm, clipping, the AdamW update and the EMA update
 // ema = d_n ema + (1 - d_n) w with the warm-up d_n = min(EMADecay, (1 + n)/(10 + n)) at the n-th
 // update (ema = w at the first), so a short run averages recent weights rather than keeping its

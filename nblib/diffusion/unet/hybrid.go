@@ -18,6 +18,8 @@ const (
 	coefRecip             // 1/sqrt(abar_t)
 	coefRecipM1           // sqrt(1/abar_t - 1)
 	coefFirst             // 1 when t = 0 (decoder term), else 0
+	coefSqrtAbar          // sqrt(abar_t)
+	coefSqrt1mAbar        // sqrt(1 - abar_t)
 	numCoefs
 )
 
@@ -35,6 +37,8 @@ func stepCoefficients(s *diffusion.Schedule, steps []int) *tensors.Tensor {
 		if t == 0 {
 			row[coefFirst] = 1
 		}
+		row[coefSqrtAbar] = float32(s.SqrtAlphasCumprod[t])
+		row[coefSqrt1mAbar] = float32(s.SqrtOneMinusAlphasCumprod[t])
 	}
 	return tensors.FromFlatDataAndDimensions(c, len(steps), numCoefs)
 }
@@ -46,22 +50,35 @@ func splitOutput(pred *Node) (eps, v *Node) {
 	return SliceAxis(pred, last, AxisRange(0, c)), SliceAxis(pred, last, AxisRange(c, 2*c))
 }
 
+// coefColumn returns column k of the [B, numCoefs] coefficients, shaped [B, 1, ...] to broadcast
+// over an example of like's rank.
+func coefColumn(coefs, like *Node, k int) *Node {
+	c := SliceAxis(coefs, 1, AxisRange(k, k+1))
+	dims := make([]int, like.Rank())
+	for i := range dims {
+		dims[i] = 1
+	}
+	dims[0] = like.Shape().Dimensions[0]
+	return Reshape(c, dims...)
+}
+
+// predictedX0 returns the network's x_0 estimate, with its gradient stopped, from its mean output
+// (eps, or v for PredictV): (x_t - sqrt(1 - abar) eps) / sqrt(abar), or sqrt(abar) x_t - sqrt(1 - abar) v.
+func predictedX0(mean, noisy, coefs *Node, p diffusion.Prediction) *Node {
+	mean = StopGradient(mean)
+	col := func(k int) *Node { return coefColumn(coefs, noisy, k) }
+	if p == diffusion.PredictV {
+		return Sub(Mul(col(coefSqrtAbar), noisy), Mul(col(coefSqrt1mAbar), mean))
+	}
+	return Sub(Mul(col(coefRecip), noisy), Mul(col(coefRecipM1), mean))
+}
+
 // hybridVLB returns guided-diffusion's variational-bound term L_vlb for each example, in bits per
 // dimension: KL(q(x_{t-1}|x_t,x_0) || p(x_{t-1}|x_t)) for t > 0 and the discretised-Gaussian decoder
-// NLL for t = 0. The mean of p uses eps with its gradient stopped, so this term trains only the
-// variance output v (learned range between the posterior variance and beta_t).
-func hybridVLB(eps, v, noisy, x0, coefs *Node) *Node {
-	col := func(k int) *Node {
-		c := SliceAxis(coefs, 1, AxisRange(k, k+1))
-		dims := make([]int, noisy.Rank())
-		for i := range dims {
-			dims[i] = 1
-		}
-		dims[0] = noisy.Shape().Dimensions[0]
-		return Reshape(c, dims...)
-	}
-	eps = StopGradient(eps)
-	predX0 := Sub(Mul(col(coefRecip), noisy), Mul(col(coefRecipM1), eps))
+// NLL for t = 0. The mean of p comes from predX0, whose gradient is stopped (predictedX0), so this
+// term trains only the variance output v (learned range between the posterior variance and beta_t).
+func hybridVLB(predX0, v, noisy, x0, coefs *Node) *Node {
+	col := func(k int) *Node { return coefColumn(coefs, noisy, k) }
 	modelMean := Add(Mul(col(coefMean0), predX0), Mul(col(coefMeanT), noisy))
 	trueMean := Add(Mul(col(coefMean0), x0), Mul(col(coefMeanT), noisy))
 	frac := MulScalar(AddScalar(v, 1), 0.5)

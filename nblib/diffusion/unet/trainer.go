@@ -29,7 +29,7 @@ type gradientOptimizer interface {
 	UpdateGraphWithGradients(scope *model.Scope, grads []*Node, lossDType dtypes.DType)
 }
 
-// Trainer trains a U-Net on the epsilon-prediction objective with AdamW, global-norm gradient
+// Trainer trains a U-Net on the eps- or v-prediction objective with AdamW, global-norm gradient
 // clipping and an exponential moving average (EMA) of the weights, all inside one compiled graph per
 // step. Timesteps, noise and label dropout are drawn on the host from a seeded PCG stream whose state
 // is checkpointed, so a resumed run continues exactly.
@@ -98,7 +98,7 @@ func (tr *Trainer) NumParameters() int {
 
 // StepResult reports one training step.
 type StepResult struct {
-	Loss     float64 // loss before the update: the noise MSE, plus (T/1000) L_vlb with LearnSigma
+	Loss     float64 // loss before the update: the MSE on eps (or v), plus (T/1000) L_vlb with LearnSigma
 	GradNorm float64 // global gradient norm before clipping
 }
 
@@ -110,7 +110,11 @@ func (tr *Trainer) TrainStep(x0 diffusion.Array, labels []int) (StepResult, erro
 		return StepResult{}, err
 	}
 	ex := tr.Schedule.MakeTrainingExample(x0, labels, tr.rng, tr.Config.Net.NullLabel(), tr.Config.Train.LabelDropout)
-	outs, err := tr.exec.Call(arrayTensor(ex.Noisy), stepsTensor(ex.Steps), labelsTensor(ex.Labels), arrayTensor(ex.Noise),
+	target := ex.Noise
+	if tr.Config.Train.Prediction.OrEps() == diffusion.PredictV {
+		target = tr.Schedule.VTarget(x0, ex.Noise, ex.Steps)
+	}
+	outs, err := tr.exec.Call(arrayTensor(ex.Noisy), stepsTensor(ex.Steps), labelsTensor(ex.Labels), arrayTensor(target),
 		arrayTensor(x0), stepCoefficients(tr.Schedule, ex.Steps))
 	if err != nil {
 		return StepResult{}, fmt.Errorf("unet: training step %d: %w", tr.step+1, err)
@@ -143,20 +147,22 @@ func (tr *Trainer) checkBatch(x0 diffusion.Array, labels []int) error {
 	return nil
 }
 
-// stepGraph builds one training step: loss, clipped gradients, AdamW update and EMA update. x0 and
-// coefs (per-example schedule coefficients) feed the hybrid loss of LearnSigma models.
-func (tr *Trainer) stepGraph(scope *model.Scope, noisy, t, labels, noise, x0, coefs *Node) (loss, gradNorm *Node) {
+// stepGraph builds one training step: loss, clipped gradients, AdamW update and EMA update. target
+// is eps, or v for a PredictV network; x0 and coefs (per-example schedule coefficients) feed the
+// hybrid loss of LearnSigma models.
+func (tr *Trainer) stepGraph(scope *model.Scope, noisy, t, labels, target, x0, coefs *Node) (loss, gradNorm *Node) {
 	// Training mode: otherwise backends that prefer constants (the Go backend) embed variables that
 	// already hold a value (all of them after a resume) as constants, and updates are lost.
 	scope.SetTraining(noisy.Graph(), true)
 	tr.graph = noisy.Graph()
 	pred := Build(scope.In("%s", netScope[1:]), tr.Config.Net, noisy, t, labels)
 	if tr.Config.Net.LearnSigma {
-		eps, v := splitOutput(pred)
-		vb := ReduceAllMean(hybridVLB(eps, v, noisy, x0, coefs))
-		loss = Add(ReduceAllMean(Square(Sub(eps, noise))), MulScalar(vb, float64(tr.Config.Train.DiffusionSteps)/1000))
+		mean, v := splitOutput(pred)
+		predX0 := predictedX0(mean, noisy, coefs, tr.Config.Train.Prediction.OrEps())
+		vb := ReduceAllMean(hybridVLB(predX0, v, noisy, x0, coefs))
+		loss = Add(ReduceAllMean(Square(Sub(mean, target))), MulScalar(vb, float64(tr.Config.Train.DiffusionSteps)/1000))
 	} else {
-		loss = ReduceAllMean(Square(Sub(pred, noise)))
+		loss = ReduceAllMean(Square(Sub(pred, target)))
 	}
 	grads := scope.BuildTrainableVariablesGradientsGraph(loss)
 	grads, gradNorm = clipGlobalNorm(grads, trainablePaths(scope, noisy.Graph()), tr.Config.Train.GradClip)

@@ -281,8 +281,8 @@ func TestTrainStep1D(t *testing.T) {
 	}
 }
 
-// TestHybridVLBMatchesReference evaluates the graph's L_vlb on random inputs (t = 0 and t > 0) and
-// compares it with a float64 implementation built on diffusion.NormalKL and
+// TestHybridVLBMatchesReference evaluates the graph's L_vlb on random inputs (t = 0 and t > 0), for an
+// eps and a v network, and compares it with a float64 implementation built on diffusion.NormalKL and
 // diffusion.DiscretizedGaussianLogLikelihood. Tolerance 1e-4 relative: float32 arithmetic over 32
 // values per example.
 func TestHybridVLBMatchesReference(t *testing.T) {
@@ -301,40 +301,45 @@ func TestHybridVLBMatchesReference(t *testing.T) {
 		}
 		return a
 	}
-	x0, noisy, eps, v := mk(0.6, true), mk(1, false), mk(1, false), mk(0.5, false)
+	x0, noisy, mean, v := mk(0.6, true), mk(1, false), mk(1, false), mk(0.5, false)
 	for i := range v.Data {
 		v.Data[i] = float32(math.Tanh(float64(v.Data[i])))
 	}
-	exec, err := graph.NewExec(goBackend(t), func(eps, v, noisy, x0, coefs *graph.Node) *graph.Node {
-		return hybridVLB(eps, v, noisy, x0, coefs)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Call(arrayTensor(eps), arrayTensor(v), arrayTensor(noisy), arrayTensor(x0), stepCoefficients(s, steps))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := tensors.MustCopyFlatData[float32](out[0])
-	for b, step := range steps {
-		var sum float64
-		for j := range n {
-			i := b*n + j
-			xt, e, x := float64(noisy.Data[i]), float64(eps.Data[i]), float64(x0.Data[i])
-			predX0 := s.SqrtRecipAlphasCumprod[step]*xt - s.SqrtRecipM1AlphasCumprod[step]*e
-			modelMean := s.PosteriorMeanCoef1[step]*predX0 + s.PosteriorMeanCoef2[step]*xt
-			logVar := s.LearnedLogVariance(step, float64(v.Data[i]))
-			if step == 0 {
-				sum -= diffusion.DiscretizedGaussianLogLikelihood(x, modelMean, logVar/2)
-			} else {
-				trueMean := s.PosteriorMeanCoef1[step]*x + s.PosteriorMeanCoef2[step]*xt
-				sum += diffusion.NormalKL(trueMean, s.PosteriorLogVarianceClipped[step], modelMean, logVar)
-			}
+	for _, pred := range []diffusion.Prediction{diffusion.PredictEps, diffusion.PredictV} {
+		exec, err := graph.NewExec(goBackend(t), func(mean, v, noisy, x0, coefs *graph.Node) *graph.Node {
+			return hybridVLB(predictedX0(mean, noisy, coefs, pred), v, noisy, x0, coefs)
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		want := sum / n / math.Ln2
-		t.Logf("t=%d: graph %.6f reference %.6f", step, got[b], want)
-		if math.Abs(float64(got[b])-want) > 1e-4*math.Max(1, math.Abs(want)) {
-			t.Errorf("t=%d: graph L_vlb %.6f bits, reference %.6f", step, got[b], want)
+		out, err := exec.Call(arrayTensor(mean), arrayTensor(v), arrayTensor(noisy), arrayTensor(x0), stepCoefficients(s, steps))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := tensors.MustCopyFlatData[float32](out[0])
+		for b, step := range steps {
+			var sum float64
+			for j := range n {
+				i := b*n + j
+				xt, m, x := float64(noisy.Data[i]), float64(mean.Data[i]), float64(x0.Data[i])
+				predX0 := s.SqrtRecipAlphasCumprod[step]*xt - s.SqrtRecipM1AlphasCumprod[step]*m
+				if pred == diffusion.PredictV {
+					predX0 = s.SqrtAlphasCumprod[step]*xt - s.SqrtOneMinusAlphasCumprod[step]*m
+				}
+				modelMean := s.PosteriorMeanCoef1[step]*predX0 + s.PosteriorMeanCoef2[step]*xt
+				logVar := s.LearnedLogVariance(step, float64(v.Data[i]))
+				if step == 0 {
+					sum -= diffusion.DiscretizedGaussianLogLikelihood(x, modelMean, logVar/2)
+				} else {
+					trueMean := s.PosteriorMeanCoef1[step]*x + s.PosteriorMeanCoef2[step]*xt
+					sum += diffusion.NormalKL(trueMean, s.PosteriorLogVarianceClipped[step], modelMean, logVar)
+				}
+			}
+			want := sum / n / math.Ln2
+			t.Logf("%s t=%d: graph %.6f reference %.6f", pred, step, got[b], want)
+			if math.Abs(float64(got[b])-want) > 1e-4*math.Max(1, math.Abs(want)) {
+				t.Errorf("%s t=%d: graph L_vlb %.6f bits, reference %.6f", pred, step, got[b], want)
+			}
 		}
 	}
 }
@@ -412,5 +417,61 @@ func TestParameterCountsMatchTorchTwin(t *testing.T) {
 		if got := tr.NumParameters(); got != c.want {
 			t.Errorf("%s: %d weights, the PyTorch twin has %d", c.cfg.Name, got, c.want)
 		}
+	}
+}
+
+// TestTrainStepRegressesOnPrediction checks what the loss of a step measures: for an eps network the
+// MSE between its output and the noise, for a v network the MSE between its output and
+// v = sqrt(abar) eps - sqrt(1 - abar) x_0, each on the step's own draw of t and eps (the host stream
+// replayed). The output is read back through Denoiser, which returns eps for both; for v it is
+// inverted, f = (eps - sqrt(1 - abar) x_t) / sqrt(abar). Tolerance 1e-3 relative: the inversion
+// divides float32 rounding by sqrt(abar), up to 2e4 at the noisiest steps.
+func TestTrainStepRegressesOnPrediction(t *testing.T) {
+	for _, pred := range []diffusion.Prediction{diffusion.PredictEps, diffusion.PredictV} {
+		t.Run(string(pred), func(t *testing.T) {
+			cfg := tiny()
+			cfg.Train.LabelDropout, cfg.Train.Prediction, cfg.Train.LearningRate = 0, pred, 1e-12
+			tr, err := New(goBackend(t), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			x, labels := fixedBatch(cfg, 2)
+			if _, err := tr.TrainStep(x, labels); err != nil { // creates the weights
+				t.Fatal(err)
+			}
+			d, err := tr.Denoiser(false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tr.rng = rand.New(rand.NewPCG(7, 7))
+			ex := tr.Schedule.MakeTrainingExample(x, labels, rand.New(rand.NewPCG(7, 7)), -1, 0)
+			eps, err := d(ex.Noisy, ex.Steps, ex.Labels)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, n := tr.Schedule, x.ExampleSize()
+			target := ex.Noise
+			if pred == diffusion.PredictV {
+				target = s.VTarget(x, ex.Noise, ex.Steps)
+			}
+			var want float64
+			for i := range eps.Data {
+				f := float64(eps.Data[i])
+				if pred == diffusion.PredictV {
+					ab := s.AlphasCumprod[ex.Steps[i/n]]
+					f = (f - math.Sqrt(1-ab)*float64(ex.Noisy.Data[i])) / math.Sqrt(ab)
+				}
+				d := f - float64(target.Data[i])
+				want += d * d / float64(len(eps.Data))
+			}
+			r, err := tr.TrainStep(x, labels)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s: step loss %.6f, MSE of the output against the %s target %.6f", pred, r.Loss, pred, want)
+			if math.Abs(r.Loss-want) > 1e-3*want {
+				t.Errorf("%s: step loss %.6f, want the MSE against the %s target %.6f", pred, r.Loss, pred, want)
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/gomlx/compute"
 
@@ -57,6 +58,8 @@ type PixelHistograms struct {
 	Real, Synth []float64 // normalised counts on [0, 1]
 	JSD         float64   // Jensen-Shannon divergence, bits
 	EMD         float64   // earth mover's distance, in pixel units of [0, 1]
+	// Mean and standard deviation of every pixel of each set, on [0, 1]: brightness and contrast.
+	RealMean, RealStd, SynthMean, SynthStd float64
 }
 
 // Score is one classifier trained in one scenario, over the preset's seeds.
@@ -207,7 +210,24 @@ func Histograms(real, syn features.Images, bins int) (PixelHistograms, error) {
 		return h, err
 	}
 	h.EMD, err = features.HistogramEMD(h.Real, h.Synth, 1/float64(bins))
+	h.RealMean, h.RealStd = PixelMoments(real)
+	h.SynthMean, h.SynthStd = PixelMoments(syn)
 	return h, err
+}
+
+// PixelMoments returns the mean and the standard deviation of all pixels of a set.
+func PixelMoments(im features.Images) (mean, std float64) {
+	raw := im.Pixels.RawMatrix()
+	var sum, sq float64
+	for i := range raw.Rows {
+		for _, v := range raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols] {
+			sum += v
+			sq += v * v
+		}
+	}
+	n := float64(raw.Rows * raw.Cols)
+	mean = sum / n
+	return mean, math.Sqrt(max(sq/n-mean*mean, 0))
 }
 
 // Scenarios in the paper's order.

@@ -41,7 +41,7 @@ func tiny(p preset.Preset, dims int) preset.Preset {
 }
 
 // TestEveryPresetCombination trains a tiny model for each combination the presets use (learned and
-// fixed sigma, with and without a null class, 1-D and 2-D) and samples it through Sample, the path of
+// fixed sigma, with and without a null class, 1-D and 2-D, eps and v prediction; "" keeps the preset's) and samples it through Sample, the path of
 // the notebooks (Run) and of netdiffus sample/generate/eval, with guidance on and off where the model has
 // a null class; guidance on a model without one must be refused.
 func TestEveryPresetCombination(t *testing.T) {
@@ -52,18 +52,25 @@ func TestEveryPresetCombination(t *testing.T) {
 		dims         int
 		learn, null  bool
 		wantVariance diffusion.VarianceKind
+		pred         diffusion.Prediction
 	}{
-		{"smoke and cpu: 2-D, fixed sigma, null class", preset.SmokePreset, 2, false, true, diffusion.FixedLarge},
-		{"2-D, fixed sigma, no null class", preset.SmokePreset, 2, false, false, diffusion.FixedLarge},
-		{"full: 2-D, learned sigma, no null class", preset.FullPreset, 2, true, false, diffusion.Learned},
-		{"2-D, learned sigma, null class (guided eps, conditional v)", preset.FullPreset, 2, true, true, diffusion.Learned},
-		{"1-D, fixed sigma, null class", preset.SmokePreset, 1, false, true, diffusion.FixedLarge},
-		{"1-D, learned sigma, no null class", preset.FullPreset, 1, true, false, diffusion.Learned},
+		{"smoke and cpu: 2-D, fixed sigma, null class", preset.SmokePreset, 2, false, true, diffusion.FixedLarge, ""},
+		{"2-D, fixed sigma, no null class", preset.SmokePreset, 2, false, false, diffusion.FixedLarge, ""},
+		{"full: 2-D, learned sigma, no null class", preset.FullPreset, 2, true, false, diffusion.Learned, ""},
+		{"2-D, learned sigma, null class (guided eps, conditional v)", preset.FullPreset, 2, true, true, diffusion.Learned, ""},
+		{"1-D, fixed sigma, null class", preset.SmokePreset, 1, false, true, diffusion.FixedLarge, ""},
+		{"1-D, learned sigma, no null class", preset.FullPreset, 1, true, false, diffusion.Learned, ""},
+		{"2-D, fixed sigma, null class, v prediction", preset.SmokePreset, 2, false, true, diffusion.FixedLarge, diffusion.PredictV},
+		{"2-D, learned sigma, null class, v prediction", preset.FullPreset, 2, true, true, diffusion.Learned, diffusion.PredictV},
+		{"2-D, fixed sigma, null class, eps prediction", preset.SmokePreset, 2, false, true, diffusion.FixedLarge, diffusion.PredictEps},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			p := tiny(tc.base(), tc.dims)
 			p.Net.LearnSigma, p.Net.NullClass = tc.learn, tc.null
+			if tc.pred != "" {
+				p.Train.Prediction = tc.pred
+			}
 			p.Train.LabelDropout = map[bool]float64{true: 0.2, false: 0}[tc.null]
 			p.Sample.Guidance = 0
 			d, err := LoadDefault(p, "ww", "")

@@ -18,7 +18,7 @@ func (r *ExperimentResult) LossPlot() (*plot.Plot, error) {
 	for _, p := range r.Loss {
 		s.X, s.Y = append(s.X, float64(p.Step)), append(s.Y, p.Loss)
 	}
-	return plots.Lines(fmt.Sprintf("%s: diffusion training loss", r.Name), "step", "epsilon MSE", s)
+	return plots.Lines(fmt.Sprintf("%s: diffusion training loss", r.Name), "step", "MSE of the prediction (eps or v)", s)
 }
 
 // ClassFIDPlot draws the per-class Frechet distance (as the paper's Fig. 2(a) does per dataset). When
@@ -126,11 +126,11 @@ func (r *ExperimentResult) Summary() string {
 		"%d synthetic images sampled in %.0f s.\nOn PCA features of the original training images, with floors (real test vs real training images) "+
 		"and size-matched values (%d synthetic images, as many as the test set): FID %.3f (floor %.3f, matched %.3f), "+
 		"KID (unbiased; may be negative) %.4f (floor %.4f, matched %.4f), per-class FID %.3f ± %.3f (on %d a class: %.3f, floor %.3f); "+
-		"pixel histograms: JSD %.4f bits, EMD %.4f; decoded series: marginal W1 %s, autocorrelation distance %s, discriminative score %s.",
+		"pixel histograms: JSD %.4f bits, EMD %.4f, mean %.3f and spread %.3f (real %.3f and %.3f); decoded series: marginal W1 %s, autocorrelation distance %s, discriminative score %s.",
 		r.Name, len(r.Classes), r.Params, r.TrainImages, r.TrainSeconds, r.ImagesPerSec, r.SynthImages, r.SampleSeconds,
 		r.TestImages, r.FID, r.FIDFloor, r.FIDMatched, r.KID, r.KIDFloor, r.KIDMatched,
 		r.ClassFIDMean, r.ClassFIDStd, r.ClassFIDRows, r.ClassFIDMatchedMean, r.ClassFIDFloorMean,
-		r.Hist.JSD, r.Hist.EMD, r.Traces.Marginal, r.Traces.Autocorrelation, r.Traces.Discriminative) + r.notes()
+		r.Hist.JSD, r.Hist.EMD, r.Hist.SynthMean, r.Hist.SynthStd, r.Hist.RealMean, r.Hist.RealStd, r.Traces.Marginal, r.Traces.Autocorrelation, r.Traces.Discriminative) + r.notes()
 }
 
 // notes appends the run's warnings and the reasons a measure is missing.

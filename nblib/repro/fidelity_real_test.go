@@ -3,9 +3,9 @@ package repro
 // Opt-in fidelity measurements on real traffic (issue 15). Nothing here runs unless NETDIFFUS_FIDELITY
 // is set, and each test skips when ../shared/datasets lacks the data:
 //
-//	NETDIFFUS_FIDELITY=train NETDIFFUS_FIDELITY_DATA=alexa NETDIFFUS_FIDELITY_STEPS=1500 \
+//	NETDIFFUS_FIDELITY=train NETDIFFUS_FIDELITY_DATA=alexa \
 //	  go test -count=1 -timeout 0 -run TestFidelityRealTrain -v ./nblib/repro/
-//	NETDIFFUS_FIDELITY=eval NETDIFFUS_FIDELITY_DATA=alexa NETDIFFUS_FIDELITY_SAMPLERS=ddim50,ddpm250 \
+//	NETDIFFUS_FIDELITY=eval NETDIFFUS_FIDELITY_DATA=alexa NETDIFFUS_FIDELITY_SAMPLERS=ddpm50t,ddim50 \
 //	  go test -count=1 -timeout 0 -run TestFidelityRealEval -v ./nblib/repro/
 //
 // With NETDIFFUS_FIDELITY_PIXTOL=0.05 the eval fails a sampler whose synthetic pixel mean or standard
@@ -15,14 +15,16 @@ package repro
 // SampleWithWarning and Measure), so the numbers are those a pipeline run reports: FID, KID and the
 // per-class FID with their floors and size-matched values, the decoded series' trace fidelity and the
 // downstream accuracies. NETDIFFUS_FIDELITY=probe prints the model's x_0 predictions from noised real
-// images and from pure noise.
+// images and from pure noise; NETDIFFUS_FIDELITY=oracle replaces its predictions at the noisiest steps
+// by the mean image (TestFidelityRealOracle).
 //
-// The model (unet.Quick: 32x32 images, the cpu preset's U-Net) is checkpointed under
-// NETDIFFUS_FIDELITY_DIR (default $TMPDIR/netdiffus-fidelity/<data>), so training resumes and every
-// sampler is compared on one trained model. Data: alexa = vcfp-alexa, the first 24 voice commands
-// (signed packet sizes of the first 300 packets, the project's D3 feature; 8 training and 2 test
-// traces per command); pensieve = pensieve-bw, cooked_traces for training and cooked_test_traces for
-// testing, bytes per second over the first 256 s, classes the transport mode.
+// The model (the cpu preset's: unet.Quick at 32x32, v prediction, 2000 steps; see fidelityPreset for
+// the overrides) is checkpointed under NETDIFFUS_FIDELITY_DIR (default
+// $TMPDIR/netdiffus-fidelity/<data>), so training resumes and every sampler is compared on one trained
+// model. Data: alexa = vcfp-alexa, the first 24 voice commands (signed packet sizes of the first 300
+// packets, the project's D3 feature; 8 training and 2 test traces per command); pensieve =
+// pensieve-bw, cooked_traces for training and cooked_test_traces for testing, bytes per second over
+// the first 256 s, classes the transport mode.
 
 import (
 	"context"
@@ -36,12 +38,11 @@ import (
 	"testing"
 	"time"
 
-	"gonum.org/v1/gonum/mat"
-
 	"github.com/netdiffus/netdiffus/nblib/backend"
 	"github.com/netdiffus/netdiffus/nblib/diffusion"
 	"github.com/netdiffus/netdiffus/nblib/diffusion/unet"
 	"github.com/netdiffus/netdiffus/nblib/pipeline"
+	"github.com/netdiffus/netdiffus/nblib/pixels"
 	"github.com/netdiffus/netdiffus/nblib/preset"
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 	"github.com/netdiffus/netdiffus/nblib/traffic/trafficio"
@@ -180,20 +181,25 @@ func loadRealFidelity(t *testing.T, data string, size int) *pipeline.Data {
 	return nil
 }
 
-// fidelityPreset is the cpu preset with unet.Quick's own learning rate (2e-4, so that models trained
-// before the port resume) or NETDIFFUS_FIDELITY_LR, NETDIFFUS_FIDELITY_STEPS training steps (1500),
-// checkpoints every 250 steps (3 kept), PCA-64 features and the classifiers of
-// NETDIFFUS_FIDELITY_CLASSIFIERS (rf,gbt).
+// fidelityPreset is the cpu preset as it stands (its U-Net, learning rate, prediction, sampler and
+// five classifiers), with these overrides: NETDIFFUS_FIDELITY_STEPS training steps (default the
+// preset's 2000), NETDIFFUS_FIDELITY_LR, NETDIFFUS_FIDELITY_PRED (eps or v), and
+// NETDIFFUS_FIDELITY_CLASSIFIERS (comma-separated); checkpoints every 250 steps (3 kept) and PCA-64
+// features.
 func fidelityPreset() preset.Preset {
 	p := preset.CPUPreset()
-	p.Train.TrainConfig = unet.Quick(0).Train
 	if v, err := strconv.ParseFloat(os.Getenv("NETDIFFUS_FIDELITY_LR"), 64); err == nil {
 		p.Train.LearningRate = v
 	}
-	p.Train.Steps = int64(envInt("NETDIFFUS_FIDELITY_STEPS", 1500))
+	if v := os.Getenv("NETDIFFUS_FIDELITY_PRED"); v != "" {
+		p.Train.Prediction = diffusion.Prediction(v)
+	}
+	p.Train.Steps = int64(envInt("NETDIFFUS_FIDELITY_STEPS", int(p.Train.Steps)))
 	p.Train.CheckpointEvery, p.Train.Keep, p.Train.ReportEvery = 250, 3, 50
 	p.Measure.PCAComponents = 64
-	p.Downstream.Classifiers = strings.Split(envOr("NETDIFFUS_FIDELITY_CLASSIFIERS", "rf,gbt"), ",")
+	if v := os.Getenv("NETDIFFUS_FIDELITY_CLASSIFIERS"); v != "" {
+		p.Downstream.Classifiers = strings.Split(v, ",")
+	}
 	return p
 }
 
@@ -293,10 +299,10 @@ func TestFidelityRealEval(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rm, rs := pixelMeanStd(real.Pixels)
+	rm, rs := pipeline.PixelMoments(real)
 	t.Logf("%s at step %d: %d train, %d test images; real pixel mean %.4f std %.4f", data, m.Trainer.Steps(), r.Train.Batch(), r.Test.Batch(), rm, rs)
 	counts := pipeline.Counts(r.TrainY, len(r.Classes))
-	for _, spec := range strings.Split(envOr("NETDIFFUS_FIDELITY_SAMPLERS", "ddim50,ddpm250"), ",") {
+	for _, spec := range strings.Split(envOr("NETDIFFUS_FIDELITY_SAMPLERS", "ddpm50t,ddim50"), ",") {
 		sc, err := samplerSpec(spec)
 		if err != nil {
 			t.Fatal(err)
@@ -319,7 +325,7 @@ func TestFidelityRealEval(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sm, ss := pixelMeanStd(syn.Pixels)
+		sm, ss := pipeline.PixelMoments(syn)
 		perClass := "n/a (" + meas.FloorNote + ")"
 		if meas.FloorNote == "" {
 			perClass = fmt.Sprintf("%.4g (floor %.4g on %d a class)", meas.ClassFIDMatchedMean, meas.ClassFIDFloorMean, meas.ClassFIDRows)
@@ -356,20 +362,6 @@ func envOr(name, def string) string {
 		return v
 	}
 	return def
-}
-
-func pixelMeanStd(x *mat.Dense) (mean, std float64) {
-	raw := x.RawMatrix()
-	n := 0.0
-	for i := range raw.Rows {
-		for _, v := range raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols] {
-			mean += v
-			std += v * v
-			n++
-		}
-	}
-	mean /= n
-	return mean, math.Sqrt(max(std/n-mean*mean, 0))
 }
 
 // TestFidelityRealProbe asks the trained model for its x_0 prediction at a range of steps, from
@@ -436,5 +428,91 @@ func TestFidelityRealProbe(t *testing.T) {
 			m, sd := meanPix(s.PredictX0FromEps(xt, steps, eps))
 			fmt.Printf("PROBE %s t=%4d abar=%.2e %-11s predicted x0 (clamped) mean pixel %.4f, sd of image means %.4f\n", data, step, s.AlphasCumprod[step], src, m, sd)
 		}
+	}
+}
+
+// TestFidelityRealOracle tests where a trained model goes wrong by replacing its prediction, at every
+// step whose abar is below a threshold, with the eps implied by x_0 = the mean training image (of the
+// example's class with ":c", of all classes with ":g"), and printing the pixel mean and spread of the
+// DDPM-50 trailing samples (2 per class). NETDIFFUS_FIDELITY_ORACLE lists threshold:kind pairs
+// (default "0:c,0.001:c,0.01:c,0.01:g"; threshold 0 is the model alone). On the 1200-step eps model of
+// issue 15 (real 0.663 / 0.109) it gave 0.553 / 0.242 alone, 0.609 / 0.190 at 0.001 and 0.638 / 0.133
+// at 0.01: most of the brightness bias comes from the model's x_0 at the noisiest steps.
+func TestFidelityRealOracle(t *testing.T) {
+	fidelityPhase(t, "oracle")
+	r := loadRealFidelity(t, fidelityData(), 32)
+	b, _, err := backend.Shared()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := unet.Resume(b, envOr("NETDIFFUS_FIDELITY_CKPT", fidelityDir(fidelityData())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	den, err := tr.Denoiser(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, per, k := tr.Schedule, r.Train.ExampleSize(), len(r.Classes)
+	classMean, allMean := make([][]float64, k), make([]float64, per)
+	counts := pipeline.Counts(r.TrainY, k)
+	for i, y := range r.TrainY {
+		if classMean[y] == nil {
+			classMean[y] = make([]float64, per)
+		}
+		for j, v := range r.Train.Example(i) {
+			classMean[y][j] += float64(v) / float64(counts[y])
+			allMean[j] += float64(v) / float64(len(r.TrainY))
+		}
+	}
+	moments := func(x diffusion.Array) string {
+		im, err := pipeline.Images("images", x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, sd := pipeline.PixelMoments(im)
+		return fmt.Sprintf("pixel mean %.4f std %.4f", m, sd)
+	}
+	fmt.Printf("ORACLE real %s\n", moments(r.Train))
+	two := make([]int, k)
+	for c := range two {
+		two[c] = 2
+	}
+	for _, spec := range strings.Split(envOr("NETDIFFUS_FIDELITY_ORACLE", "0:c,0.001:c,0.01:c,0.01:g"), ",") {
+		thr, kind, _ := strings.Cut(spec, ":")
+		below, err := strconv.ParseFloat(thr, 64)
+		if err != nil {
+			t.Fatalf("NETDIFFUS_FIDELITY_ORACLE %q: %v", spec, err)
+		}
+		oracle := func(xt diffusion.Array, ts []int, labels []int) (diffusion.Array, error) {
+			eps, err := den(xt, ts, labels)
+			if err != nil {
+				return eps, err
+			}
+			for i, st := range ts {
+				ab := s.AlphasCumprod[st]
+				if ab >= below {
+					continue
+				}
+				x0 := allMean
+				if kind == "c" {
+					x0 = classMean[labels[i]]
+				}
+				for j := range per {
+					eps.Data[i*per+j] = float32((float64(xt.Data[i*per+j]) - math.Sqrt(ab)*x0[j]) / math.Sqrt(1-ab))
+				}
+			}
+			return eps, nil
+		}
+		net := tr.Config.Net
+		x, _, err := s.SampleClasses(context.Background(), oracle, two, diffusion.SampleConfig{Sampler: diffusion.DDPM, Steps: 50,
+			Spacing: diffusion.Trailing, Variance: net.Variance(), ExampleShape: net.ExampleShape(), Seed: 1, ClipDenoised: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, v := range x.Data {
+			x.Data[i] = pixels.Quantise(v)
+		}
+		fmt.Printf("ORACLE %s below abar %s: %s\n", map[string]string{"c": "class mean", "g": "global mean"}[kind], thr, moments(x))
 	}
 }

@@ -74,11 +74,14 @@ func (f *runFlags) resolve(base *preset.Preset) (preset.Preset, error) {
 	if err := p.SetAll(f.sets); err != nil {
 		return p, err
 	}
+	if err := p.Validate(); err != nil {
+		return p, err
+	}
 	if f.printConfig {
 		os.Stdout.Write(append(p.JSON(), '\n'))
 		return p, errPrinted
 	}
-	return p, p.Validate()
+	return p, nil
 }
 
 // isSet reports whether the flag name was given.

@@ -106,6 +106,13 @@ func Train(ctx context.Context, b compute.Backend, p preset.Preset, dir string, 
 			return nil, fmt.Errorf("pipeline: label %d of example %d is outside the %d classes", l, i, len(info.Classes))
 		}
 	}
+	// The lock comes first: reading the checkpoints and writing pipeline.json and loss.json belong to
+	// the one trainer of the folder.
+	unlock, err := unet.LockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	tr, err := openOrNew(b, dir, cfg, p.Train.Steps)
 	if err != nil {
 		return nil, err
@@ -151,7 +158,7 @@ func (m *Model) run(ctx context.Context, p preset.Preset, x diffusion.Array, y [
 	start := time.Now()
 	var lossErr error // the first failure to keep the loss curve on disk
 	last, err := tr.Run(ctx, shuffler, unet.RunConfig{
-		MaxSteps: p.Train.Steps, TimeBudget: opt.TimeBudget, ReportEvery: report, CheckpointDir: m.Dir, CheckpointEvery: every, Keep: p.Train.Keep,
+		MaxSteps: p.Train.Steps, TimeBudget: opt.TimeBudget, ReportEvery: report, CheckpointDir: m.Dir, Locked: true, CheckpointEvery: every, Keep: p.Train.Keep,
 		Progress: func(pr unet.Progress) {
 			m.Loss = append(m.Loss, LossPoint{pr.Step, pr.MeanLoss})
 			m.ImagesPerSec = pr.ImagesPerSec

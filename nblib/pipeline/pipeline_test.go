@@ -12,6 +12,7 @@ import (
 
 	"github.com/netdiffus/netdiffus/nblib/backend"
 	"github.com/netdiffus/netdiffus/nblib/diffusion"
+	"github.com/netdiffus/netdiffus/nblib/diffusion/unet"
 	"github.com/netdiffus/netdiffus/nblib/pixels"
 	"github.com/netdiffus/netdiffus/nblib/preset"
 )
@@ -226,6 +227,21 @@ func TestTrainBadInput(t *testing.T) {
 	}
 	if _, err := Open(b, t.TempDir()); err == nil || !strings.Contains(err.Error(), "no checkpoint") {
 		t.Errorf("empty folder: %v", err)
+	}
+	// A folder another trainer holds: refused before anything in it is read or written.
+	busy := t.TempDir()
+	unlock, err := unet.LockDir(busy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	if _, err := Train(context.Background(), b, p, busy, d.Train, d.TrainY, info, TrainOptions{}); err == nil || !strings.Contains(err.Error(), "in use by another trainer") {
+		t.Errorf("locked folder: %v", err)
+	}
+	for _, name := range []string{"pipeline.json", "loss.json"} {
+		if _, err := os.Stat(filepath.Join(busy, name)); err == nil {
+			t.Errorf("Train wrote %s into a folder another trainer holds", name)
+		}
 	}
 }
 

@@ -30,13 +30,15 @@ type Progress struct {
 
 // RunConfig says how long to train and what to do along the way. A zero field disables its feature.
 type RunConfig struct {
-	MaxSteps        int64         // stop when Trainer.Steps() reaches this
-	TimeBudget      time.Duration // stop after this much wall time
-	ReportEvery     int           // call Progress every this many steps (default 10)
-	Progress        func(Progress)
-	CheckpointDir   string // where Save writes; a final checkpoint is always written when set
-	CheckpointEvery int    // steps between checkpoints
-	Keep            int    // checkpoints kept (0: all)
+	MaxSteps      int64         // stop when Trainer.Steps() reaches this
+	TimeBudget    time.Duration // stop after this much wall time
+	ReportEvery   int           // call Progress every this many steps (default 10)
+	Progress      func(Progress)
+	CheckpointDir string // where Save writes; a final checkpoint is always written when set
+	// Locked says the caller already holds CheckpointDir's lock (LockDir), so Run does not take it.
+	Locked          bool
+	CheckpointEvery int // steps between checkpoints
+	Keep            int // checkpoints kept (0: all)
 	// SampleEvery calls OnSample with a small DDIM sample grid of the EMA model every this many steps.
 	SampleEvery int
 	OnSample    func(step int64, images diffusion.Array, labels []int)
@@ -52,7 +54,7 @@ type BatchSeeker interface {
 // Run trains until MaxSteps, TimeBudget or ctx stops it (at least one of the first two must be set).
 // It returns the last progress report. With a CheckpointDir, Run first takes the folder's exclusive
 // lock (LockDir: a second trainer on the folder fails at once, and an unwritable folder fails before
-// any work) and removes partial checkpoints a killed run left. A data source that is a BatchSeeker is
+// any work; RunConfig.Locked when the caller holds it) and removes partial checkpoints a killed run left. A data source that is a BatchSeeker is
 // positioned at batch Steps().
 func (tr *Trainer) Run(ctx context.Context, data Batches, rc RunConfig) (Progress, error) {
 	if rc.MaxSteps <= 0 && rc.TimeBudget <= 0 {
@@ -62,11 +64,13 @@ func (tr *Trainer) Run(ctx context.Context, data Batches, rc RunConfig) (Progres
 		rc.ReportEvery = 10
 	}
 	if rc.CheckpointDir != "" {
-		unlock, err := LockDir(rc.CheckpointDir)
-		if err != nil {
-			return Progress{Step: tr.step}, err
+		if !rc.Locked {
+			unlock, err := LockDir(rc.CheckpointDir)
+			if err != nil {
+				return Progress{Step: tr.step}, err
+			}
+			defer unlock()
 		}
-		defer unlock()
 		removePartials(rc.CheckpointDir)
 	}
 	if s, ok := data.(BatchSeeker); ok {

@@ -6,8 +6,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/netdiffus/netdiffus/internal/ckptdir"
-
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
@@ -15,6 +13,7 @@ import (
 	"github.com/gomlx/gomlx/ml/model/checkpoint"
 
 	"github.com/netdiffus/netdiffus/internal/atomicfile"
+	"github.com/netdiffus/netdiffus/internal/ckptdir"
 )
 
 const (
@@ -101,25 +100,23 @@ func prune(dir string, keep int) error {
 // Resume restores a Trainer from a checkpoint folder written by Save, or from a folder of them (the
 // newest is used): weights, Adam moments, step, random stream and batch order, so the next TrainStep
 // gives what it would have given without the interruption.
-func Resume(backend compute.Backend, path string) (*Trainer, error) {
+func Resume(backend compute.Backend, path string) (tr *Trainer, err error) {
 	folder, err := resolveCheckpoint(path)
 	if err != nil {
 		return nil, err
 	}
-	raw, err := os.ReadFile(filepath.Join(folder, stateFile))
+	st, err := readState(folder)
 	if err != nil {
-		return nil, fmt.Errorf("baselines: %s is not a checkpoint written by Trainer.Save: %w", folder, err)
+		return nil, err
 	}
-	var st trainerState
-	if err := json.Unmarshal(raw, &st); err != nil {
-		return nil, fmt.Errorf("baselines: %s: corrupt %s: %w", folder, stateFile, err)
+	if err := ckptdir.ValidateGoMLX(folder, maxVariablesJSON); err != nil {
+		return nil, fmt.Errorf("baselines: %w", err)
 	}
-	if err := st.Config.Validate(); err != nil {
-		return nil, fmt.Errorf("baselines: %s: %w", folder, err)
-	}
-	if err := st.Meta.check(st.Config); err != nil {
-		return nil, fmt.Errorf("baselines: %s: %w", folder, err)
-	}
+	defer func() { // GoMLX panics on some malformed data; a damaged checkpoint must be an error
+		if p := recover(); p != nil {
+			tr, err = nil, fmt.Errorf("baselines: loading %s: %v", folder, p)
+		}
+	}()
 	store := model.NewStore()
 	if _, err := checkpoint.Build(store).Dir(folder).Immediate().ExcludeAllParams().Done(); err != nil {
 		return nil, fmt.Errorf("baselines: loading %s: %w", folder, err)
@@ -131,20 +128,49 @@ func Resume(backend compute.Backend, path string) (*Trainer, error) {
 			}
 		}
 	}
-	tr, err := newTrainer(backend, st.Config, st.Meta, store)
+	tr, err = newTrainer(backend, st.Config, st.Meta, store)
 	if err != nil {
 		return nil, fmt.Errorf("baselines: %s: %w", folder, err)
 	}
 	if err := tr.pcg.UnmarshalBinary(st.RNG); err != nil {
 		return nil, fmt.Errorf("baselines: %s: random state: %w", folder, err)
 	}
-	for _, r := range st.Order {
-		if r < 0 || r >= len(st.Order) || st.Pos < 0 || st.Pos > len(st.Order) {
-			return nil, fmt.Errorf("baselines: %s: corrupt batch order in %s", folder, stateFile)
-		}
-	}
 	tr.step, tr.order, tr.pos = st.Step, st.Order, st.Pos
 	return tr, nil
+}
+
+// Bounds on the metadata files of a checkpoint, read before anything else.
+const (
+	maxStateBytes    = 16 << 20 // trainer.json holds the batch order: one int per training series
+	maxVariablesJSON = 64 << 20
+)
+
+// readState reads and checks trainer.json (bounded size): a valid configuration, metadata that fits it,
+// a non-negative step and a batch order that is a list of row indices with a position inside it.
+func readState(folder string) (trainerState, error) {
+	var st trainerState
+	raw, err := ckptdir.ReadBounded(filepath.Join(folder, stateFile), maxStateBytes)
+	if err != nil {
+		return st, fmt.Errorf("baselines: %s is not a checkpoint written by Trainer.Save: %w", folder, err)
+	}
+	if err := json.Unmarshal(raw, &st); err != nil {
+		return st, fmt.Errorf("baselines: %s: corrupt %s: %w", folder, stateFile, err)
+	}
+	if err := st.Config.Validate(); err != nil {
+		return st, fmt.Errorf("baselines: %s: %w", folder, err)
+	}
+	if err := st.Meta.check(st.Config); err != nil {
+		return st, fmt.Errorf("baselines: %s: %w", folder, err)
+	}
+	if st.Step < 0 || st.Pos < 0 || st.Pos > len(st.Order) {
+		return st, fmt.Errorf("baselines: %s: %s: step %d or batch position %d of %d out of range", folder, stateFile, st.Step, st.Pos, len(st.Order))
+	}
+	for _, r := range st.Order {
+		if r < 0 || r >= len(st.Order) {
+			return st, fmt.Errorf("baselines: %s: corrupt batch order in %s (row %d of %d)", folder, stateFile, r, len(st.Order))
+		}
+	}
+	return st, nil
 }
 
 func resolveCheckpoint(path string) (string, error) {

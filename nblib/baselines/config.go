@@ -64,9 +64,31 @@ func (c Config) ExtraAttributes() int {
 // AttrWidth is the width of the attribute vector the discriminators see: one-hot class and extras.
 func (c Config) AttrWidth() int { return c.NumClasses + c.ExtraAttributes() }
 
+// Limits of a configuration: far above DoppelGANger's and NetShare's (series of thousands of steps,
+// hundreds of units), low enough that a corrupt or hostile gan.json or -set cannot ask for a network
+// or a batch of terabytes.
+const (
+	MaxFields  = 1 << 10
+	MaxLength  = 1 << 20 // Length and SampleLen
+	MaxUnits   = 1 << 14 // NoiseDim, GenUnits, AttrUnits, DiscUnits
+	MaxLayers  = 64      // AttrLayers, DiscLayers
+	MaxClasses = 1 << 16
+	MaxBatch   = 1 << 16
+)
+
 // Validate reports the first invalid field.
 func (c Config) Validate() error {
+	units := []int{c.NoiseDim, c.GenUnits, c.AttrUnits, c.DiscUnits}
+	for _, u := range units {
+		if u > MaxUnits {
+			return fmt.Errorf("baselines: config %q: NoiseDim, GenUnits, AttrUnits and DiscUnits must be at most %d, got %v", c.Name, MaxUnits, units)
+		}
+	}
 	switch {
+	case len(c.Fields) > MaxFields || c.Length > MaxLength || c.SampleLen > MaxLength || c.NumClasses > MaxClasses || c.BatchSize > MaxBatch ||
+		c.AttrLayers > MaxLayers || c.DiscLayers > MaxLayers:
+		return fmt.Errorf("baselines: config %q: %d fields (max %d), Length %d and SampleLen %d (max %d), %d classes (max %d), batch %d (max %d), %d and %d layers (max %d)",
+			c.Name, len(c.Fields), MaxFields, c.Length, c.SampleLen, MaxLength, c.NumClasses, MaxClasses, c.BatchSize, MaxBatch, c.AttrLayers, c.DiscLayers, MaxLayers)
 	case len(c.Fields) == 0:
 		return fmt.Errorf("baselines: config %q has no fields", c.Name)
 	case c.Length < 1:

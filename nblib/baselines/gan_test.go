@@ -286,8 +286,9 @@ func TestTrainResumesAndSamples(t *testing.T) {
 	}
 }
 
-// TestResumeRejectsDamagedCheckpoints: a truncated state file, a state whose normalisation does not
-// fit its configuration, and an empty folder are errors naming the problem, not panics.
+// TestResumeRejectsDamagedCheckpoints: a truncated state file, a state whose normalisation, batch order
+// or network size does not fit, GoMLX metadata claiming more data than the .bin holds, a truncated
+// .bin and an empty folder are errors naming the problem, not panics or large allocations.
 func TestResumeRejectsDamagedCheckpoints(t *testing.T) {
 	b := goBackend(t)
 	tr, _ := tinyTrainer(t, b)
@@ -301,20 +302,81 @@ func TestResumeRejectsDamagedCheckpoints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, body := range map[string]string{
-		"truncated": string(raw[:len(raw)/2]),
-		"bad norm":  strings.Replace(string(raw), `"ExtraMin": [`, `"ExtraMin": [7, `, 1),
+	metas, _ := filepath.Glob(filepath.Join(folder, "checkpoint-*.json"))
+	bins, _ := filepath.Glob(filepath.Join(folder, "checkpoint-*.bin"))
+	if len(metas) != 1 || len(bins) != 1 {
+		t.Fatalf("checkpoint files %v %v", metas, bins)
+	}
+	meta, _ := os.ReadFile(metas[0])
+	bin, _ := os.ReadFile(bins[0])
+	for _, c := range []struct {
+		name, file, body, want string
+	}{
+		{"truncated state", state, string(raw[:len(raw)/2]), "corrupt"},
+		{"bad norm", state, strings.Replace(string(raw), `"ExtraMin": [`, `"ExtraMin": [7, `, 1), "normalisation"},
+		{"order out of range", state, strings.Replace(string(raw), `"order": null`, `"order": [99999]`, 1), "batch order"},
+		{"huge network", state, strings.Replace(string(raw), `"GenUnits": `, `"GenUnits": 1000000000`, 1), "at most"},
+		{"shape claim", metas[0], strings.Replace(string(meta), "\"Dimensions\": [", "\"Dimensions\": [100000, 100000,", 1), "claims shape"},
+		{"truncated bin", bins[0], string(bin[:len(bin)/2]), "damaged"},
 	} {
-		if err := os.WriteFile(state, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := Resume(b, dir); err == nil {
-			t.Errorf("%s state: Resume succeeded", name)
-		} else {
-			t.Logf("%s: %v", name, err)
-		}
+		t.Run(c.name, func(t *testing.T) {
+			if err := os.WriteFile(c.file, []byte(c.body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			defer func() { os.WriteFile(state, raw, 0o644); os.WriteFile(metas[0], meta, 0o644); os.WriteFile(bins[0], bin, 0o644) }()
+			if _, err := Resume(b, dir); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("Resume: %v, want an error mentioning %q", err, c.want)
+			}
+		})
+	}
+	if _, err := Resume(b, dir); err != nil {
+		t.Errorf("the restored checkpoint no longer resumes: %v", err)
 	}
 	if _, err := Resume(b, t.TempDir()); err == nil || !strings.Contains(err.Error(), "no checkpoint") {
 		t.Errorf("empty folder: %v", err)
 	}
+}
+
+// FuzzResume writes arbitrary gan.json, GoMLX checkpoint JSON and .bin data into a checkpoint folder
+// (seeded with a real tiny checkpoint's files): Resume must return a trainer or an error, never panic,
+// and never accept variable data that is not in the .bin.
+func FuzzResume(f *testing.F) {
+	b := goBackend(f)
+	cfg, data, err := Encode(tinyConfig(), tinySeries(8, 20, 1))
+	if err != nil {
+		f.Fatal(err)
+	}
+	tr, err := New(b, cfg, data.Meta)
+	if err != nil {
+		f.Fatal(err)
+	}
+	folder, err := tr.Save(f.TempDir(), 0)
+	if err != nil {
+		f.Fatal(err)
+	}
+	read := func(pattern string) []byte {
+		m, _ := filepath.Glob(filepath.Join(folder, pattern))
+		if len(m) != 1 {
+			f.Fatalf("%s: %v", pattern, m)
+		}
+		raw, err := os.ReadFile(m[0])
+		if err != nil {
+			f.Fatal(err)
+		}
+		return raw
+	}
+	state, meta, bin := read(stateFile), read("checkpoint-*.json"), read("checkpoint-*.bin")
+	f.Add(state, meta, bin)
+	f.Add(state, meta, bin[:len(bin)/3])
+	f.Add([]byte(`{"config":{"Fields":[{}],"Length":1,"NumClasses":1}}`), []byte(`{"Variables":[{"ParameterName":"a","Dimensions":[1000000,1000000],"DType":"Float32","Pos":0,"Length":4}]}`), []byte{1, 2, 3, 4})
+	f.Fuzz(func(t *testing.T, state, meta, bin []byte) {
+		dir := filepath.Join(t.TempDir(), "step-000000001")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, stateFile), state, 0o644)
+		os.WriteFile(filepath.Join(dir, "checkpoint-n0000001-20260101-000000-step-00000001.json"), meta, 0o644)
+		os.WriteFile(filepath.Join(dir, "checkpoint-n0000001-20260101-000000-step-00000001.bin"), bin, 0o644)
+		Resume(b, dir)
+	})
 }

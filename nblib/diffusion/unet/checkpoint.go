@@ -1,7 +1,6 @@
 package unet
 
 import (
-	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,14 +11,12 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/netdiffus/netdiffus/internal/ckptdir"
-
 	"github.com/gomlx/compute"
-	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/model/checkpoint"
 
 	"github.com/netdiffus/netdiffus/internal/atomicfile"
+	"github.com/netdiffus/netdiffus/internal/ckptdir"
 )
 
 const (
@@ -200,8 +197,8 @@ func resumeFolder(backend compute.Backend, folder string) (tr *Trainer, err erro
 	if err != nil {
 		return nil, err
 	}
-	if err := validateVariables(folder); err != nil {
-		return nil, err
+	if err := ckptdir.ValidateGoMLX(folder, maxVariablesJSON); err != nil {
+		return nil, fmt.Errorf("unet: %w", err)
 	}
 	defer func() { // GoMLX panics on some malformed data; a damaged checkpoint must be an error
 		if p := recover(); p != nil {
@@ -229,7 +226,7 @@ func resumeFolder(backend compute.Backend, folder string) (tr *Trainer, err erro
 func readState(folder string) (trainerState, error) {
 	var st trainerState
 	p := filepath.Join(folder, stateFile)
-	raw, err := readBounded(p, maxStateBytes)
+	raw, err := ckptdir.ReadBounded(p, maxStateBytes)
 	if err != nil {
 		return st, fmt.Errorf("unet: %s is not a checkpoint written by Trainer.Save: %w", folder, err)
 	}
@@ -243,128 +240,6 @@ func readState(folder string) (trainerState, error) {
 		return st, fmt.Errorf("unet: %s: %s: step %d is negative", folder, stateFile, st.Step)
 	}
 	return st, nil
-}
-
-func readBounded(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if fi.Size() > limit {
-		return nil, fmt.Errorf("%s is %d bytes, over the limit of %d for a checkpoint metadata file", path, fi.Size(), limit)
-	}
-	return io.ReadAll(io.LimitReader(f, limit))
-}
-
-// variablesMeta is the part of GoMLX's checkpoint JSON that claims sizes.
-type variablesMeta struct {
-	Variables []struct {
-		ParameterName string
-		Dimensions    []int
-		DType         dtypes.DType
-		Pos, Length   int
-	}
-	BinFormat string
-}
-
-// validateVariables checks every GoMLX checkpoint-*.json of folder: each variable's shape (no
-// negative or overflowing dimension), its length against shape * dtype size, positions contiguous,
-// and the total against the real data: the .bin file's size when uncompressed, the decompressed
-// byte count (streamed, nothing kept) when gzip. A JSON claiming [100000, 100000] against a small
-// .bin is an error before GoMLX allocates the tensor.
-func validateVariables(folder string) error {
-	jsons, err := filepath.Glob(filepath.Join(folder, "checkpoint-*"+checkpoint.JsonNameSuffix))
-	if err != nil || len(jsons) == 0 {
-		return fmt.Errorf("unet: %s: no GoMLX checkpoint-*.json: the checkpoint is incomplete", folder)
-	}
-	for _, j := range jsons {
-		raw, err := readBounded(j, maxVariablesJSON)
-		if err != nil {
-			return fmt.Errorf("unet: %w", err)
-		}
-		var meta variablesMeta
-		if err := json.Unmarshal(raw, &meta); err != nil {
-			return fmt.Errorf("unet: %s: corrupt: %w", j, err)
-		}
-		total, err := claimedBytes(j, meta)
-		if err != nil {
-			return err
-		}
-		bin := strings.TrimSuffix(j, checkpoint.JsonNameSuffix) + checkpoint.BinDataSuffix
-		have, err := dataBytes(bin, meta.BinFormat, total)
-		if err != nil {
-			return fmt.Errorf("unet: %s: %w", bin, err)
-		}
-		if have != total {
-			return fmt.Errorf("unet: %s holds %d bytes of variables but %s claims %d (truncated or damaged)", bin, have, filepath.Base(j), total)
-		}
-	}
-	return nil
-}
-
-func claimedBytes(file string, meta variablesMeta) (int64, error) {
-	var total int64
-	const limit = int64(1) << 40
-	for _, v := range meta.Variables {
-		size := int64(v.DType.Size())
-		if size <= 0 {
-			return 0, fmt.Errorf("unet: %s: variable %q has dtype %v, which checkpoints of this project do not use", file, v.ParameterName, v.DType)
-		}
-		n := size
-		for _, d := range v.Dimensions {
-			if d < 0 || (d > 0 && n > limit/int64(d)) {
-				return 0, fmt.Errorf("unet: %s: variable %q claims shape %v, negative or over 2^40 bytes", file, v.ParameterName, v.Dimensions)
-			}
-			n *= int64(d)
-		}
-		if int64(v.Length) != n || int64(v.Pos) != total {
-			return 0, fmt.Errorf("unet: %s: variable %q: position %d and length %d disagree with its shape %v (want %d at %d)", file, v.ParameterName, v.Pos, v.Length, v.Dimensions, n, total)
-		}
-		total += n
-		if total > limit {
-			return 0, fmt.Errorf("unet: %s: variables claim more than 2^40 bytes", file)
-		}
-	}
-	return total, nil
-}
-
-// gomlxBinHeader is what GoMLX writes before gzip-compressed checkpoint data.
-const gomlxBinHeader = "gomlx_checkpointss\x04gzip"
-
-// dataBytes returns the bytes of variable data in a .bin file: its size when uncompressed, or the
-// decompressed length (read at most up to claimed+1 bytes) when gzip.
-func dataBytes(bin, format string, claimed int64) (int64, error) {
-	f, err := os.Open(bin)
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return 0, err
-	}
-	head := make([]byte, len(gomlxBinHeader))
-	n, _ := io.ReadFull(f, head)
-	if n < len(head) || string(head) != gomlxBinHeader {
-		if format == "gzip" {
-			return 0, fmt.Errorf("declared gzip but has no GoMLX gzip header")
-		}
-		return fi.Size(), nil
-	}
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return 0, err
-	}
-	m, err := io.Copy(io.Discard, io.LimitReader(zr, claimed+1))
-	if err != nil {
-		return 0, fmt.Errorf("damaged compressed data after %d bytes: %w", m, err)
-	}
-	return m, nil
 }
 
 // markTrainable marks only network weights trainable: loaded variables come back all trainable.

@@ -173,7 +173,7 @@ func LimitedSynthetic(c Fig4Config, dataset, group string, n int, log io.Writer)
 		if err != nil {
 			return nil, err
 		}
-		sx, sy, err := pipeline.Sample(context.Background(), m, p.Sample, pipeline.SampleCounts(p.Sample.PerClass, d.TrainY, len(d.Classes)), nil)
+		sx, sy, err := sampleLike(context.Background(), m, p, d, log)
 		if err != nil {
 			return nil, err
 		}

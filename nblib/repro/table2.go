@@ -153,7 +153,7 @@ func Synthetic1D(cfg ExperimentConfig, log io.Writer) (*SynthSeries, error) {
 		if err != nil {
 			return nil, err
 		}
-		x, y, err := pipeline.Sample(context.Background(), m, p.Sample, pipeline.SampleCounts(p.Sample.PerClass, d.TrainY, len(d.Classes)), nil)
+		x, y, err := sampleLike(context.Background(), m, p, d, log)
 		if err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/gomlx/compute"
 
 	"github.com/netdiffus/netdiffus/nblib/backend"
+	"github.com/netdiffus/netdiffus/nblib/diffusion"
 	"github.com/netdiffus/netdiffus/nblib/eval/classify"
 	"github.com/netdiffus/netdiffus/nblib/eval/features"
 	"github.com/netdiffus/netdiffus/nblib/eval/protocols"
@@ -57,6 +58,16 @@ func Synthetic(cfg ExperimentConfig, force bool, log io.Writer) (*SynthImages, e
 	})
 }
 
+// sampleLike draws the preset's synthetic set for d from m (p.Sample.PerClass per class, or as many as
+// each class has training images) and writes the sampling warning, if any, to log.
+func sampleLike(ctx context.Context, m *pipeline.Model, p preset.Preset, d *pipeline.Data, log io.Writer) (diffusion.Array, []int, error) {
+	x, y, warning, err := pipeline.SampleWithWarning(ctx, m, p.Sample, pipeline.SampleCounts(p.Sample.PerClass, d.TrainY, len(d.Classes)), nil)
+	if warning != "" {
+		fmt.Fprintf(log, "%s: %s\n", d.Name, warning)
+	}
+	return x, y, err
+}
+
 func synthesise(ctx context.Context, b compute.Backend, cfg ExperimentConfig, log io.Writer) (*SynthImages, error) {
 	p := cfg.Preset
 	d, err := pipeline.LoadDefault(p, cfg.Dataset, cfg.Group)
@@ -68,7 +79,7 @@ func synthesise(ctx context.Context, b compute.Backend, cfg ExperimentConfig, lo
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", cfg.Name(), err)
 	}
-	x, y, err := pipeline.Sample(ctx, m, p.Sample, pipeline.SampleCounts(p.Sample.PerClass, d.TrainY, len(d.Classes)), nil)
+	x, y, err := sampleLike(ctx, m, p, d, log)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", cfg.Name(), err)
 	}

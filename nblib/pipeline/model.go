@@ -217,9 +217,12 @@ func openOrNew(b compute.Backend, dir string, cfg unet.Config, steps int64) (*un
 }
 
 // ConfigDiff lists the fields of Net and Train in which two model configurations differ, as
-// "Net.Size 16 (folder) vs 32 (asked)"; the names are ignored.
+// "Net.Size 16 (folder) vs 32 (asked)"; the names are ignored. A field one side lacks (a folder made
+// before the field existed) differs from any value the other side has, except that an unset
+// Train.Prediction means eps.
 func ConfigDiff(have, want unet.Config) []string {
 	flat := func(c unet.Config) map[string]string {
+		c.Train.Prediction = c.Train.Prediction.OrEps()
 		out := map[string]string{}
 		for section, v := range map[string]any{"Net": c.Net, "Train": c.Train} {
 			b, _ := json.Marshal(v)
@@ -232,9 +235,24 @@ func ConfigDiff(have, want unet.Config) []string {
 		return out
 	}
 	h, w := flat(have), flat(want)
+	keys := map[string]bool{}
+	for k := range h {
+		keys[k] = true
+	}
+	for k := range w {
+		keys[k] = true
+	}
 	var out []string
-	for k, hv := range h {
-		if wv := w[k]; hv != wv && !(isEmptyList(hv) && isEmptyList(wv)) {
+	for k := range keys {
+		hv, hok := h[k]
+		wv, wok := w[k]
+		if !hok {
+			hv = "(unset)"
+		}
+		if !wok {
+			wv = "(unset)"
+		}
+		if hv != wv && !(isEmptyList(hv) && isEmptyList(wv)) {
 			out = append(out, fmt.Sprintf("%s %s (folder) vs %s (asked)", k, hv, wv))
 		}
 	}

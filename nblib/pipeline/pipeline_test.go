@@ -294,3 +294,37 @@ func TestRunMeasures(t *testing.T) {
 		t.Error("no sampling warning for EMA weights after 2 steps")
 	}
 }
+
+// TestConfigDiff: equal configurations (empty and nil lists alike, an unset prediction and eps alike)
+// have no difference; a changed size or prediction is listed by its path.
+func TestConfigDiff(t *testing.T) {
+	base := preset.SmokePreset().Model(3)
+	base.Net.AttentionResolutions = nil
+	for _, tc := range []struct {
+		name   string
+		change func(c *unet.Config)
+		want   []string
+	}{
+		{"same", func(c *unet.Config) {}, nil},
+		{"nil and empty lists", func(c *unet.Config) { c.Net.AttentionResolutions = []int{} }, nil},
+		{"name ignored", func(c *unet.Config) { c.Name = "other" }, nil},
+		{"size", func(c *unet.Config) { c.Net.Size = 32 }, []string{"Net.Size 32 (folder) vs 16 (asked)"}},
+		{"eps folder, v asked", func(c *unet.Config) { c.Train.Prediction = "" }, []string{`Train.Prediction "eps" (folder) vs "v" (asked)`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			have := base
+			have.Net.ChannelMult = append([]int(nil), base.Net.ChannelMult...)
+			tc.change(&have)
+			if got := ConfigDiff(have, base); strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("ConfigDiff = %q, want %q", got, tc.want)
+			}
+		})
+	}
+	eps := base
+	eps.Train.Prediction = diffusion.PredictEps
+	unset := base
+	unset.Train.Prediction = ""
+	if got := ConfigDiff(unset, eps); len(got) != 0 {
+		t.Errorf("unset prediction vs eps: %q, want no difference", got)
+	}
+}

@@ -61,8 +61,8 @@ func TestEveryPresetCombination(t *testing.T) {
 		{"2-D, learned sigma, null class (guided eps, conditional v)", preset.FullPreset, 2, true, true, diffusion.Learned, ""},
 		{"1-D, fixed sigma, null class", preset.SmokePreset, 1, false, true, diffusion.FixedLarge, ""},
 		{"1-D, learned sigma, no null class", preset.FullPreset, 1, true, false, diffusion.Learned, ""},
-		{"2-D, fixed sigma, null class, v prediction", preset.SmokePreset, 2, false, true, diffusion.FixedLarge, diffusion.PredictV},
-		{"2-D, learned sigma, null class, v prediction", preset.FullPreset, 2, true, true, diffusion.Learned, diffusion.PredictV},
+
+		{"2-D, learned sigma, no null class, eps prediction (the artifact's)", preset.FullPreset, 2, true, false, diffusion.Learned, diffusion.PredictEps},
 		{"2-D, fixed sigma, null class, eps prediction", preset.SmokePreset, 2, false, true, diffusion.FixedLarge, diffusion.PredictEps},
 	}
 	for _, tc := range cases {

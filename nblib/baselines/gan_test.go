@@ -323,7 +323,11 @@ func TestResumeRejectsDamagedCheckpoints(t *testing.T) {
 			if err := os.WriteFile(c.file, []byte(c.body), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			defer func() { os.WriteFile(state, raw, 0o644); os.WriteFile(metas[0], meta, 0o644); os.WriteFile(bins[0], bin, 0o644) }()
+			defer func() {
+				os.WriteFile(state, raw, 0o644)
+				os.WriteFile(metas[0], meta, 0o644)
+				os.WriteFile(bins[0], bin, 0o644)
+			}()
 			if _, err := Resume(b, dir); err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("Resume: %v, want an error mentioning %q", err, c.want)
 			}

@@ -8,7 +8,8 @@ package repro
 //	NETDIFFUS_FIDELITY=eval NETDIFFUS_FIDELITY_DATA=alexa NETDIFFUS_FIDELITY_SAMPLERS=ddpm50t,ddim50 \
 //	  go test -count=1 -timeout 0 -run TestFidelityRealEval -v ./nblib/repro/
 //
-// With NETDIFFUS_FIDELITY_PIXTOL=0.05 the eval fails a sampler whose synthetic pixel mean or standard
+// NETDIFFUS_FIDELITY_PERCLASS=n samples n images per class instead of as many as the class has
+// training images. With NETDIFFUS_FIDELITY_PIXTOL=0.05 the eval fails a sampler whose synthetic pixel mean or standard
 // deviation (pixels in [0, 1]) is more than 0.05 from the real training images'.
 //
 // Both phases run on the pipeline API (pipeline.Data built with pipeline.ImageArray, pipeline.Train,
@@ -301,7 +302,7 @@ func TestFidelityRealEval(t *testing.T) {
 	}
 	rm, rs := pipeline.PixelMoments(real)
 	t.Logf("%s at step %d: %d train, %d test images; real pixel mean %.4f std %.4f", data, m.Trainer.Steps(), r.Train.Batch(), r.Test.Batch(), rm, rs)
-	counts := pipeline.Counts(r.TrainY, len(r.Classes))
+	counts := pipeline.SampleCounts(envInt("NETDIFFUS_FIDELITY_PERCLASS", 0), r.TrainY, len(r.Classes))
 	for _, spec := range strings.Split(envOr("NETDIFFUS_FIDELITY_SAMPLERS", "ddpm50t,ddim50"), ",") {
 		sc, err := samplerSpec(spec)
 		if err != nil {

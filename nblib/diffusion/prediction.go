@@ -36,30 +36,12 @@ func (p Prediction) OrEps() Prediction {
 // VTarget returns v = sqrt(abar_t) eps - sqrt(1 - abar_t) x_0 for each example (step t[b]): the
 // regression target of a PredictV network.
 func (s *Schedule) VTarget(x0, noise Array, t []int) Array {
-	mustMatch("VTarget", x0, noise, t)
-	out := NewArray(x0.Shape...)
-	n := x0.ExampleSize()
-	for b, step := range t {
-		ca, cn := s.SqrtAlphasCumprod[step], s.SqrtOneMinusAlphasCumprod[step]
-		for i := b * n; i < (b+1)*n; i++ {
-			out.Data[i] = float32(ca*float64(noise.Data[i]) - cn*float64(x0.Data[i]))
-		}
-	}
-	return out
+	return s.combine("VTarget", noise, x0, t, func(k int) (float64, float64) { return s.SqrtAlphasCumprod[k], -s.SqrtOneMinusAlphasCumprod[k] })
 }
 
 // EpsFromV returns eps = sqrt(abar_t) v + sqrt(1 - abar_t) x_t, the noise implied by a v prediction.
 func (s *Schedule) EpsFromV(xt Array, t []int, v Array) Array {
-	mustMatch("EpsFromV", xt, v, t)
-	out := NewArray(xt.Shape...)
-	n := xt.ExampleSize()
-	for b, step := range t {
-		ca, cn := s.SqrtAlphasCumprod[step], s.SqrtOneMinusAlphasCumprod[step]
-		for i := b * n; i < (b+1)*n; i++ {
-			out.Data[i] = float32(ca*float64(v.Data[i]) + cn*float64(xt.Data[i]))
-		}
-	}
-	return out
+	return s.combine("EpsFromV", v, xt, t, func(k int) (float64, float64) { return s.SqrtAlphasCumprod[k], s.SqrtOneMinusAlphasCumprod[k] })
 }
 
 // VDenoiser turns a network that predicts v into a Denoiser that returns eps (EpsFromV), so that
@@ -98,14 +80,5 @@ func (s *Schedule) VDenoiser(d Denoiser) Denoiser {
 
 // X0FromV returns x_0 = sqrt(abar_t) x_t - sqrt(1 - abar_t) v.
 func (s *Schedule) X0FromV(xt Array, t []int, v Array) Array {
-	mustMatch("X0FromV", xt, v, t)
-	out := NewArray(xt.Shape...)
-	n := xt.ExampleSize()
-	for b, step := range t {
-		ca, cn := s.SqrtAlphasCumprod[step], s.SqrtOneMinusAlphasCumprod[step]
-		for i := b * n; i < (b+1)*n; i++ {
-			out.Data[i] = float32(ca*float64(xt.Data[i]) - cn*float64(v.Data[i]))
-		}
-	}
-	return out
+	return s.combine("X0FromV", xt, v, t, func(k int) (float64, float64) { return s.SqrtAlphasCumprod[k], -s.SqrtOneMinusAlphasCumprod[k] })
 }

@@ -25,28 +25,25 @@ func (s *Schedule) QSample(x0 Array, t []int, noise Array) Array {
 // PredictX0FromEps inverts the forward process for a predicted noise:
 // x_0 = x_t / sqrt(abar_t) - sqrt(1/abar_t - 1) eps.
 func (s *Schedule) PredictX0FromEps(xt Array, t []int, eps Array) Array {
-	mustMatch("PredictX0FromEps", xt, eps, t)
-	out := NewArray(xt.Shape...)
-	n := xt.ExampleSize()
-	for b, step := range t {
-		c1, c2 := s.SqrtRecipAlphasCumprod[step], s.SqrtRecipM1AlphasCumprod[step]
-		for i := b * n; i < (b+1)*n; i++ {
-			out.Data[i] = float32(c1*float64(xt.Data[i]) - c2*float64(eps.Data[i]))
-		}
-	}
-	return out
+	return s.combine("PredictX0FromEps", xt, eps, t, func(k int) (float64, float64) { return s.SqrtRecipAlphasCumprod[k], -s.SqrtRecipM1AlphasCumprod[k] })
 }
 
 // PosteriorMean returns the mean of q(x_{t-1} | x_t, x_0) = coef1_t x_0 + coef2_t x_t; its variance
 // is PosteriorVariance[t].
 func (s *Schedule) PosteriorMean(x0, xt Array, t []int) Array {
-	mustMatch("PosteriorMean", x0, xt, t)
-	out := NewArray(xt.Shape...)
-	n := xt.ExampleSize()
-	for b, step := range t {
-		c1, c2 := s.PosteriorMeanCoef1[step], s.PosteriorMeanCoef2[step]
-		for i := b * n; i < (b+1)*n; i++ {
-			out.Data[i] = float32(c1*float64(x0.Data[i]) + c2*float64(xt.Data[i]))
+	return s.combine("PosteriorMean", x0, xt, t, func(k int) (float64, float64) { return s.PosteriorMeanCoef1[k], s.PosteriorMeanCoef2[k] })
+}
+
+// combine returns a x + b y for each example, (a, b) = coef(t[i]) for example i, in float64 and rounded
+// once to float32: the form of every map between x_0, x_t, eps and v.
+func (s *Schedule) combine(op string, x, y Array, t []int, coef func(step int) (a, b float64)) Array {
+	mustMatch(op, x, y, t)
+	out := NewArray(x.Shape...)
+	n := x.ExampleSize()
+	for e, step := range t {
+		a, b := coef(step)
+		for i := e * n; i < (e+1)*n; i++ {
+			out.Data[i] = float32(a*float64(x.Data[i]) + b*float64(y.Data[i]))
 		}
 	}
 	return out

@@ -66,6 +66,10 @@ func Load() error {
 		return err
 	}
 	gonbui.DisplayHtml(tag + `<div style="color:#888;font-size:small">interactive charts: ECharts ` + Version + ` loaded (offline copy)</div>`)
+	// Wait until GoNB has passed the output on: a cell that ends right after a 1 MB display could
+	// otherwise finish before it is recorded (seen once under nbconvert), and every later chart of the
+	// session, trusting the marker, would find no ECharts.
+	gonbui.Sync()
 	markLoaded()
 	return nil
 }
@@ -90,6 +94,7 @@ func Show(c *Chart) (string, error) {
 			return path, err
 		}
 		gonbui.DisplayHtml(c.Fragment())
+		gonbui.Sync()
 	}
 	return path, nil
 }
@@ -103,6 +108,7 @@ func Display(c *Chart) error {
 		return err
 	}
 	gonbui.DisplayHtml(c.Fragment())
+	gonbui.Sync()
 	return nil
 }
 

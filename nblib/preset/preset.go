@@ -78,9 +78,10 @@ type Figures struct {
 }
 
 // SmokePreset is the CI setting (formerly "quick"): quick data, 16x16 images, unet.Quick shrunk to 16
-// base channels with attention at 8x8, v prediction (see Prediction), learning rate 1e-3, 1000 steps of batch 32, DDPM-50 on trailing
-// spacing without guidance (the sampler measured best on real vcfp-alexa: see SmokeSampling), PCA-16 features and protocols.QuickConfig with 30 CNN epochs (its 3 epochs are sized for
-// about 240 images; an experiment trains on the 80 or so of one dataset).
+// base channels with attention at 8x8, v prediction (see Prediction), learning rate 1e-3, 1000 steps
+// of batch 32, DDPM-50 on trailing spacing without guidance (the sampler measured best on real
+// vcfp-alexa: see SmokeSampling), PCA-16 features and protocols.QuickConfig with 30 CNN epochs (its 3
+// epochs are sized for about 240 images; an experiment trains on the 80 or so of one dataset).
 func SmokePreset() Preset {
 	m := unet.Quick(0)
 	m.Net.Size, m.Net.ModelChannels, m.Net.NormGroups = 16, 16, 8
@@ -139,19 +140,19 @@ func FullPreset() Preset {
 }
 
 // Prediction is what every preset's U-Net predicts: v = sqrt(abar) eps - sqrt(1 - abar) x_0 rather
-// than the paper's eps (diffusion.PredictV explains why). Measured on real vcfp-alexa (24 commands, one
-// 1200-step cpu-sized model each, DDPM-50 trailing; PCA-64 FID, floor 1.30): eps FID 25.3 with pixel
-// mean/spread 0.571/0.218, v FID 0.85 with 0.666/0.104, against the real 0.663/0.109. Set
-// Train.Prediction=eps for the artifact's parameterisation.
+// than the paper's eps (diffusion.PredictV explains why). Measured on real vcfp-alexa (24 commands)
+// with the cpu preset, DDPM-50 trailing (PCA-64 FID, floor 1.30): eps FID 29.4 with pixel mean/spread
+// 0.565/0.228, v FID 0.54 with 0.662/0.106, against the real 0.663/0.109. Set Train.Prediction=eps
+// for the artifact's parameterisation.
 const Prediction = diffusion.PredictV
 
 // SmokeSampling is the sampling of the smoke and cpu presets: DDPM-50 on trailing spacing with x0
 // clipping and no guidance. It is the best per unit time of the samplers measured on real vcfp-alexa
 // (24 commands) with one trained v-prediction model (PCA-64 FID, floor 1.30; synthetic-only random
-// forest accuracy, original 0.125): DDPM-50 trailing FID 0.85 and 0.146 in 28 s; DDIM-50 (eta 0) 1.32
-// and 0.083; DDIM-50 trailing (eta 0) 0.88 but 0.031, its images too alike to train a classifier
-// (discriminative score 0.27); DDIM-100 eta 1 trailing 0.96 and 0.115 in 197 s. On the eps model
-// before it, guidance 3 made DDPM-50 worse (FID 15.7 against 13.5).
+// forest accuracy, original 0.125): DDPM-50 trailing FID 0.85 and 0.146; DDIM-50 (eta 0) 1.32 and
+// 0.083; DDIM-50 trailing (eta 0) 0.88 but 0.031, its images too alike to train a classifier
+// (discriminative score 0.27); DDIM-100 eta 1 trailing 0.96 and 0.115 at twice DDPM-50's denoiser
+// calls. On the eps model before it, guidance 3 made DDPM-50 worse (FID 15.7 against 13.5).
 func SmokeSampling() Sample {
 	return Sample{Sampler: diffusion.DDPM, Steps: 50, Spacing: diffusion.Trailing, Clip: true, BatchSize: 64,
 		Seed: datasets.DefaultSeed}

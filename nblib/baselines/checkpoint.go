@@ -141,7 +141,7 @@ func Resume(backend compute.Backend, path string) (tr *Trainer, err error) {
 
 // Bounds on the metadata files of a checkpoint, read before anything else.
 const (
-	maxStateBytes    = 16 << 20 // trainer.json holds the batch order: one int per training series
+	maxStateBytes    = 16 << 20 // gan.json holds the batch order: one int per training series
 	maxVariablesJSON = 64 << 20
 )
 

@@ -61,7 +61,7 @@ func (s *Schedule) VDenoiser(d Denoiser) Denoiser {
 		if len(t) != xt.Batch() {
 			return Array{}, fmt.Errorf("diffusion: v denoiser: %d steps for a batch of %d", len(t), xt.Batch())
 		}
-		channels, err := guidedChannels(out, xt)
+		channels, err := outputChannels(out, xt)
 		if err != nil {
 			return Array{}, fmt.Errorf("diffusion: v denoiser: %w", err)
 		}

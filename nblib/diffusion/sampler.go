@@ -349,17 +349,18 @@ func Guided(d Denoiser, scale float64, nullLabel int) Denoiser {
 		if err != nil {
 			return Array{}, err
 		}
-		channels, err := guidedChannels(out, both)
+		channels, err := outputChannels(out, both)
 		if err != nil {
-			return Array{}, err
+			return Array{}, fmt.Errorf("diffusion: guided denoiser, doubled batch: %w", err)
 		}
 		return guide(out, xt, channels, scale), nil
 	}
 }
 
-// guidedChannels returns the channels per position of the doubled-batch output: the input's C
-// (eps only) or 2C (eps and v, learned variance).
-func guidedChannels(out, in Array) (int, error) {
+// outputChannels returns the channels per position of a denoiser's output for the input in: the
+// input's C (the mean prediction only) or 2C (and the learned variance value); any other shape is an
+// error naming both.
+func outputChannels(out, in Array) (int, error) {
 	last := len(in.Shape) - 1
 	c := in.Shape[last]
 	if out.SameShape(in) {
@@ -369,7 +370,7 @@ func guidedChannels(out, in Array) (int, error) {
 	if out.SameShape(Array{Shape: learned}) {
 		return 2 * c, nil
 	}
-	return 0, fmt.Errorf("diffusion: guided denoiser: the model returned shape %v for the doubled batch %v, want %v (eps) or %v (eps and learned variance)",
+	return 0, fmt.Errorf("the model returned shape %v for input %v, want %v (eps or v) or %v (and the learned variance)",
 		out.Shape, in.Shape, in.Shape, learned)
 }
 

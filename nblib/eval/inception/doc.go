@@ -20,4 +20,14 @@
 //
 // The graph is checked against torchvision 0.14 with random weights (testdata/inception_ref.py); the
 // real pytorch-fid weights were not available here, so numbers with them are untested.
+//
+// # Reading a .pth
+//
+// LoadWeights reads both torch.save formats (the zip of PyTorch >= 1.6 and the legacy stream before it)
+// with gopickle, which allocates every length it reads before reading the bytes. So that a hostile file
+// cannot claim terabytes in a few bytes, the file is walked first without allocating: every pickle
+// opcode's argument length and frame size must fit in the bytes that follow it, and every tensor
+// storage's element count times its element size must fit in its archive member (zip) or in the rest of
+// the file (legacy). A zip's members may declare at most MaxWeightsBytes in all, and a legacy file may
+// be at most that long.
 package inception

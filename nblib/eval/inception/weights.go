@@ -37,6 +37,9 @@ func LoadWeights(path string) (*Weights, error) {
 	if err := checkArchive(path); err != nil {
 		return nil, fmt.Errorf("inception: %s: %w", path, err)
 	}
+	if err := checkClaims(path); err != nil {
+		return nil, fmt.Errorf("inception: %s: %w (not a PyTorch state_dict this reader can trust)", path, err)
+	}
 	obj, err := loadTorch(path)
 	if err != nil {
 		return nil, fmt.Errorf("inception: %s: %w", path, err)

@@ -2,23 +2,24 @@ package inception
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path"
 
 	"github.com/nlpodyssey/gopickle/pickle"
 	"github.com/nlpodyssey/gopickle/types"
+
+	"github.com/netdiffus/netdiffus/internal/pickleclaims"
 )
 
 // gopickle allocates every length it reads before it reads the bytes: a pickle opcode's argument
-// length, a frame's size and a tensor storage's element count. A hostile .pth can claim terabytes in a
-// few bytes, and an allocation that large kills the process (no recover). checkClaims walks the file
-// first, without allocating what it claims, and refuses any claim that does not fit in the bytes that
-// follow it, so gopickle only ever reads a file whose allocations are bounded by its real size.
+// length and a frame's size (which pickleclaims checks), and a tensor storage's element count (checked
+// here). checkClaims walks the file first, without allocating what it claims, so that gopickle only
+// ever reads a file whose allocations are bounded by its real size.
 
 // checkClaims checks the claims of a .pth, zip format (PyTorch >= 1.6) or legacy.
 func checkClaims(file string) error {
@@ -209,85 +210,9 @@ func scanStorages(pkl []byte) (storages map[string]storageClaim, keys []string, 
 	return storages, keys, nil
 }
 
-// Pickle opcodes by the argument they read (protocols 0 to 5, as gopickle dispatches them).
-const (
-	opsNoArg = "(.012NQRabd}el]ost)u\x81\x85\x86\x87\x88\x89\x8f\x90\x91\x92\x93\x94\x97\x98"
-	opsLine  = "FILPSVgp" // a newline-terminated argument
-	opsLine2 = "ci"       // two of them (module and name)
-)
-
-// opFixed is the argument size of the fixed-size opcodes.
-var opFixed = map[byte]int{'K': 1, 'h': 1, 'q': 1, 0x80: 1, 0x82: 1, 'M': 2, 0x83: 2, 'J': 4, 'j': 4, 'r': 4, 0x84: 4, 'G': 8}
-
-// opCounted is the size of the length prefix of the opcodes whose argument is that many bytes.
-var opCounted = map[byte]int{'U': 1, 'C': 1, 0x8c: 1, 0x8a: 1, 'T': 4, 'X': 4, 'B': 4, 0x8b: 4, 0x8d: 8, 0x8e: 8, 0x96: 8}
-
-// pickleEnd walks the pickle that starts at b[start] and returns the offset just past its STOP. Every
-// length an opcode claims must fit in the bytes that remain; nothing it claims is allocated.
+// pickleEnd walks the pickle that starts at b[start] (pickleclaims.Scan) and returns the offset just
+// past its STOP.
 func pickleEnd(b []byte, start int) (int, error) {
-	for i := start; i < len(b); {
-		op, at := b[i], i
-		i++
-		need := 0
-		switch {
-		case op == '.':
-			return i, nil
-		case bytes.IndexByte([]byte(opsNoArg), op) >= 0:
-		case bytes.IndexByte([]byte(opsLine), op) >= 0, bytes.IndexByte([]byte(opsLine2), op) >= 0:
-			lines := 1
-			if bytes.IndexByte([]byte(opsLine2), op) >= 0 {
-				lines = 2
-			}
-			for ; lines > 0; lines-- {
-				nl := bytes.IndexByte(b[i:], '\n')
-				if nl < 0 {
-					return 0, fmt.Errorf("opcode %q at byte %d: no end of line", op, at)
-				}
-				i += nl + 1
-			}
-			continue
-		case opFixed[op] > 0:
-			need = opFixed[op]
-		case opCounted[op] > 0 || op == 0x95: // 0x95 FRAME: an 8-byte size, then that many bytes of opcodes
-			w := opCounted[op]
-			if op == 0x95 {
-				w = 8
-			}
-			if len(b)-i < w {
-				return 0, fmt.Errorf("opcode %q at byte %d: the pickle ends inside its length", op, at)
-			}
-			n := counted(b[i:i+w], op)
-			i += w
-			if n > uint64(len(b)-i) {
-				return 0, fmt.Errorf("opcode %q at byte %d claims %d bytes; %d remain", op, at, n, len(b)-i)
-			}
-			if op != 0x95 {
-				need = int(n)
-			}
-		default:
-			return 0, fmt.Errorf("unknown pickle opcode 0x%02x at byte %d", op, at)
-		}
-		if len(b)-i < need {
-			return 0, fmt.Errorf("opcode %q at byte %d: the pickle ends inside its argument", op, at)
-		}
-		i += need
-	}
-	return 0, fmt.Errorf("the pickle from byte %d has no STOP", start)
-}
-
-// counted decodes a little-endian length prefix; the signed 4-byte ones (BINSTRING, LONG4) that are
-// negative come back as math.MaxUint64, so that they fit nothing.
-func counted(p []byte, op byte) uint64 {
-	switch len(p) {
-	case 1:
-		return uint64(p[0])
-	case 4:
-		n := binary.LittleEndian.Uint32(p)
-		if (op == 'T' || op == 0x8b) && int32(n) < 0 {
-			return math.MaxUint64
-		}
-		return uint64(n)
-	default:
-		return binary.LittleEndian.Uint64(p)
-	}
+	n, err := pickleclaims.Scan(bufio.NewReader(bytes.NewReader(b[start:])), int64(len(b)-start))
+	return start + int(n), err
 }

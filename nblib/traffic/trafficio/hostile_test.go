@@ -239,7 +239,7 @@ func TestHostilePickles(t *testing.T) {
 		wantErr, wantRep string
 	}{
 		{"control", x, y, "", ""},
-		{"issue: one byte \\xff", "\xff", y, "unknown opcode 0xff", ""},
+		{"issue: one byte \\xff", "\xff", y, "unknown pickle opcode 0xff", ""},
 		{"issue: _reconstruct without BUILD", "\x80\x02cnumpy.core.multiarray\n_reconstruct\ncnumpy\nndarray\nK\x00\x85" + pkString("b") + "\x87R.", y, "without BUILD", ""},
 		{"issue: shape disagrees with data", pkArray([]int{3, 2}, "f8", f8(1, 2)), y, "needs 48", ""},
 		{"shape product overflow", pkArray([]int{1 << 30, 1 << 30, 1 << 30}, "f8", f8(1)), y, "claims more than", ""},

@@ -13,6 +13,7 @@ import (
 	"github.com/nlpodyssey/gopickle/pickle"
 	py "github.com/nlpodyssey/gopickle/types"
 
+	"github.com/netdiffus/netdiffus/internal/pickleclaims"
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 )
 
@@ -276,7 +277,7 @@ func loadPickle(path string) ([][]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := scanPickle(bufio.NewReader(f), st.Size()); err != nil {
+	if _, err := pickleclaims.Scan(bufio.NewReader(f), st.Size()); err != nil {
 		return nil, fmt.Errorf("%s: not a pickle this reader accepts: %w", path, err)
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
@@ -303,122 +304,6 @@ func unpickleRows(path string, r io.Reader) (rows [][]float64, err error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return rows, nil
-}
-
-// scanPickle walks the opcodes of a pickle (protocols 0 to 5) without building anything and checks
-// every length an opcode claims (BINBYTES, BINUNICODE8, FRAME, ...) against the bytes left in the
-// file, so the unpickler never allocates a buffer larger than the file. It stops at STOP; an unknown
-// opcode or a missing STOP is an error.
-func scanPickle(r *bufio.Reader, size int64) error {
-	var pos int64
-	need := func(n uint64, op byte) error {
-		if n > uint64(size-pos) {
-			return fmt.Errorf("opcode 0x%02x at byte %d claims %d bytes but only %d remain", op, pos, n, size-pos)
-		}
-		return nil
-	}
-	readN := func(n int) ([]byte, error) {
-		b := make([]byte, n)
-		_, err := io.ReadFull(r, b)
-		pos += int64(n)
-		return b, err
-	}
-	skip := func(n uint64) error {
-		m, err := r.Discard(int(n))
-		pos += int64(m)
-		return err
-	}
-	line := func() error {
-		for {
-			b, err := r.ReadByte()
-			if err != nil {
-				return fmt.Errorf("unterminated line argument at byte %d", pos)
-			}
-			pos++
-			if b == '\n' {
-				return nil
-			}
-		}
-	}
-	for {
-		op, err := r.ReadByte()
-		if err != nil {
-			return fmt.Errorf("no STOP opcode before the end (%d bytes)", size)
-		}
-		pos++
-		var fixed, lenBytes int
-		switch op {
-		case '.':
-			return nil
-		case '(', '0', '1', '2', 'N', 'R', 'a', 'b', 'd', '}', 'e', 'l', ']', 'o', 's', 't', ')', 'u', 'Q',
-			0x81, 0x85, 0x86, 0x87, 0x88, 0x89, 0x93, 0x94, 0x8f, 0x90, 0x91, 0x92, 0x97, 0x98:
-		case 'K', 'h', 'q', 0x80, 0x82:
-			fixed = 1
-		case 'M', 0x83:
-			fixed = 2
-		case 'J', 'j', 'r', 0x84:
-			fixed = 4
-		case 'G', 0x95:
-			fixed = 8
-		case 'U', 0x8c, 'C', 0x8a:
-			lenBytes = 1
-		case 'T', 'X', 'B', 0x8b:
-			lenBytes = 4
-		case 0x8d, 0x8e, 0x96:
-			lenBytes = 8
-		case 'I', 'L', 'S', 'V', 'F', 'g', 'p', 'P':
-			if err := line(); err != nil {
-				return err
-			}
-		case 'c', 'i':
-			if err := line(); err != nil {
-				return err
-			}
-			if err := line(); err != nil {
-				return err
-			}
-		default:
-			return fmt.Errorf("unknown opcode 0x%02x at byte %d", op, pos-1)
-		}
-		if fixed > 0 {
-			if err := need(uint64(fixed), op); err != nil {
-				return err
-			}
-			b, err := readN(fixed)
-			if err != nil {
-				return err
-			}
-			if op == 0x95 { // FRAME: its length must fit in the file too
-				if err := need(binary.LittleEndian.Uint64(b), op); err != nil {
-					return err
-				}
-			}
-		}
-		if lenBytes > 0 {
-			if err := need(uint64(lenBytes), op); err != nil {
-				return err
-			}
-			b, err := readN(lenBytes)
-			if err != nil {
-				return err
-			}
-			var n uint64
-			switch lenBytes {
-			case 1:
-				n = uint64(b[0])
-			case 4:
-				n = uint64(binary.LittleEndian.Uint32(b))
-			default:
-				n = binary.LittleEndian.Uint64(b)
-			}
-			if err := need(n, op); err != nil {
-				return err
-			}
-			if err := skip(n); err != nil {
-				return err
-			}
-		}
-	}
 }
 
 func pickleRows(obj any) ([][]float64, error) {

@@ -219,26 +219,22 @@ var paperFig4 = map[string]string{
 // Fig4Compare is the notebook's table.
 func Fig4Compare(this, ref *Fig4Result) (header []string, rows [][]string) {
 	header = []string{"data", "n per class", "paper", "cpu reference (orig / synth / ori+synth)", "this run (orig / synth / ori+synth)"}
-	refPoint := map[string]Fig4Point{}
-	if ref != nil {
-		for _, c := range ref.Curves {
-			for _, p := range c.Points {
-				refPoint[fmt.Sprintf("%s/%d", c.Name, p.PerClass)] = p
-			}
+	points := func(r *Fig4Result) []curvePoint[Fig4Point] {
+		if r == nil {
+			return nil
 		}
+		return flatten(r.Curves, func(c Fig4Curve) (string, string, []Fig4Point) { return c.Name, "", c.Points })
 	}
-	for _, c := range this.Curves {
-		for i, p := range c.Points {
-			paper := "–"
-			if s, ok := paperFig4[c.Name]; ok && i == 0 {
-				paper = s
-			}
-			refCell := "–"
-			if rp, ok := refPoint[fmt.Sprintf("%s/%d", c.Name, p.PerClass)]; ok {
-				refCell = triple(rp.ScenarioAcc)
-			}
-			rows = append(rows, []string{c.Name, fmt.Sprintf("%d (%d images, model %d steps)", p.PerClass, p.Originals, p.TrainSteps), paper, refCell, triple(p.ScenarioAcc)})
+	key := func(p curvePoint[Fig4Point]) string { return fmt.Sprintf("%s/%d", p.Curve, p.Point.PerClass) }
+	acc := func(p curvePoint[Fig4Point]) string { return triple(p.Point.ScenarioAcc) }
+	for _, c := range pairUp(points(this), points(ref), key) {
+		r := c.Row()
+		paper := "–"
+		if s, ok := paperFig4[r.Curve]; ok && r.Index == 0 {
+			paper = s
 		}
+		rows = append(rows, []string{r.Curve, fmt.Sprintf("%d (%d images, model %d steps)", r.Point.PerClass, r.Point.Originals, r.Point.TrainSteps), paper,
+			cell(c.Ref, c.HasRef, false, acc), cell(c.This, c.HasThis, true, acc)})
 	}
 	return header, rows
 }

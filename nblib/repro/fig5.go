@@ -278,29 +278,24 @@ func meanOf(v []float64) float64 {
 // and this run.
 func Fig5Compare(this, ref *Fig5Result) (header []string, rows [][]string) {
 	header = []string{"sub-case", "case", "paper", "cpu reference", "this run"}
-	refRecall, refEnt := map[string]Fig5Recall{}, map[string]Fig5Entropy{}
+	var refRecall []Fig5Recall
+	var refEnt []Fig5Entropy
 	if ref != nil {
-		for _, r := range ref.Recall {
-			refRecall[fmt.Sprintf("%s/%d/%s", r.Platform, r.Anomaly, r.Length)] = r
-		}
-		for _, e := range ref.Entropy {
-			refEnt[fmt.Sprintf("%s/%d", e.Platform, e.SynthPerClass)] = e
-		}
+		refRecall, refEnt = ref.Recall, ref.Entropy
 	}
 	paper1 := map[string]string{"full": "gain +54.6 ± 18.3 (average)", "45 s": "gain +48.5 ± 9.0 (average)"}
-	for _, r := range this.Recall {
-		rc := "–"
-		if x, ok := refRecall[fmt.Sprintf("%s/%d/%s", r.Platform, r.Anomaly, r.Length)]; ok {
-			rc = fmt.Sprintf("%.1f -> %.1f", x.Original, x.WithSyn)
-		}
-		rows = append(rows, []string{"1: anomaly recall %, without -> with synthetic", fmt.Sprintf("%s-%d, %s", r.Platform, r.Anomaly, r.Length),
-			paper1[r.Length], rc, fmt.Sprintf("%.1f -> %.1f (%+.1f)", r.Original, r.WithSyn, r.WithSyn-r.Original)})
+	recallKey := func(r Fig5Recall) string { return fmt.Sprintf("%s/%d/%s", r.Platform, r.Anomaly, r.Length) }
+	for _, c := range pairUp(this.Recall, refRecall, recallKey) {
+		r := c.Row()
+		rows = append(rows, []string{"1: anomaly recall %, without -> with synthetic", fmt.Sprintf("%s-%d, %s", r.Platform, r.Anomaly, r.Length), paper1[r.Length],
+			cell(c.Ref, c.HasRef, false, func(x Fig5Recall) string { return fmt.Sprintf("%.1f -> %.1f", x.Original, x.WithSyn) }),
+			cell(c.This, c.HasThis, true, func(x Fig5Recall) string {
+				return fmt.Sprintf("%.1f -> %.1f (%+.1f)", x.Original, x.WithSyn, x.WithSyn-x.Original)
+			})})
 	}
-	for _, e := range this.Entropy {
-		rc := "–"
-		if x, ok := refEnt[fmt.Sprintf("%s/%d", e.Platform, e.SynthPerClass)]; ok {
-			rc = fmt.Sprintf("%.2f / %.2f", x.LegitMean, x.AnomalyMean)
-		}
+	entKey := func(e Fig5Entropy) string { return fmt.Sprintf("%s/%d", e.Platform, e.SynthPerClass) }
+	for _, c := range pairUp(this.Entropy, refEnt, entKey) {
+		e := c.Row()
 		paper := "–"
 		switch e.Platform {
 		case "D1-Netflix":
@@ -308,8 +303,11 @@ func Fig5Compare(this, ref *Fig5Result) (header []string, rows [][]string) {
 		case "D1-Stan":
 			paper = "difference 0.74 at 800 synthetic"
 		}
-		rows = append(rows, []string{"2: entropy legit / anomaly (nats)", fmt.Sprintf("%s, +%d synthetic/class", e.Platform, e.SynthPerClass), paper, rc,
-			fmt.Sprintf("%.2f / %.2f (difference %.2f, AUROC %.2f)", e.LegitMean, e.AnomalyMean, e.AnomalyMean-e.LegitMean, e.AUROC)})
+		rows = append(rows, []string{"2: entropy legit / anomaly (nats)", fmt.Sprintf("%s, +%d synthetic/class", e.Platform, e.SynthPerClass), paper,
+			cell(c.Ref, c.HasRef, false, func(x Fig5Entropy) string { return fmt.Sprintf("%.2f / %.2f", x.LegitMean, x.AnomalyMean) }),
+			cell(c.This, c.HasThis, true, func(x Fig5Entropy) string {
+				return fmt.Sprintf("%.2f / %.2f (difference %.2f, AUROC %.2f)", x.LegitMean, x.AnomalyMean, x.AnomalyMean-x.LegitMean, x.AUROC)
+			})})
 	}
 	return header, rows
 }

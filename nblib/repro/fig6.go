@@ -177,28 +177,25 @@ var paperFig6 = map[string]string{
 // reference's accuracies and this run's.
 func Fig6Compare(this, ref *Fig6Result) (header []string, rows [][]string) {
 	header = []string{"data", "length", "paper", "cpu reference (orig / synth / ori+synth)", "this run (orig / synth / ori+synth)", "imaging ms: this run's side / the paper's 128"}
-	refPoint := map[string]Fig6Point{}
-	if ref != nil {
-		for _, c := range ref.Curves {
-			for _, p := range c.Points {
-				refPoint[fmt.Sprintf("%s/%.3f", c.Name, p.Fraction)] = p
-			}
+	points := func(r *Fig6Result) []curvePoint[Fig6Point] {
+		if r == nil {
+			return nil
 		}
+		return flatten(r.Curves, func(c Fig6Curve) (string, string, []Fig6Point) { return c.Name, c.Unit, c.Points })
 	}
-	for _, c := range this.Curves {
-		for i, p := range c.Points {
-			paper := "–"
-			if i == 0 {
-				if s, ok := paperFig6[c.Name]; ok {
-					paper = s
-				}
-			}
-			refCell := "–"
-			if rp, ok := refPoint[fmt.Sprintf("%s/%.3f", c.Name, p.Fraction)]; ok {
-				refCell = triple(rp.ScenarioAcc)
-			}
-			rows = append(rows, []string{c.Name, fmt.Sprintf("%.0f %s", p.Length, c.Unit), paper, refCell, triple(p.ScenarioAcc), fmt.Sprintf("%.3f (side %d) / %.3f (side %d)", p.ImageMillis, p.Crop, p.PaperSideMillis, max(1, int(p.Fraction*paperImageSide+0.5)))})
+	key := func(p curvePoint[Fig6Point]) string { return fmt.Sprintf("%s/%.3f", p.Curve, p.Point.Fraction) }
+	acc := func(p curvePoint[Fig6Point]) string { return triple(p.Point.ScenarioAcc) }
+	for _, c := range pairUp(points(this), points(ref), key) {
+		r := c.Row()
+		paper := "–"
+		if s, ok := paperFig6[r.Curve]; ok && r.Index == 0 {
+			paper = s
 		}
+		timing := cell(c.This, c.HasThis, true, func(p curvePoint[Fig6Point]) string {
+			return fmt.Sprintf("%.3f (side %d) / %.3f (side %d)", p.Point.ImageMillis, p.Point.Crop, p.Point.PaperSideMillis, max(1, int(p.Point.Fraction*paperImageSide+0.5)))
+		})
+		rows = append(rows, []string{r.Curve, fmt.Sprintf("%.0f %s", r.Point.Length, r.Unit), paper,
+			cell(c.Ref, c.HasRef, false, acc), cell(c.This, c.HasThis, true, acc), timing})
 	}
 	return header, rows
 }

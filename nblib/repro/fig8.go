@@ -132,29 +132,24 @@ var paperFig8 = map[string]string{
 // this run.
 func Fig8Compare(this, ref *Fig8Result) (header []string, rows [][]string) {
 	header = []string{"data", "step", "paper", "cpu reference", "this run"}
-	refStep := map[string]Acc{}
-	if ref != nil {
-		for _, c := range ref.Curves {
-			for _, s := range c.Steps {
-				refStep[c.Name+"/"+s.Label] = s.Acc
-			}
+	steps := func(r *Fig8Result) []curvePoint[Fig8Step] {
+		if r == nil {
+			return nil
 		}
+		return flatten(r.Curves, func(c Fig8Curve) (string, string, []Fig8Step) { return c.Name, "", c.Steps })
 	}
-	for _, c := range this.Curves {
-		for i, s := range c.Steps {
-			paper := "–"
-			if i == 0 {
-				d, _ := splitName(c.Name)
-				if p, ok := paperFig8[map[string]string{"d1": "D1", "d3": "D3"}[d]]; ok {
-					paper = p
-				}
+	key := func(s curvePoint[Fig8Step]) string { return s.Curve + "/" + s.Point.Label }
+	acc := func(s curvePoint[Fig8Step]) string { return s.Point.Acc.String() }
+	for _, c := range pairUp(steps(this), steps(ref), key) {
+		r := c.Row()
+		paper := "–"
+		if r.Index == 0 {
+			d, _ := splitName(r.Curve)
+			if p, ok := paperFig8[map[string]string{"d1": "D1", "d3": "D3"}[d]]; ok {
+				paper = p
 			}
-			refCell := "–"
-			if a, ok := refStep[c.Name+"/"+s.Label]; ok {
-				refCell = a.String()
-			}
-			rows = append(rows, []string{c.Name, s.Label, paper, refCell, s.Acc.String()})
 		}
+		rows = append(rows, []string{r.Curve, r.Point.Label, paper, cell(c.Ref, c.HasRef, false, acc), cell(c.This, c.HasThis, true, acc)})
 	}
 	return header, rows
 }

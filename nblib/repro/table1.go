@@ -253,28 +253,25 @@ func pooled(sets []*ImageSet, label func(*ImageSet, int) string) (train, synth, 
 // may be nil) and this run.
 func Table1Compare(this, ref *Table1Result) (header []string, rows [][]string) {
 	header = []string{"level", "data", "scenario", "paper", "cpu reference", "this run"}
-	refRow := map[[2]string]Table1Row{}
+	var refRows []Table1Row
 	if ref != nil {
-		for _, r := range ref.Rows {
-			refRow[[2]string{r.Level, r.Data}] = r
-		}
+		refRows = ref.Rows
 	}
-	for _, r := range this.Rows {
-		key := [2]string{r.Level, r.Data}
-		paper, hasPaper := paperTable1[key]
+	key := func(r Table1Row) string { return r.Level + "/" + r.Data }
+	for _, c := range pairUp(this.Rows, refRows, key) {
+		r := c.Row()
+		paper, hasPaper := paperTable1[[2]string{r.Level, r.Data}]
 		if r.Level == "L1" && !hasPaper { // the paper pools D1+D2+D3; a preset may pool fewer
 			paper, hasPaper = paperTable1[[2]string{"L1", "D1+D2+D3"}]
 		}
-		rr, hasRef := refRow[key]
 		for i, sc := range []struct {
-			name     string
-			this, rf Acc
-		}{{"original", r.Original, rr.Original}, {"synth", r.Synth, rr.Synth}, {"ori+synth", r.OriSynth, rr.OriSynth}} {
-			refCell := "–"
-			if hasRef {
-				refCell = sc.rf.String()
-			}
-			rows = append(rows, []string{r.Level, r.Data, sc.name, paperPercent(paper[i], hasPaper), refCell, sc.this.String()})
+			name string
+			get  func(Table1Row) string
+		}{{"original", func(r Table1Row) string { return r.Original.String() }},
+			{"synth", func(r Table1Row) string { return r.Synth.String() }},
+			{"ori+synth", func(r Table1Row) string { return r.OriSynth.String() }}} {
+			rows = append(rows, []string{r.Level, r.Data, sc.name, paperPercent(paper[i], hasPaper),
+				cell(c.Ref, c.HasRef, false, sc.get), cell(c.This, c.HasThis, true, sc.get)})
 		}
 	}
 	return header, rows

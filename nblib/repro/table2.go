@@ -178,25 +178,18 @@ var paperTable2 = map[string]struct {
 // Table2Compare is the notebook's table: per dataset and column, paper, reference and this run.
 func Table2Compare(this, ref *Table2Result) (header []string, rows [][]string) {
 	header = []string{"data", "measure", "paper", "cpu reference", "this run"}
-	refRow := map[string]Table2Row{}
+	var refRows []Table2Row
 	if ref != nil {
-		for _, r := range ref.Rows {
-			refRow[r.Data] = r
-		}
+		refRows = ref.Rows
 	}
 	cells := func(r Table2Row) []string {
 		return []string{r.Original.String(), r.Synth1D.String(), r.Synth2D.String(), r.OriSynth1D.String(), r.OriSynth2D.String(),
 			fmt.Sprintf("%.0f%% (%.3f vs %.3f)", fidCut(r), r.ClassFID2D, r.ClassFID1D)}
 	}
 	names := []string{"original", "synth 1-D", "synth 2-D", "ori+synth 1-D", "ori+synth 2-D", "2-D FID lower than 1-D by"}
-	for _, r := range this.Rows {
+	for _, c := range pairUp(this.Rows, refRows, func(r Table2Row) string { return r.Data }) {
+		r := c.Row()
 		paper, hasPaper := paperTable2[r.Data]
-		rr, hasRef := refRow[r.Data]
-		mine := cells(r)
-		var theirs []string
-		if hasRef {
-			theirs = cells(rr)
-		}
 		for i, n := range names {
 			p := "–"
 			if hasPaper {
@@ -206,11 +199,8 @@ func Table2Compare(this, ref *Table2Result) (header []string, rows [][]string) {
 					p = fmt.Sprintf("%.0f%% (Inception features)", paper.fidCut)
 				}
 			}
-			rc := "–"
-			if hasRef {
-				rc = theirs[i]
-			}
-			rows = append(rows, []string{r.Data, n, p, rc, mine[i]})
+			get := func(r Table2Row) string { return cells(r)[i] }
+			rows = append(rows, []string{r.Data, n, p, cell(c.Ref, c.HasRef, false, get), cell(c.This, c.HasThis, true, get)})
 		}
 	}
 	return header, rows

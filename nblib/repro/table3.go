@@ -3,8 +3,6 @@ package repro
 import (
 	"fmt"
 	"io"
-	"math"
-	"slices"
 
 	"gonum.org/v1/plot"
 
@@ -131,41 +129,23 @@ func paperFraction(f, trainFraction float64) string {
 // Table3Compare is the notebook's table: paper, reference and this run for 1-D and 2-D.
 func Table3Compare(this, ref *Table3Result) (header []string, rows [][]string) {
 	header = []string{"platform", "data", "paper 1-D / 2-D", "cpu reference 1-D / 2-D", "this run 1-D / 2-D"}
-	refRow := map[string]Table3Row{}
+	var refRows []Table3Row
 	if ref != nil {
-		for _, r := range ref.Rows {
-			refRow[fmt.Sprintf("%s/%.3f", r.Platform, r.Fraction)] = r
-		}
+		refRows = ref.Rows
 	}
 	paperIndex := map[float64]int{1: 0, 0.5: 1, 0.25: 2}
-	seen := map[string]bool{}
-	for _, r := range this.Rows {
-		seen[fmt.Sprintf("%s/%.3f", r.Platform, r.Fraction)] = true
-	}
-	all := slices.Clone(this.Rows)
-	if ref != nil {
-		for _, r := range ref.Rows { // rows the reference has and this run (a smaller preset) has not
-			if !seen[fmt.Sprintf("%s/%.3f", r.Platform, r.Fraction)] {
-				all = append(all, Table3Row{Platform: r.Platform, Fraction: r.Fraction, Series: Acc{Mean: math.NaN()}})
-			}
-		}
-	}
-	for _, r := range all {
+	key := func(r Table3Row) string { return fmt.Sprintf("%s/%.3f", r.Platform, r.Fraction) }
+	for _, c := range pairUp(this.Rows, refRows, key) {
+		r := c.Row()
 		paper := "–"
 		if pv, ok := paperTable3[r.Platform]; ok {
 			if i, ok := paperIndex[r.Fraction]; ok {
 				paper = fmt.Sprintf("%.1f / %.1f", pv[i][0], pv[i][1])
 			}
 		}
-		refCell := "–"
-		if rr, ok := refRow[fmt.Sprintf("%s/%.3f", r.Platform, r.Fraction)]; ok {
-			refCell = fmt.Sprintf("%.1f / %.1f", rr.Series.Mean, rr.Images.Mean)
-		}
-		mine := fmt.Sprintf("%s / %s", r.Series, r.Images)
-		if math.IsNaN(r.Series.Mean) {
-			mine = "– (not in this preset)"
-		}
-		rows = append(rows, []string{r.Platform, paperFraction(r.Fraction, this.TrainFraction), paper, refCell, mine})
+		rows = append(rows, []string{r.Platform, paperFraction(r.Fraction, this.TrainFraction), paper,
+			cell(c.Ref, c.HasRef, false, func(r Table3Row) string { return fmt.Sprintf("%.1f / %.1f", r.Series.Mean, r.Images.Mean) }),
+			cell(c.This, c.HasThis, true, func(r Table3Row) string { return fmt.Sprintf("%s / %s", r.Series, r.Images) })})
 	}
 	return header, rows
 }

@@ -1,0 +1,79 @@
+package repro
+
+import (
+	"slices"
+	"testing"
+)
+
+// A smoke run covers a subset of the cpu reference: every Compare lists this run's rows first, pairs
+// them with the reference's by key, and then shows the rows only the reference has, with "not in this
+// preset" in this run's column.
+func TestCompareShowsReferenceOnlyRows(t *testing.T) {
+	sc := func(o, s, os float64) ScenarioAcc {
+		return ScenarioAcc{Original: Acc{Mean: o}, Synth: Acc{Mean: s}, OriSynth: Acc{Mean: os}}
+	}
+	netflix := Fig6Curve{Name: "D1-Netflix", Unit: "s", Points: []Fig6Point{{Fraction: 1, Length: 180, ScenarioAcc: sc(60, 70, 80)}}}
+	refNetflix := Fig6Curve{Name: "D1-Netflix", Unit: "s", Points: []Fig6Point{{Fraction: 1, Length: 180, ScenarioAcc: sc(61, 71, 81)}}}
+	d2 := Fig6Curve{Name: "D2", Unit: "% packets", Points: []Fig6Point{{Fraction: 0.5, Length: 50, ScenarioAcc: sc(50, 40, 55)}}}
+	for _, tc := range []struct {
+		name string
+		rows func() [][]string
+		want [][]string // columns that matter: the labels, the reference's cell and this run's cell
+		cols []int
+	}{
+		{"fig6", func() [][]string {
+			_, r := Fig6Compare(&Fig6Result{Curves: []Fig6Curve{netflix}}, &Fig6Result{Curves: []Fig6Curve{refNetflix, d2}})
+			return r
+		}, [][]string{{"D1-Netflix", "180 s", "61.0 / 71.0 / 81.0", "60.0 / 70.0 / 80.0"}, {"D2", "50 % packets", "50.0 / 40.0 / 55.0", notInPreset}}, []int{0, 1, 3, 4}},
+		{"fig6 without a reference", func() [][]string {
+			_, r := Fig6Compare(&Fig6Result{Curves: []Fig6Curve{netflix}}, nil)
+			return r
+		}, [][]string{{"D1-Netflix", "–", "60.0 / 70.0 / 80.0"}}, []int{0, 3, 4}},
+		{"fig8", func() [][]string {
+			this := &Fig8Result{Curves: []Fig8Curve{{Name: "d1-netflix", Steps: []Fig8Step{{Label: "original", Acc: Acc{Mean: 60}}}}}}
+			ref := &Fig8Result{Curves: []Fig8Curve{{Name: "d1-netflix", Steps: []Fig8Step{{Label: "original", Acc: Acc{Mean: 65}}, {Label: "+4", Acc: Acc{Mean: 75}}}}}}
+			_, r := Fig8Compare(this, ref)
+			return r
+		}, [][]string{{"d1-netflix", "original", "65.0 ± 0.0", "60.0 ± 0.0"}, {"d1-netflix", "+4", "75.0 ± 0.0", notInPreset}}, []int{0, 1, 3, 4}},
+		{"fig4", func() [][]string {
+			this := &Fig4Result{Curves: []Fig4Curve{{Name: "D1-Netflix", Points: []Fig4Point{{PerClass: 2, ScenarioAcc: sc(40, 50, 60)}}}}}
+			ref := &Fig4Result{Curves: []Fig4Curve{{Name: "D3-Google", Points: []Fig4Point{{PerClass: 4, ScenarioAcc: sc(30, 35, 40)}}}}}
+			_, r := Fig4Compare(this, ref)
+			return r
+		}, [][]string{{"D1-Netflix", "–", "40.0 / 50.0 / 60.0"}, {"D3-Google", "30.0 / 35.0 / 40.0", notInPreset}}, []int{0, 3, 4}},
+		{"table1", func() [][]string {
+			this := &Table1Result{Rows: []Table1Row{{Level: "L3", Data: "D1-Netflix", ScenarioAcc: sc(60, 70, 80)}}}
+			ref := &Table1Result{Rows: []Table1Row{{Level: "L3", Data: "D2", ScenarioAcc: sc(50, 55, 58)}}}
+			_, r := Table1Compare(this, ref)
+			return r[2:4] // the ori+synth row of D1-Netflix, then D2's original row
+		}, [][]string{{"D1-Netflix", "ori+synth", "100.0", "–", "80.0 ± 0.0"}, {"D2", "original", "92.0", "50.0 ± 0.0", notInPreset}}, []int{1, 2, 3, 4, 5}},
+		{"table2", func() [][]string {
+			ref := &Table2Result{Rows: []Table2Row{{Data: "D3-Google", Original: Acc{Mean: 70}}}}
+			_, r := Table2Compare(&Table2Result{}, ref)
+			return r[:1]
+		}, [][]string{{"D3-Google", "original", "70.0 ± 0.0", notInPreset}}, []int{0, 1, 3, 4}},
+		{"fig5", func() [][]string {
+			this := &Fig5Result{Entropy: []Fig5Entropy{{Platform: "D1-Netflix", SynthPerClass: 0, LegitMean: 0.5, AnomalyMean: 1}}}
+			ref := &Fig5Result{Recall: []Fig5Recall{{Platform: "D1-Netflix", Anomaly: 2, Length: "full", Original: 10, WithSyn: 60}},
+				Entropy: []Fig5Entropy{{Platform: "D1-Netflix", SynthPerClass: 0, LegitMean: 0.4, AnomalyMean: 1.2}}}
+			_, r := Fig5Compare(this, ref)
+			return r
+		}, [][]string{{"D1-Netflix-2, full", "10.0 -> 60.0", notInPreset}, {"D1-Netflix, +0 synthetic/class", "0.40 / 1.20", "0.50 / 1.00 (difference 0.50, AUROC 0.00)"}}, []int{1, 3, 4}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rows := tc.rows()
+			if len(rows) != len(tc.want) {
+				t.Fatalf("%d rows %q, want %d", len(rows), rows, len(tc.want))
+			}
+			for i, row := range rows {
+				var got []string
+				for _, c := range tc.cols {
+					got = append(got, row[c])
+				}
+				if !slices.Equal(got, tc.want[i]) {
+					t.Errorf("row %d: %q, want %q", i, got, tc.want[i])
+				}
+			}
+		})
+	}
+}

@@ -1,5 +1,10 @@
 package repro
 
+import (
+	"fmt"
+	"io"
+)
+
 // notInPreset is the "this run" cell of a row that only the stored reference has.
 const notInPreset = "– (not in this preset)"
 
@@ -74,4 +79,22 @@ func flatten[C, P any](curves []C, parts func(C) (name, unit string, points []P)
 		}
 	}
 	return out
+}
+
+// WriteVerdicts writes, one claim a line, the verdicts on this run and, when a reference is stored, on
+// the cpu reference: at the cpu preset's scale the paper's claims can be judged, at smoke's they are a
+// wiring check.
+func WriteVerdicts[T any](w io.Writer, verdicts func(*T) []string, this, ref *T) {
+	fmt.Fprintln(w, "This run:")
+	for _, v := range verdicts(this) {
+		fmt.Fprintln(w, "-", v)
+	}
+	if ref == nil {
+		fmt.Fprintf(w, "No stored %s reference: `netdiffus repro NAME -mode %s -write-reference` makes one.\n", ReferencePreset, ReferencePreset)
+		return
+	}
+	fmt.Fprintf(w, "Stored %s reference:\n", ReferencePreset)
+	for _, v := range verdicts(ref) {
+		fmt.Fprintln(w, "-", v)
+	}
 }

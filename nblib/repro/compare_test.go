@@ -1,6 +1,8 @@
 package repro
 
 import (
+	"fmt"
+	"os"
 	"slices"
 	"testing"
 )
@@ -76,4 +78,21 @@ func TestCompareShowsReferenceOnlyRows(t *testing.T) {
 			}
 		})
 	}
+}
+
+func ExampleWriteVerdicts() {
+	verdicts := func(r *Fig8Result) []string {
+		return []string{fmt.Sprintf("%d datasets: the claim is judged on each", len(r.Curves))}
+	}
+	smoke := &Fig8Result{Curves: make([]Fig8Curve, 2)}
+	WriteVerdicts(os.Stdout, verdicts, smoke, nil)
+	WriteVerdicts(os.Stdout, verdicts, smoke, &Fig8Result{Curves: make([]Fig8Curve, 5)})
+	// Output:
+	// This run:
+	// - 2 datasets: the claim is judged on each
+	// No stored cpu reference: `netdiffus repro NAME -mode cpu -write-reference` makes one.
+	// This run:
+	// - 2 datasets: the claim is judged on each
+	// Stored cpu reference:
+	// - 5 datasets: the claim is judged on each
 }

@@ -48,6 +48,7 @@ func Fig2All(c Fig2AllConfig, force bool, log io.Writer) ([]*ExperimentResult, e
 func init() {
 	register(Item{Name: "fig2", Title: "Fig. 2(a): per-class FID over the paper's seven datasets",
 		Config: func(p preset.Preset) any { return Fig2AllFor(p) },
+		Decode: decodeResult[[]*ExperimentResult],
 		Run: func(p preset.Preset, force bool, log io.Writer) (any, error) {
 			return Fig2All(Fig2AllFor(p), force, log)
 		},

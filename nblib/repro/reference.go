@@ -1,6 +1,7 @@
 package repro
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,6 +27,9 @@ type Item struct {
 	// Config returns the item's configuration under a preset: what the cache and a stored reference are
 	// keyed on.
 	Config func(p preset.Preset) any
+	// Decode reads a stored result (a Reference's Result) into the type Run returns; a field that the
+	// type no longer has is an error.
+	Decode func(raw json.RawMessage) (any, error)
 	// Run computes (or loads from the cache) the item's result under a preset.
 	Run func(p preset.Preset, force bool, log io.Writer) (any, error)
 	// Table lists a result as rows for a terminal.
@@ -40,6 +44,17 @@ func register(it Item) {
 		panic("repro: item registered twice: " + it.Name)
 	}
 	items[it.Name] = it
+}
+
+// decodeResult is Item.Decode for results of type T.
+func decodeResult[T any](raw json.RawMessage) (any, error) {
+	var v T
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 // Items returns every registered figure and table, by name.

@@ -96,3 +96,22 @@ func ExampleWriteVerdicts() {
 	// Stored cpu reference:
 	// - 5 datasets: the claim is judged on each
 }
+
+// Fig. 6's verdicts count lengths and datasets, and judge the imaging time per dataset.
+func TestFig6Verdicts(t *testing.T) {
+	pt := func(frac, orig, synth, oriSynth, ms float64) Fig6Point {
+		return Fig6Point{Fraction: frac, ScenarioAcc: ScenarioAcc{Original: Acc{Mean: orig}, Synth: Acc{Mean: synth}, OriSynth: Acc{Mean: oriSynth}}, ImageMillis: ms, PaperSideMillis: ms / 2}
+	}
+	r := &Fig6Result{Curves: []Fig6Curve{
+		{Name: "D1-Netflix", Points: []Fig6Point{pt(0.25, 40, 30, 45, 0.1), pt(1, 80, 70, 85, 0.7)}},
+		{Name: "D2", Points: []Fig6Point{pt(0.25, 60, 50, 55, 1), pt(1, 60, 45, 60, 13.3)}},
+	}}
+	want := []string{
+		"ori+synth >= original at each length: holds partly (3 of 4 lengths).",
+		"synth accuracy grows with the trace length (longest vs shortest): holds partly (1 of 2 datasets).",
+		"imaging one trace takes at most about 10 ms (slowest median per dataset, at this run's side and the paper's 128): holds partly (1 of 2 datasets; within: D1-Netflix 0.70 ms; over: D2 13.30 ms).",
+	}
+	if got := Fig6Verdicts(r); !slices.Equal(got, want) {
+		t.Errorf("verdicts\n%q\nwant\n%q", got, want)
+	}
+}

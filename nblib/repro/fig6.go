@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"time"
 
 	"gonum.org/v1/plot"
@@ -223,17 +224,26 @@ func Fig6Plot(r *Fig6Result) (*plot.Plot, error) {
 	return plots.Lines("Fig. 6: L3 accuracy against trace length ("+r.Classifier+")", "first part of the trace (%)", "accuracy (%)", series...)
 }
 
-// Fig6Verdicts states, from the numbers, whether the paper's claims hold on this run.
+// Fig6Verdicts states, from the numbers, whether the paper's claims hold on this run. The imaging claim
+// is judged per dataset at its full length, the slowest: the paper's "about 10 ms" is taken as at most
+// 10 ms.
 func Fig6Verdicts(r *Fig6Result) []string {
 	var n, ok, trendN, trendOK int
-	var worstMs float64
+	var fast []string
+	var slow []string
 	for _, c := range r.Curves {
+		worst := 0.0
 		for _, p := range c.Points {
 			n++
 			if p.OriSynth.Mean >= p.Original.Mean {
 				ok++
 			}
-			worstMs = max(worstMs, p.ImageMillis, p.PaperSideMillis)
+			worst = max(worst, p.ImageMillis, p.PaperSideMillis)
+		}
+		if ms := fmt.Sprintf("%s %.2f ms", c.Name, worst); worst <= 10 {
+			fast = append(fast, ms)
+		} else {
+			slow = append(slow, ms)
 		}
 		if len(c.Points) > 1 {
 			trendN++
@@ -242,18 +252,18 @@ func Fig6Verdicts(r *Fig6Result) []string {
 			}
 		}
 	}
+	imaging := fmt.Sprintf("imaging one trace takes at most about 10 ms (slowest median per dataset, at this run's side and the paper's 128): %s (%d of %d datasets", holds(len(fast), len(fast)+len(slow)), len(fast), len(fast)+len(slow))
+	if len(fast) > 0 {
+		imaging += "; within: " + strings.Join(fast, ", ")
+	}
+	if len(slow) > 0 {
+		imaging += "; over: " + strings.Join(slow, ", ")
+	}
 	return []string{
 		fmt.Sprintf("ori+synth >= original at each length: %s (%d of %d lengths).", holds(ok, n), ok, n),
 		fmt.Sprintf("synth accuracy grows with the trace length (longest vs shortest): %s (%d of %d datasets).", holds(trendOK, trendN), trendOK, trendN),
-		fmt.Sprintf("imaging one trace takes milliseconds (the paper: about 10 ms): %s (slowest median %.3f ms, at this run's sides and the paper's 128).", holdsIf(worstMs < 10), worstMs),
+		imaging + ").",
 	}
-}
-
-func holdsIf(b bool) string {
-	if b {
-		return "holds"
-	}
-	return "does not hold"
 }
 
 func init() {

@@ -21,10 +21,18 @@ import (
 // here). checkClaims walks the file first, without allocating what it claims, so that gopickle only
 // ever reads a file whose allocations are bounded by its real size.
 
-// checkClaims checks the claims of a .pth, zip format (PyTorch >= 1.6) or legacy.
+// checkClaims checks a .pth before gopickle reads it. A zip-format file (PyTorch >= 1.6) must declare
+// at most MaxWeightsBytes uncompressed; any other file must start with the legacy format's magic number
+// (gopickle's legacy loader loops forever on an empty or all-zero file) and be at most that long.
 func checkClaims(file string) error {
 	if zr, err := zip.OpenReader(file); err == nil {
 		defer zr.Close()
+		var total uint64
+		for _, f := range zr.File {
+			if total += f.UncompressedSize64; total > MaxWeightsBytes {
+				return fmt.Errorf("archive members declare more than MaxWeightsBytes (%d bytes); not Inception weights", uint64(MaxWeightsBytes))
+			}
+		}
 		return checkZipClaims(&zr.Reader)
 	}
 	st, err := os.Stat(file)
@@ -37,6 +45,9 @@ func checkClaims(file string) error {
 	b, err := os.ReadFile(file)
 	if err != nil {
 		return err
+	}
+	if !bytes.HasPrefix(b, []byte(legacyMagic)) {
+		return fmt.Errorf("neither a zip-format nor a legacy PyTorch file (no torch.save magic number)")
 	}
 	return checkLegacyClaims(b)
 }

@@ -1,9 +1,7 @@
 package inception
 
 import (
-	"archive/zip"
 	"fmt"
-	"io"
 	"math"
 	"os"
 
@@ -34,11 +32,8 @@ func LoadWeights(path string) (*Weights, error) {
 	if path == "" {
 		return nil, fmt.Errorf("inception: no weights: pass the path of pytorch-fid's pt_inception-2015-12-05-6726825d.pth or set %s", EnvWeights)
 	}
-	if err := checkArchive(path); err != nil {
-		return nil, fmt.Errorf("inception: %s: %w", path, err)
-	}
 	if err := checkClaims(path); err != nil {
-		return nil, fmt.Errorf("inception: %s: %w (not a PyTorch state_dict this reader can trust)", path, err)
+		return nil, fmt.Errorf("inception: %s: %w", path, err)
 	}
 	obj, err := loadTorch(path)
 	if err != nil {
@@ -81,34 +76,6 @@ const MaxWeightsBytes = 1 << 30
 // legacyMagic starts a legacy (PyTorch < 1.6) .pth: protocol 2, then the pickled magic number
 // 0x1950a86a20f9469cfc6c as LONG1.
 const legacyMagic = "\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19"
-
-// checkArchive checks a .pth before gopickle reads it. A zip-format file (PyTorch >= 1.6) must
-// declare at most MaxWeightsBytes uncompressed; any other file must start with the legacy format's
-// magic number (gopickle's legacy loader loops forever on an empty or all-zero file).
-func checkArchive(path string) error {
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		f, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		head := make([]byte, len(legacyMagic))
-		if n, _ := io.ReadFull(f, head); n < len(head) || string(head) != legacyMagic {
-			return fmt.Errorf("neither a zip-format nor a legacy PyTorch file (no torch.save magic number)")
-		}
-		return nil
-	}
-	defer zr.Close()
-	var total uint64
-	for _, f := range zr.File {
-		total += f.UncompressedSize64
-		if total > MaxWeightsBytes {
-			return fmt.Errorf("archive members declare more than MaxWeightsBytes (%d bytes); not Inception weights", uint64(MaxWeightsBytes))
-		}
-	}
-	return nil
-}
 
 // loadTorch runs gopickle's PyTorch loader, turning its panics on malformed files into errors.
 func loadTorch(path string) (obj any, err error) {

@@ -135,16 +135,8 @@ func TestExperimentPlots(t *testing.T) {
 	}
 }
 
-func TestFig2PlotAndTable(t *testing.T) {
-	rs := []*ExperimentResult{{Name: "a", Classes: []string{"x", "y"}, ClassFIDMean: 2, ClassFIDStd: 1}, {Name: "b", Classes: []string{"z"}, ClassFIDMean: 3}}
-	if _, err := Fig2Plot(rs); err != nil {
-		t.Fatal(err)
-	}
-	h, rows := Fig2Table(rs)
-	if len(rows) != 2 || len(rows[0]) != len(h) || rows[0][4] != "2.000 ± 1.000" {
-		t.Errorf("table %q", rows)
-	}
+func TestFidelityDatasets(t *testing.T) {
 	if n := len(FidelityDatasets(preset.SmokePreset())); n != 4 || len(FidelityDatasets(preset.FullPreset())) <= n {
-		t.Errorf("fidelity datasets: quick %d", n)
+		t.Errorf("fidelity datasets: smoke %d, full %d", n, len(FidelityDatasets(preset.FullPreset())))
 	}
 }

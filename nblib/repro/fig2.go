@@ -3,6 +3,8 @@ package repro
 import (
 	"fmt"
 	"io"
+	"math"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -11,53 +13,239 @@ import (
 	"github.com/netdiffus/netdiffus/nblib/preset"
 )
 
-// FidelityDatasets are the datasets of Fig. 2(a) and Fig. 7 of the preset (Figures.FidelityDatasets) as
-// dataset and group: smoke and cpu run one per kind of traffic with a class structure of the paper's (D1
-// video per platform, D3 commands per device, WW access types) and the real Echo traffic ("alexa"); full
-// adds the other platforms and devices and D2.
-func FidelityDatasets(p preset.Preset) [][2]string {
-	var out [][2]string
-	for _, name := range p.Figures.FidelityDatasets {
-		d, g, _ := strings.Cut(name, "-")
-		out = append(out, [2]string{d, g})
-	}
-	return out
+// AllFidelityDatasets are the seven datasets of the paper's Fig. 2(a): D1 x 3, D2, D3 x 2 and WW.
+// The real Echo traffic ("alexa") follows them in cpu and full.
+var AllFidelityDatasets = []string{"d1-youtube", "d1-stan", "d1-netflix", "d2", "d3-google", "d3-alexa", "ww", "alexa"}
+
+// Fig2Config is Fig. 2(a) over the datasets of a preset.
+type Fig2Config struct {
+	Preset   preset.Preset
+	Datasets []string
 }
 
-// Fig2 runs (or loads) the experiment of every fidelity dataset.
-func Fig2(p preset.Preset, force bool, log io.Writer) ([]*ExperimentResult, error) {
-	var out []*ExperimentResult
-	for _, d := range FidelityDatasets(p) {
-		res, err := RunExperiment(ExperimentFor(p, d[0], d[1]), force, log)
+// Fig2For is Fig. 2(a)'s configuration: the preset's Figures.FidelityDatasets in smoke (a subset,
+// so that CI stays in minutes), all seven of the paper and the real Echo traffic in cpu and full.
+func Fig2For(p preset.Preset) Fig2Config {
+	c := Fig2Config{Preset: p, Datasets: AllFidelityDatasets}
+	if p.Name == preset.Smoke {
+		c.Datasets = p.Figures.FidelityDatasets
+	}
+	return c
+}
+
+// Fig2Row is one dataset of Fig. 2(a): its fidelity numbers, without the example images and loss curve
+// of its experiment (those stay in the experiment's own cache entry), so that a stored reference stays
+// small.
+type Fig2Row struct {
+	Name         string // as the paper writes it: "D1-YouTube", "WW", "D3-Alexa (real Echo)"
+	Classes      int
+	TrainedSteps int64
+	// FID is all synthetic against all real training images; FIDFloor real test against real training.
+	FID, FIDFloor float64
+	// ClassFID is per class, in class order (real training against synthetic images of the class).
+	ClassFID                  []float64
+	ClassFIDMean, ClassFIDStd float64
+	// ClassFIDMatchedMean is the per-class FID at the smallest class's real test count and
+	// ClassFIDFloorMean real training against real test at that count; both 0 when a class has too few
+	// test images (FloorNote says why).
+	ClassFIDMatchedMean, ClassFIDFloorMean float64
+	FloorNote                              string `json:",omitempty"`
+	PixelJSD                               float64 // bits, between the pixel histograms
+}
+
+// Relative is the size-matched per-class FID over its real floor, or NaN when the floor is unknown.
+// Each dataset's FID is taken on the principal components of its own images, so raw values do not
+// compare across datasets; the ratio does: 1 means synthetic images are as close to the training
+// images as fresh real ones.
+func (r Fig2Row) Relative() float64 {
+	if r.ClassFIDFloorMean <= 0 {
+		return math.NaN()
+	}
+	return r.ClassFIDMatchedMean / r.ClassFIDFloorMean
+}
+
+// Fig2Result is Fig. 2(a): one row per dataset, in the configuration's order.
+type Fig2Result struct {
+	Rows []Fig2Row
+}
+
+// Fig2 runs (or loads) the standard experiment of every dataset of c, each cached on its own as
+// RunExperiment caches it (so Fig. 7, 03_netdiffus and the other figures share models and results).
+func Fig2(c Fig2Config, force bool, log io.Writer) (*Fig2Result, error) {
+	if log == nil {
+		log = io.Discard
+	}
+	out := &Fig2Result{}
+	for _, name := range c.Datasets {
+		d, g := splitName(name)
+		r, err := RunExperiment(ExperimentFor(c.Preset, d, g), force, log)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("fig2 %s: %w", name, err)
 		}
-		out = append(out, res)
+		out.Rows = append(out.Rows, fig2Row(name, r))
 	}
 	return out, nil
 }
 
-// Fig2Plot is Fig. 2(a): the mean per-class FID of each dataset, with its standard deviation over
-// classes as a second bar.
-func Fig2Plot(results []*ExperimentResult) (*plot.Plot, error) {
-	names := make([]string, len(results))
-	mean, std := make([]float64, len(results)), make([]float64, len(results))
-	for i, r := range results {
-		names[i], mean[i], std[i] = r.Name, r.ClassFIDMean, r.ClassFIDStd
+// fig2Row keeps the fidelity numbers of one experiment.
+func fig2Row(name string, r *ExperimentResult) Fig2Row {
+	label := paperName(name)
+	if name == "alexa" {
+		label = realName(name)
 	}
-	return plots.Bars("Fig. 2(a): per-class FID by dataset (PCA features)", "Frechet distance", names,
-		plots.Named{Name: "mean over classes", Values: mean}, plots.Named{Name: "std over classes", Values: std})
+	return Fig2Row{Name: label, Classes: len(r.Classes), TrainedSteps: r.TrainedSteps, FID: r.FID, FIDFloor: r.FIDFloor,
+		ClassFID: r.ClassFID, ClassFIDMean: r.ClassFIDMean, ClassFIDStd: r.ClassFIDStd,
+		ClassFIDMatchedMean: r.ClassFIDMatchedMean, ClassFIDFloorMean: r.ClassFIDFloorMean, FloorNote: r.FloorNote,
+		PixelJSD: r.Hist.JSD}
 }
 
-// Fig2Table lists each dataset's fidelity numbers, with the floors (real test vs real training
-// images) of the FID and of the size-matched per-class FID.
-func Fig2Table(results []*ExperimentResult) (header []string, rows [][]string) {
-	header = []string{"dataset", "classes", "FID", "KID (unbiased; may be negative)", "per-class FID", "pixel JSD (bits)",
-		"FID floor", "per-class FID, size-matched (floor)"}
-	for _, r := range results {
-		rows = append(rows, []string{r.Name, fmt.Sprint(len(r.Classes)), fmt.Sprintf("%.3f", r.FID), fmt.Sprintf("%.4f", r.KID),
-			fmt.Sprintf("%.3f ± %.3f", r.ClassFIDMean, r.ClassFIDStd), fmt.Sprintf("%.4f", r.Hist.JSD),
-			fmt.Sprintf("%.3f", r.FIDFloor), fmt.Sprintf("%.3f (%.3f)", r.ClassFIDMatchedMean, r.ClassFIDFloorMean)})
+// paperFig2 is what the paper's text states of Fig. 2(a) (Inception features; the bars are not
+// tabulated): D1 "less than 9 on average", D3-Alexa the highest at 25.8 ± 11.9.
+var paperFig2 = map[string]string{
+	"D1-YouTube": "< 9 (D1 on average)", "D1-Stan": "< 9 (D1 on average)", "D1-Netflix": "< 9 (D1 on average)",
+	"D3-Alexa": "25.8 ± 11.9 (highest)",
+}
+
+// Fig2Compare is the notebook's table: per dataset the paper's per-class FID, and the reference's and
+// this run's per-class FID with, after the slash, the size-matched per-class FID over its real floor.
+func Fig2Compare(this, ref *Fig2Result) (header []string, rows [][]string) {
+	header = []string{"dataset", "paper per-class FID", "cpu reference per-class FID / relative to floor",
+		"this run per-class FID / relative to floor"}
+	var refRows []Fig2Row
+	if ref != nil {
+		refRows = ref.Rows
+	}
+	key := func(r Fig2Row) string { return r.Name }
+	f := func(r Fig2Row) string {
+		return fmt.Sprintf("%.2f ± %.2f / %s", r.ClassFIDMean, r.ClassFIDStd, ratio(r.Relative()))
+	}
+	for _, c := range pairUp(this.Rows, refRows, key) {
+		paper := paperFig2[c.Row().Name]
+		if paper == "" {
+			paper = "– (figure only)"
+		}
+		rows = append(rows, []string{c.Row().Name, paper, cell(c.Ref, c.HasRef, false, f), cell(c.This, c.HasThis, true, f)})
 	}
 	return header, rows
+}
+
+// ratio formats a relative FID ("×0.71"), or says the floor is unknown.
+func ratio(v float64) string {
+	if math.IsNaN(v) {
+		return "floor unknown"
+	}
+	return fmt.Sprintf("×%.2f", v)
+}
+
+// Fig2Table lists each dataset's fidelity numbers for a terminal.
+func Fig2Table(r *Fig2Result) (header []string, rows [][]string) {
+	header = []string{"dataset", "classes", "steps", "FID (floor)", "per-class FID", "size-matched per-class FID (floor)",
+		"relative", "pixel JSD (bits)"}
+	for _, row := range r.Rows {
+		rows = append(rows, []string{row.Name, fmt.Sprint(row.Classes), fmt.Sprint(row.TrainedSteps),
+			fmt.Sprintf("%.3f (%.3f)", row.FID, row.FIDFloor), fmt.Sprintf("%.3f ± %.3f", row.ClassFIDMean, row.ClassFIDStd),
+			fmt.Sprintf("%.3f (%.3f)", row.ClassFIDMatchedMean, row.ClassFIDFloorMean), ratio(row.Relative()),
+			fmt.Sprintf("%.4f", row.PixelJSD)})
+	}
+	return header, rows
+}
+
+// Fig2Plot is Fig. 2(a): per dataset the mean per-class FID, and the size-matched per-class FID
+// beside its real floor.
+func Fig2Plot(r *Fig2Result) (*plot.Plot, error) {
+	names := make([]string, len(r.Rows))
+	mean, matched, floor := make([]float64, len(r.Rows)), make([]float64, len(r.Rows)), make([]float64, len(r.Rows))
+	for i, row := range r.Rows {
+		names[i], mean[i], matched[i], floor[i] = row.Name, row.ClassFIDMean, row.ClassFIDMatchedMean, row.ClassFIDFloorMean
+	}
+	return plots.Bars("Fig. 2(a): per-class FID by dataset (PCA features)", "Frechet distance", names,
+		plots.Named{Name: "per-class FID", Values: mean}, plots.Named{Name: "size-matched", Values: matched},
+		plots.Named{Name: "real floor (size-matched)", Values: floor})
+}
+
+// Fig2Verdicts judges the paper's two statements of Fig. 2(a) on the relative per-class FID (the raw
+// FIDs are on each dataset's own features): D1 lower than the other datasets, and D3-Alexa the highest.
+// Only the paper's seven datasets are ranked; the real Echo traffic is shown, not ranked.
+func Fig2Verdicts(r *Fig2Result) []string {
+	var d1, others []Fig2Row
+	for _, row := range r.Rows {
+		rel := row.Relative()
+		switch {
+		case math.IsNaN(rel) || strings.Contains(row.Name, "(real"):
+		case strings.HasPrefix(row.Name, "D1-"):
+			d1 = append(d1, row)
+		default:
+			others = append(others, row)
+		}
+	}
+	return []string{fig2D1Verdict(d1, others), fig2AlexaVerdict(append(d1, others...))}
+}
+
+// fig2D1Verdict: every D1 dataset below every other one holds, below the others' mean partly.
+func fig2D1Verdict(d1, others []Fig2Row) string {
+	if len(d1) == 0 || len(others) == 0 {
+		return "D1 lower than the other datasets: not tested (this run lacks D1 or another dataset with a known floor)."
+	}
+	below := 0
+	for _, o := range others {
+		if o.Relative() > maxRelative(d1) {
+			below++
+		}
+	}
+	verdict := holds(below, len(others))
+	if below < len(others) && meanRelative(d1) < meanRelative(others) {
+		verdict = "holds partly"
+	}
+	return fmt.Sprintf("D1 lower than the other datasets: %s (relative per-class FID: D1 mean %s, worst %s; the other %d: mean %s, %d of them above every D1 dataset).",
+		verdict, ratio(meanRelative(d1)), ratio(maxRelative(d1)), len(others), ratio(meanRelative(others)), below)
+}
+
+// fig2AlexaVerdict: D3-Alexa ranks first by relative per-class FID.
+func fig2AlexaVerdict(rows []Fig2Row) string {
+	i := slices.IndexFunc(rows, func(r Fig2Row) bool { return r.Name == "D3-Alexa" })
+	if i < 0 || len(rows) < 2 {
+		return "D3-Alexa the highest: not tested (this run lacks D3-Alexa or another dataset with a known floor)."
+	}
+	rank := 1
+	worst := rows[0]
+	for _, r := range rows {
+		if r.Relative() > rows[i].Relative() {
+			rank++
+		}
+		if r.Relative() > worst.Relative() {
+			worst = r
+		}
+	}
+	verdict := "holds"
+	if rank > 1 {
+		verdict = "does not hold"
+	}
+	return fmt.Sprintf("D3-Alexa the highest: %s (D3-Alexa %s ranks %d of %d; the highest is %s at %s).",
+		verdict, ratio(rows[i].Relative()), rank, len(rows), worst.Name, ratio(worst.Relative()))
+}
+
+func maxRelative(rows []Fig2Row) float64 {
+	m := math.Inf(-1)
+	for _, r := range rows {
+		m = max(m, r.Relative())
+	}
+	return m
+}
+
+func meanRelative(rows []Fig2Row) float64 {
+	var s float64
+	for _, r := range rows {
+		s += r.Relative()
+	}
+	return s / float64(len(rows))
+}
+
+func init() {
+	register(Item{Name: "fig2", Title: "Fig. 2(a): per-class FID over the paper's seven datasets",
+		Config: func(p preset.Preset) any { return Fig2For(p) },
+		Decode: decodeResult[*Fig2Result],
+		Run: func(p preset.Preset, force bool, log io.Writer) (any, error) {
+			return Fig2(Fig2For(p), force, log)
+		},
+		Table: func(r any) ([]string, [][]string) { return Fig2Table(r.(*Fig2Result)) }})
 }

@@ -395,12 +395,12 @@ func TestFig5SubCasesOnSeparableBlocks(t *testing.T) {
 	}
 }
 
-func TestFig2AllDatasets(t *testing.T) {
-	if got := Fig2AllFor(preset.CPUPreset()).Datasets; len(got) != 8 || got[7] != "alexa" {
+func TestFig2Datasets(t *testing.T) {
+	if got := Fig2For(preset.CPUPreset()).Datasets; len(got) != 8 || got[7] != "alexa" {
 		t.Errorf("cpu Fig. 2(a) datasets %v, want the paper's seven and the real Echo traffic", got)
 	}
 	smoke := preset.SmokePreset()
-	if got := Fig2AllFor(smoke).Datasets; !slices.Equal(got, smoke.Figures.FidelityDatasets) {
+	if got := Fig2For(smoke).Datasets; !slices.Equal(got, smoke.Figures.FidelityDatasets) {
 		t.Errorf("smoke Fig. 2(a) datasets %v, want the preset's %v", got, smoke.Figures.FidelityDatasets)
 	}
 	for _, name := range AllFidelityDatasets {

@@ -49,7 +49,7 @@ type Fig2Row struct {
 	// ClassFIDFloorMean real training against real test at that count; both 0 when a class has too few
 	// test images (FloorNote says why).
 	ClassFIDMatchedMean, ClassFIDFloorMean float64
-	FloorNote                              string `json:",omitempty"`
+	FloorNote                              string  `json:",omitempty"`
 	PixelJSD                               float64 // bits, between the pixel histograms
 }
 
@@ -89,11 +89,7 @@ func Fig2(c Fig2Config, force bool, log io.Writer) (*Fig2Result, error) {
 
 // fig2Row keeps the fidelity numbers of one experiment.
 func fig2Row(name string, r *ExperimentResult) Fig2Row {
-	label := paperName(name)
-	if name == "alexa" {
-		label = realName(name)
-	}
-	return Fig2Row{Name: label, Classes: len(r.Classes), TrainedSteps: r.TrainedSteps, FID: r.FID, FIDFloor: r.FIDFloor,
+	return Fig2Row{Name: datasetLabel(name), Classes: len(r.Classes), TrainedSteps: r.TrainedSteps, FID: r.FID, FIDFloor: r.FIDFloor,
 		ClassFID: r.ClassFID, ClassFIDMean: r.ClassFIDMean, ClassFIDStd: r.ClassFIDStd,
 		ClassFIDMatchedMean: r.ClassFIDMatchedMean, ClassFIDFloorMean: r.ClassFIDFloorMean, FloorNote: r.FloorNote,
 		PixelJSD: r.Hist.JSD}

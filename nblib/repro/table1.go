@@ -78,6 +78,14 @@ func realName(name string) string {
 	return name + " (real)"
 }
 
+// datasetLabel names a dataset in a figure: the paper's name, or realName for the real Echo traffic.
+func datasetLabel(name string) string {
+	if name == "alexa" {
+		return realName(name)
+	}
+	return paperName(name)
+}
+
 // paperName writes a dataset as the paper does: "d1-netflix" -> "D1-Netflix", "d2" -> "D2".
 func paperName(name string) string {
 	d, g := splitName(name)

@@ -85,16 +85,41 @@ func flatten[C, P any](curves []C, parts func(C) (name, unit string, points []P)
 // the cpu reference: at the cpu preset's scale the paper's claims can be judged, at smoke's they are a
 // wiring check.
 func WriteVerdicts[T any](w io.Writer, verdicts func(*T) []string, this, ref *T) {
-	fmt.Fprintln(w, "This run:")
-	for _, v := range verdicts(this) {
-		fmt.Fprintln(w, "-", v)
+	var refLines []string
+	if ref != nil {
+		refLines = verdicts(ref)
+	}
+	writeVerdicts(w, verdicts(this), refLines)
+}
+
+// WriteVerdicts is the package's WriteVerdicts for an item's results behind any: this may be nil (only
+// the reference's verdicts are written), ref is nil when no reference is stored.
+func (it Item) WriteVerdicts(w io.Writer, this, ref any) {
+	var thisLines, refLines []string
+	if this != nil {
+		thisLines = it.Verdicts(this)
+	}
+	if ref != nil {
+		refLines = it.Verdicts(ref)
+	}
+	writeVerdicts(w, thisLines, refLines)
+}
+
+// writeVerdicts writes the verdict lines of this run (none: no section) and of the reference (none: a
+// line saying how to store one).
+func writeVerdicts(w io.Writer, this, ref []string) {
+	if this != nil {
+		fmt.Fprintln(w, "This run:")
+		for _, v := range this {
+			fmt.Fprintln(w, "-", v)
+		}
 	}
 	if ref == nil {
 		fmt.Fprintf(w, "No stored %s reference: `netdiffus repro NAME -mode %s -write-reference` makes one.\n", ReferencePreset, ReferencePreset)
 		return
 	}
 	fmt.Fprintf(w, "Stored %s reference:\n", ReferencePreset)
-	for _, v := range verdicts(ref) {
+	for _, v := range ref {
 		fmt.Fprintln(w, "-", v)
 	}
 }

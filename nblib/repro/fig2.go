@@ -238,11 +238,5 @@ func meanRelative(rows []Fig2Row) float64 {
 }
 
 func init() {
-	register(Item{Name: "fig2", Title: "Fig. 2(a): per-class FID over the paper's seven datasets",
-		Config: func(p preset.Preset) any { return Fig2For(p) },
-		Decode: decodeResult[*Fig2Result],
-		Run: func(p preset.Preset, force bool, log io.Writer) (any, error) {
-			return Fig2(Fig2For(p), force, log)
-		},
-		Table: func(r any) ([]string, [][]string) { return Fig2Table(r.(*Fig2Result)) }})
+	register(newItem("fig2", "Fig. 2(a): per-class FID over the paper's seven datasets", Fig2For, Fig2, Fig2Compare, Fig2Verdicts))
 }

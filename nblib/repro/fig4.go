@@ -281,9 +281,5 @@ func Fig4Verdicts(r *Fig4Result) []string {
 }
 
 func init() {
-	register(Item{Name: "fig4", Title: "Fig. 4: limited original data",
-		Config: func(p preset.Preset) any { return Fig4For(p) },
-		Decode: decodeResult[*Fig4Result],
-		Run:    func(p preset.Preset, force bool, log io.Writer) (any, error) { return Fig4(Fig4For(p), force, log) },
-		Table:  func(r any) ([]string, [][]string) { return Fig4Compare(r.(*Fig4Result), nil) }})
+	register(newItem("fig4", "Fig. 4: limited original data", Fig4For, Fig4, Fig4Compare, Fig4Verdicts))
 }

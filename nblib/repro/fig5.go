@@ -366,9 +366,5 @@ func Fig5Verdicts(r *Fig5Result) []string {
 }
 
 func init() {
-	register(Item{Name: "fig5", Title: "Fig. 5: anomaly detection",
-		Config: func(p preset.Preset) any { return Fig5For(p) },
-		Decode: decodeResult[*Fig5Result],
-		Run:    func(p preset.Preset, force bool, log io.Writer) (any, error) { return Fig5(Fig5For(p), force, log) },
-		Table:  func(r any) ([]string, [][]string) { return Fig5Compare(r.(*Fig5Result), nil) }})
+	register(newItem("fig5", "Fig. 5: anomaly detection", Fig5For, Fig5, Fig5Compare, Fig5Verdicts))
 }

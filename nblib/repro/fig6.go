@@ -266,9 +266,5 @@ func Fig6Verdicts(r *Fig6Result) []string {
 }
 
 func init() {
-	register(Item{Name: "fig6", Title: "Fig. 6: near-real-time classification",
-		Config: func(p preset.Preset) any { return Fig6For(p) },
-		Decode: decodeResult[*Fig6Result],
-		Run:    func(p preset.Preset, force bool, log io.Writer) (any, error) { return Fig6(Fig6For(p), force, log) },
-		Table:  func(r any) ([]string, [][]string) { return Fig6Compare(r.(*Fig6Result), nil) }})
+	register(newItem("fig6", "Fig. 6: near-real-time classification", Fig6For, Fig6, Fig6Compare, Fig6Verdicts))
 }

@@ -196,9 +196,5 @@ func Fig8Verdicts(r *Fig8Result) []string {
 }
 
 func init() {
-	register(Item{Name: "fig8", Title: "Fig. 8: adding synthetic data step by step",
-		Config: func(p preset.Preset) any { return Fig8For(p) },
-		Decode: decodeResult[*Fig8Result],
-		Run:    func(p preset.Preset, force bool, log io.Writer) (any, error) { return Fig8(Fig8For(p), force, log) },
-		Table:  func(r any) ([]string, [][]string) { return Fig8Compare(r.(*Fig8Result), nil) }})
+	register(newItem("fig8", "Fig. 8: adding synthetic data step by step", Fig8For, Fig8, Fig8Compare, Fig8Verdicts))
 }

@@ -20,7 +20,8 @@ import (
 // ReferencePreset is the preset stored references are run with.
 const ReferencePreset = preset.CPU
 
-// Item is one figure or table of the paper that `netdiffus repro NAME` and its notebook run.
+// Item is one figure or table of the paper that `netdiffus repro NAME` and its notebook run. Its
+// functions take and return the item's own result type (a *Fig4Result for "fig4", ...) behind any.
 type Item struct {
 	Name  string // "table1", "fig6", ...
 	Title string
@@ -32,8 +33,26 @@ type Item struct {
 	Decode func(raw json.RawMessage) (any, error)
 	// Run computes (or loads from the cache) the item's result under a preset.
 	Run func(p preset.Preset, force bool, log io.Writer) (any, error)
-	// Table lists a result as rows for a terminal.
-	Table func(result any) (header []string, rows [][]string)
+	// Compare is the notebook's paper | reference | this-run table; ref may be nil (no reference).
+	Compare func(this, ref any) (header []string, rows [][]string)
+	// Verdicts says, one claim a line, whether the paper's claims hold on a result.
+	Verdicts func(result any) []string
+}
+
+// newItem builds an item from its typed functions: the configuration under a preset, the cached run,
+// the notebook's table and the verdicts.
+func newItem[C, T any](name, title string, config func(preset.Preset) C, run func(C, bool, io.Writer) (*T, error),
+	compare func(this, ref *T) ([]string, [][]string), verdicts func(*T) []string) Item {
+	return Item{Name: name, Title: title,
+		Config: func(p preset.Preset) any { return config(p) },
+		Decode: decodeResult[*T],
+		Run:    func(p preset.Preset, force bool, log io.Writer) (any, error) { return run(config(p), force, log) },
+		Compare: func(this, ref any) ([]string, [][]string) {
+			r, _ := ref.(*T) // nil when no reference is stored
+			return compare(this.(*T), r)
+		},
+		Verdicts: func(result any) []string { return verdicts(result.(*T)) },
+	}
 }
 
 var items = map[string]Item{}
@@ -147,6 +166,21 @@ func ReadReference(item string) (*Reference, error) {
 	return &r, nil
 }
 
+// Stored returns the item's stored reference decoded into its result type, with its metadata; nil (and
+// no error) when none is stored.
+func (it Item) Stored() (any, *Reference, error) {
+	r, err := ReadReference(it.Name)
+	if err != nil || r == nil {
+		return nil, nil, err
+	}
+	res, err := it.Decode(r.Result)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reference %s does not read into today's result type (%v): regenerate it with `netdiffus repro %s -mode %s -write-reference`",
+			referencePath(it.Name), err, it.Name, ReferencePreset)
+	}
+	return res, r, nil
+}
+
 // CheckReference returns an error when the stored reference of item was made with a configuration
 // other than want (today's configuration under the reference preset). No stored reference is no error.
 func CheckReference(item string, want any) error {
@@ -192,4 +226,25 @@ func ReferenceNote(r *Reference) string {
 		return fmt.Sprintf("No stored %s reference yet: the reference column is empty (`netdiffus repro NAME -mode %s -write-reference` makes one).", ReferencePreset, ReferencePreset)
 	}
 	return fmt.Sprintf("Reference column: the %s preset, run at commit %s on %s.", r.Preset, r.Commit, r.Date)
+}
+
+// WriteStoredVerdicts writes, for every item, the verdicts on its stored reference (or that none is
+// stored) as Markdown: the README's summary of which claims hold at the reference preset's scale. It
+// runs nothing.
+func WriteStoredVerdicts(w io.Writer) error {
+	for _, it := range Items() {
+		ref, meta, err := it.Stored()
+		if err != nil {
+			return err
+		}
+		if ref == nil {
+			fmt.Fprintf(w, "- **%s**: no stored %s reference.\n", it.Title, ReferencePreset)
+			continue
+		}
+		fmt.Fprintf(w, "- **%s** (commit %s, %s):\n", it.Title, meta.Commit, meta.Date)
+		for _, v := range it.Verdicts(ref) {
+			fmt.Fprintf(w, "  - %s\n", v)
+		}
+	}
+	return nil
 }

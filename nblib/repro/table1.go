@@ -340,11 +340,5 @@ func holds(ok, n int) string {
 }
 
 func init() {
-	register(Item{Name: "table1", Title: "Table 1: hierarchical classification",
-		Config: func(p preset.Preset) any { return Table1For(p) },
-		Decode: decodeResult[*Table1Result],
-		Run:    func(p preset.Preset, force bool, log io.Writer) (any, error) { return Table1(Table1For(p), force, log) },
-		Table: func(r any) ([]string, [][]string) {
-			return Table1Compare(r.(*Table1Result), nil)
-		}})
+	register(newItem("table1", "Table 1: hierarchical classification", Table1For, Table1, Table1Compare, Table1Verdicts))
 }

@@ -247,9 +247,5 @@ func Table2Verdicts(r *Table2Result) []string {
 }
 
 func init() {
-	register(Item{Name: "table2", Title: "Table 2: 1-D vs 2-D diffusion",
-		Config: func(p preset.Preset) any { return Table2For(p) },
-		Decode: decodeResult[*Table2Result],
-		Run:    func(p preset.Preset, force bool, log io.Writer) (any, error) { return Table2(Table2For(p), force, log) },
-		Table:  func(r any) ([]string, [][]string) { return Table2Compare(r.(*Table2Result), nil) }})
+	register(newItem("table2", "Table 2: 1-D vs 2-D diffusion", Table2For, Table2, Table2Compare, Table2Verdicts))
 }

@@ -181,11 +181,5 @@ func Table3Verdicts(r *Table3Result) []string {
 }
 
 func init() {
-	register(Item{Name: "table3", Title: "Table 3: 1-D vs 2-D classifier",
-		Config: func(p preset.Preset) any { return Table3For(p) },
-		Decode: decodeResult[*Table3Result],
-		Run:    func(p preset.Preset, force bool, log io.Writer) (any, error) { return Table3(Table3For(p), force, log) },
-		Table: func(r any) ([]string, [][]string) {
-			return Table3Compare(r.(*Table3Result), nil)
-		}})
+	register(newItem("table3", "Table 3: 1-D vs 2-D classifier", Table3For, Table3, Table3Compare, Table3Verdicts))
 }

@@ -267,14 +267,18 @@ func TestStoredReferencesMatchCPUPreset(t *testing.T) {
 		if err := CheckReference(it.Name, it.Config(p)); err != nil {
 			t.Error(err)
 		}
-		// The stored result must read into today's result type and tabulate, as its notebook does.
-		res, err := it.Decode(r.Result)
+		// The stored result must read into today's result type, tabulate and be judged, as its notebook
+		// does.
+		res, _, err := it.Stored()
 		if err != nil {
-			t.Errorf("%s: the stored result does not read into today's type: %v", it.Name, err)
+			t.Error(err)
 			continue
 		}
-		if _, rows := it.Table(res); len(rows) == 0 {
+		if _, rows := it.Compare(res, res); len(rows) == 0 {
 			t.Errorf("%s: the stored result tabulates to no rows", it.Name)
+		}
+		if len(it.Verdicts(res)) == 0 {
+			t.Errorf("%s: no verdicts on the stored result", it.Name)
 		}
 	}
 	t.Logf("%d of %d items have a stored reference in %s", stored, len(Items()), ReferenceDir())
@@ -286,7 +290,7 @@ func TestItemsRegistered(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if it.Config(preset.CPUPreset()) == nil || it.Run == nil || it.Decode == nil || it.Table == nil || it.Title == "" {
+		if it.Config(preset.CPUPreset()) == nil || it.Run == nil || it.Decode == nil || it.Compare == nil || it.Verdicts == nil || it.Title == "" {
 			t.Errorf("%s is incomplete", name)
 		}
 	}

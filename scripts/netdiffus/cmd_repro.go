@@ -26,6 +26,7 @@ type reproFlags struct {
 	force          bool
 	writeReference bool
 	list           bool
+	verdicts       bool
 	quiet          bool
 	sets           setList
 }
@@ -36,10 +37,11 @@ func newReproFlags() *reproFlags {
 	f.fs.BoolVar(&f.force, "force", false, "recompute the cached result (trained models are reused)")
 	f.fs.BoolVar(&f.writeReference, "write-reference", false, "store the result as the item's reference (cpu mode only, no -set)")
 	f.fs.BoolVar(&f.list, "list", false, "list the figures and tables and exit")
+	f.fs.BoolVar(&f.verdicts, "verdicts", false, "print the verdicts on every stored cpu reference and exit (runs nothing)")
 	f.fs.BoolVar(&f.quiet, "quiet", false, "no progress lines")
 	f.fs.Var(&f.sets, "set", "override one preset field, e.g. -set Downstream.Epochs=5 (repeatable)")
 	f.fs.Usage = func() {
-		fmt.Fprintf(f.fs.Output(), "usage: netdiffus repro NAME [-mode smoke|cpu|full] [-force] [-write-reference] [-set Path=value]\n       netdiffus repro -list\n\nflags:\n")
+		fmt.Fprintf(f.fs.Output(), "usage: netdiffus repro NAME [-mode smoke|cpu|full] [-force] [-write-reference] [-set Path=value]\n       netdiffus repro -list\n       netdiffus repro -verdicts\n\nflags:\n")
 		f.fs.PrintDefaults()
 	}
 	return f
@@ -51,7 +53,7 @@ func (f *reproFlags) parse(args []string) (string, error) {
 		return "", err
 	}
 	rest := f.fs.Args()
-	if f.list && len(rest) == 0 {
+	if (f.list || f.verdicts) && len(rest) == 0 {
 		return "", nil
 	}
 	if len(rest) == 0 {
@@ -80,6 +82,9 @@ func runRepro(args []string) error {
 		}
 		return nil
 	}
+	if f.verdicts {
+		return repro.WriteStoredVerdicts(os.Stdout)
+	}
 	it, err := repro.ItemNamed(name)
 	if err != nil {
 		return err
@@ -98,8 +103,17 @@ func runRepro(args []string) error {
 		return err
 	}
 	fmt.Printf("%s, preset %s (%s)\n\n", it.Title, p.Name, time.Since(start).Round(time.Second))
-	header, rows := it.Table(res)
+	ref, meta, err := it.Stored()
+	if err != nil { // a stale reference does not hide this run's result
+		fmt.Fprintln(os.Stderr, "the stored reference is left out:", err)
+		ref, meta = nil, nil
+	}
+	fmt.Println(repro.ReferenceNote(meta))
+	fmt.Println()
+	header, rows := it.Compare(res, ref)
 	fmt.Print(plots.Markdown(header, rows))
+	fmt.Println()
+	it.WriteVerdicts(os.Stdout, res, ref)
 	if !f.writeReference {
 		return nil
 	}

@@ -11,6 +11,7 @@ func TestReproFlagsAndRefusals(t *testing.T) {
 		want string // substring of the error; "" for none
 	}{
 		{[]string{"-list"}, ""},
+		{[]string{"-verdicts"}, ""},
 		{[]string{}, "name a figure or table"},
 		{[]string{"fig99"}, "no figure or table"},
 		{[]string{"table1", "-mode", "medium"}, "preset"},

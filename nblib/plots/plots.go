@@ -19,6 +19,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 // EnvOut names the environment variable that overrides the figure folder.
@@ -224,8 +225,12 @@ func Bars(title, ylabel string, categories []string, groups ...Named) (*plot.Plo
 		p.Legend.Add(g.Name, b)
 	}
 	p.NominalX(categories...)
+	if len(categories) > 5 { // slanted names, so that long ones do not run into each other
+		p.X.Tick.Label.Rotation = math.Pi / 6
+		p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
+	}
 	p.Legend.Top = true
-	p.Y.Max *= 1.2 // room for the legend above the tallest bar
+	p.Y.Max *= 1 + 0.12*float64(len(groups)) // room for the legend, a line per group, above the tallest bar
 	p.Add(plotter.NewGrid())
 	return p, nil
 }

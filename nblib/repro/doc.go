@@ -15,4 +15,26 @@
 // setting recomputes, and re-running a notebook re-renders its figure without retraining. Force (or
 // $NETDIFFUS_FORCE=1) recomputes anyway. Files are written atomically (temporary file, then rename), so an
 // interrupted run never leaves a half-written result.
+//
+// # Items, references and verdicts
+//
+// Every figure and table is an Item (Items, ItemNamed): its configuration under a preset, its cached run,
+// the notebook's paper | reference | this-run table (Compare) and its verdicts, which judge each of the
+// paper's claims from the numbers: "holds" when every dataset (or row, or length) agrees, "holds partly"
+// when at least half do, "does not hold" otherwise. A stored reference, results-reference/NAME-cpu.json,
+// is one item's result under the cpu preset with the configuration, commit and date that made it;
+// `netdiffus repro NAME -mode cpu -write-reference` writes it, and a test fails when a stored reference no
+// longer matches today's cpu configuration or result type. WriteStoredVerdicts lists the verdicts on
+// every stored reference: the README quotes its output, under a test.
+//
+// # Fig. 2(a) across datasets
+//
+// FID here is on each dataset's own principal components (nblib/eval/features), so its scale is that of
+// the dataset's pixel variance and raw values do not compare across datasets. Fig2Row.Relative does:
+//
+//	relative = mean_c FID(train_c, synth_c; m) / mean_c FID(train_c, test_c; m)
+//
+// with every class c measured at m rows, m the smallest class's count of real test images
+// (fid.PerClassWithFloor). 1 means the synthetic images of a class sit as close to its training images as
+// fresh real ones do; below 1, closer (at the cpu scale, with m of 2, partly small-sample noise).
 package repro

@@ -34,7 +34,7 @@
 //
 //	relative = mean_c FID(train_c, synth_c; m) / mean_c FID(train_c, test_c; m)
 //
-// with every class c measured at m rows, m the smallest class's count of real test images
-// (fid.PerClassWithFloor). 1 means the synthetic images of a class sit as close to its training images as
+// with every class c measured at m rows, m the smallest class's count of real test or synthetic images,
+// capped by Measure.FIDPerClass (fid.PerClassWithFloor; pipeline.Measures.ClassFIDRows). 1 means the synthetic images of a class sit as close to its training images as
 // fresh real ones do; below 1, closer (at the cpu scale, with m of 2, partly small-sample noise).
 package repro

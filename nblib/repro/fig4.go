@@ -34,13 +34,13 @@ type Fig4Config struct {
 }
 
 // Fig4For is Fig. 4's configuration under a preset: smoke D1-Netflix at n = 2 (a 150-step model) and 8
-// (every training trace: the standard model) with the Random Forest; cpu D1-Netflix and the real Echo
-// traffic ("alexa", 8 training traces per command) at n = 2, 4, 8; full the paper's four datasets and
-// the real Echo traffic at n = 5 to 80 (n = 5 and above keep every Echo trace), with the preset's CNN.
-// A limited model trains as long as a standard one (about 20 min at cpu scale on 2 cores), so cpu
-// keeps one stand-in and one real dataset, two limited models (about 40 min) each.
+// (every training trace: the standard model) with the Random Forest; cpu D1-Netflix, D3-Google and the
+// real Echo traffic ("alexa", 8 training traces per command) at n = 2, 4, 8, where 8 is every training
+// trace (the standard model) and each smaller n trains its own model (12 to 19 min on 2 cores); full the
+// paper's four datasets and the real Echo traffic at n = 5 to 80 (n = 5 and above keep every Echo
+// trace), with the preset's CNN.
 func Fig4For(p preset.Preset) Fig4Config {
-	c := Fig4Config{Preset: p, Classifier: p.Downstream.CNN, Datasets: []string{"d1-netflix", "alexa"}, PerClass: []int{2, 4, 8}}
+	c := Fig4Config{Preset: p, Classifier: p.Downstream.CNN, Datasets: []string{"d1-netflix", "d3-google", "alexa"}, PerClass: []int{2, 4, 8}}
 	switch p.Name {
 	case preset.Smoke:
 		c.Classifier, c.Datasets, c.PerClass, c.LimitedSteps = protocols.RF, []string{"d1-netflix"}, []int{2, 8}, 150

@@ -136,7 +136,8 @@ func TestExperimentPlots(t *testing.T) {
 }
 
 func TestFidelityDatasets(t *testing.T) {
-	if n := len(FidelityDatasets(preset.SmokePreset())); n != 4 || len(FidelityDatasets(preset.FullPreset())) <= n {
-		t.Errorf("fidelity datasets: smoke %d, full %d", n, len(FidelityDatasets(preset.FullPreset())))
+	smoke, full := preset.SmokePreset().Figures.FidelityDatasets, preset.FullPreset().Figures.FidelityDatasets
+	if n := len(smoke); n != 4 || len(full) <= n {
+		t.Errorf("fidelity datasets: smoke %d, full %d", n, len(full))
 	}
 }

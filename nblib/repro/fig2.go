@@ -72,17 +72,13 @@ type Fig2Result struct {
 // Fig2 runs (or loads) the standard experiment of every dataset of c, each cached on its own as
 // RunExperiment caches it (so Fig. 7, 03_netdiffus and the other figures share models and results).
 func Fig2(c Fig2Config, force bool, log io.Writer) (*Fig2Result, error) {
-	if log == nil {
-		log = io.Discard
+	rs, err := experiments(c.Preset, c.Datasets, force, log)
+	if err != nil {
+		return nil, fmt.Errorf("fig2 %w", err)
 	}
 	out := &Fig2Result{}
-	for _, name := range c.Datasets {
-		d, g := splitName(name)
-		r, err := RunExperiment(ExperimentFor(c.Preset, d, g), force, log)
-		if err != nil {
-			return nil, fmt.Errorf("fig2 %s: %w", name, err)
-		}
-		out.Rows = append(out.Rows, fig2Row(name, r))
+	for i, r := range rs {
+		out.Rows = append(out.Rows, fig2Row(c.Datasets[i], r))
 	}
 	return out, nil
 }
@@ -168,7 +164,7 @@ func Fig2Verdicts(r *Fig2Result) []string {
 	for _, row := range r.Rows {
 		rel := row.Relative()
 		switch {
-		case math.IsNaN(rel) || strings.Contains(row.Name, "(real"):
+		case math.IsNaN(rel) || row.Name == datasetLabel("alexa"):
 		case strings.HasPrefix(row.Name, "D1-"):
 			d1 = append(d1, row)
 		default:
@@ -183,9 +179,9 @@ func fig2D1Verdict(d1, others []Fig2Row) string {
 	if len(d1) == 0 || len(others) == 0 {
 		return "D1 lower than the other datasets: not tested (this run lacks D1 or another dataset with a known floor)."
 	}
-	below := 0
+	below, worstD1 := 0, maxRelative(d1)
 	for _, o := range others {
-		if o.Relative() > maxRelative(d1) {
+		if o.Relative() > worstD1 {
 			below++
 		}
 	}
@@ -194,7 +190,7 @@ func fig2D1Verdict(d1, others []Fig2Row) string {
 		verdict = "holds partly"
 	}
 	return fmt.Sprintf("D1 lower than the other datasets: %s (relative per-class FID: D1 mean %s, worst %s; the other %d: mean %s, %d of them above every D1 dataset).",
-		verdict, ratio(meanRelative(d1)), ratio(maxRelative(d1)), len(others), ratio(meanRelative(others)), below)
+		verdict, ratio(meanRelative(d1)), ratio(worstD1), len(others), ratio(meanRelative(others)), below)
 }
 
 // fig2AlexaVerdict: D3-Alexa ranks first by relative per-class FID.

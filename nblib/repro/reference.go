@@ -207,17 +207,22 @@ func CheckReference(item string, want any) error {
 	return nil
 }
 
-// LoadReference decodes the stored result of item into T; nil (and no error) when none is stored.
+// LoadReference decodes the stored result of item into T, strictly, as Item.Stored does; nil (and no
+// error) when none is stored.
 func LoadReference[T any](item string) (*T, *Reference, error) {
-	r, err := ReadReference(item)
-	if err != nil || r == nil {
+	it, err := ItemNamed(item)
+	if err != nil {
 		return nil, nil, err
 	}
-	var out T
-	if err := json.Unmarshal(r.Result, &out); err != nil {
-		return nil, nil, fmt.Errorf("reference %s: result: %w", item, err)
+	res, meta, err := it.Stored()
+	if err != nil || res == nil {
+		return nil, nil, err
 	}
-	return &out, r, nil
+	out, ok := res.(*T)
+	if !ok {
+		return nil, nil, fmt.Errorf("reference %s holds a %T, not a %T", item, res, out)
+	}
+	return out, meta, nil
 }
 
 // ReferenceNote says in a sentence where a notebook's reference column comes from.

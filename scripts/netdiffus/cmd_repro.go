@@ -104,9 +104,8 @@ func runRepro(args []string) error {
 	}
 	fmt.Printf("%s, preset %s (%s)\n\n", it.Title, p.Name, time.Since(start).Round(time.Second))
 	ref, meta, err := it.Stored()
-	if err != nil { // a stale reference does not hide this run's result
+	if err != nil { // a stale reference does not hide this run's result (ref and meta are nil)
 		fmt.Fprintln(os.Stderr, "the stored reference is left out:", err)
-		ref, meta = nil, nil
 	}
 	fmt.Println(repro.ReferenceNote(meta))
 	fmt.Println()

@@ -185,7 +185,7 @@ func fig2D1Verdict(d1, others []Fig2Row) string {
 			below++
 		}
 	}
-	verdict := holds(below, len(others))
+	verdict := Holds(below, len(others))
 	if below < len(others) && meanRelative(d1) < meanRelative(others) {
 		verdict = "holds partly"
 	}

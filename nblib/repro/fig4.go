@@ -277,7 +277,7 @@ func Fig4Verdicts(r *Fig4Result) []string {
 		return []string{"no points: not tested."}
 	}
 	return []string{fmt.Sprintf("with the fewest originals, synth > original: %s (%d of %d datasets; mean gain %+.1f points, the paper: +12.4 on D2, +57.5 on D3-Google).",
-		holds(ok, n), ok, n, gain/float64(n))}
+		Holds(ok, n), ok, n, gain/float64(n))}
 }
 
 func init() {

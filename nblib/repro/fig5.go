@@ -359,9 +359,9 @@ func Fig5Verdicts(r *Fig5Result) []string {
 		}
 	}
 	return []string{
-		fmt.Sprintf("sub-case 1, synthetic anomaly traces raise the anomaly recall: %s (%d of %d cases).", holds(gain, len(r.Recall)), gain, len(r.Recall)),
-		fmt.Sprintf("sub-case 2, anomalous traces get the higher entropy: %s (%d of %d steps).", holds(sep, len(r.Entropy)), sep, len(r.Entropy)),
-		fmt.Sprintf("sub-case 2, synthetic legitimate traces lower the legitimate entropy (last vs first step): %s (%d of %d platforms).", holds(drop, n), drop, n),
+		fmt.Sprintf("sub-case 1, synthetic anomaly traces raise the anomaly recall: %s (%d of %d cases).", Holds(gain, len(r.Recall)), gain, len(r.Recall)),
+		fmt.Sprintf("sub-case 2, anomalous traces get the higher entropy: %s (%d of %d steps).", Holds(sep, len(r.Entropy)), sep, len(r.Entropy)),
+		fmt.Sprintf("sub-case 2, synthetic legitimate traces lower the legitimate entropy (last vs first step): %s (%d of %d platforms).", Holds(drop, n), drop, n),
 	}
 }
 

@@ -251,7 +251,7 @@ func Fig6Verdicts(r *Fig6Result) []string {
 			}
 		}
 	}
-	imaging := fmt.Sprintf("imaging one trace takes at most about 10 ms (slowest median per dataset, at this run's side and the paper's 128): %s (%d of %d datasets", holds(len(fast), len(fast)+len(slow)), len(fast), len(fast)+len(slow))
+	imaging := fmt.Sprintf("imaging one trace takes at most about 10 ms (slowest median per dataset, at this run's side and the paper's 128): %s (%d of %d datasets", Holds(len(fast), len(fast)+len(slow)), len(fast), len(fast)+len(slow))
 	if len(fast) > 0 {
 		imaging += "; within: " + strings.Join(fast, ", ")
 	}
@@ -259,8 +259,8 @@ func Fig6Verdicts(r *Fig6Result) []string {
 		imaging += "; over: " + strings.Join(slow, ", ")
 	}
 	return []string{
-		fmt.Sprintf("ori+synth >= original at each length: %s (%d of %d lengths).", holds(ok, n), ok, n),
-		fmt.Sprintf("synth accuracy grows with the trace length (longest vs shortest): %s (%d of %d datasets).", holds(trendOK, trendN), trendOK, trendN),
+		fmt.Sprintf("ori+synth >= original at each length: %s (%d of %d lengths).", Holds(ok, n), ok, n),
+		fmt.Sprintf("synth accuracy grows with the trace length (longest vs shortest): %s (%d of %d datasets).", Holds(trendOK, trendN), trendOK, trendN),
 		imaging + ").",
 	}
 }

@@ -189,9 +189,9 @@ func Fig8Verdicts(r *Fig8Result) []string {
 		}
 	}
 	return []string{
-		fmt.Sprintf("synth accuracy grows as synthetic images are added (most vs fewest): %s (%d of %d datasets).", holds(grow, n), grow, n),
-		fmt.Sprintf("synth with the most images reaches the original accuracy (the paper: D1 yes, D3 no): %s (%d of %d datasets).", holds(reach, n), reach, n),
-		fmt.Sprintf("ori+synth >= original: %s (%d of %d datasets).", holds(better, n), better, n),
+		fmt.Sprintf("synth accuracy grows as synthetic images are added (most vs fewest): %s (%d of %d datasets).", Holds(grow, n), grow, n),
+		fmt.Sprintf("synth with the most images reaches the original accuracy (the paper: D1 yes, D3 no): %s (%d of %d datasets).", Holds(reach, n), reach, n),
+		fmt.Sprintf("ori+synth >= original: %s (%d of %d datasets).", Holds(better, n), better, n),
 	}
 }
 

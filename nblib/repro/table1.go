@@ -319,15 +319,16 @@ func Table1Verdicts(r *Table1Result) []string {
 		}
 	}
 	if coarse > 0 {
-		out = append(out, fmt.Sprintf("L1/L2 above 95%% with original and with synthetic data: %s (%d of %d rows).", holds(coarseOK, coarse), coarseOK, coarse))
+		out = append(out, fmt.Sprintf("L1/L2 above 95%% with original and with synthetic data: %s (%d of %d rows).", Holds(coarseOK, coarse), coarseOK, coarse))
 	}
-	out = append(out, fmt.Sprintf("L3 ori+synth >= original: %s (%d of %d datasets).", holds(l3OK, l3), l3OK, l3))
-	out = append(out, fmt.Sprintf("L3 synth within 10 points of original (the paper: -5.8 on average for D2/D3, + for D1): %s (%d of %d datasets).", holds(l3synOK, l3syn), l3synOK, l3syn))
+	out = append(out, fmt.Sprintf("L3 ori+synth >= original: %s (%d of %d datasets).", Holds(l3OK, l3), l3OK, l3))
+	out = append(out, fmt.Sprintf("L3 synth within 10 points of original (the paper: -5.8 on average for D2/D3, + for D1): %s (%d of %d datasets).", Holds(l3synOK, l3syn), l3synOK, l3syn))
 	return out
 }
 
-// holds words a count of rows that agree with a claim.
-func holds(ok, n int) string {
+// Holds words a count of the cases that agree with a claim: "holds" when all n do, "holds partly" when
+// at least half do, "does not hold" otherwise, "not tested" when n is 0.
+func Holds(ok, n int) string {
 	switch {
 	case n == 0:
 		return "not tested"

@@ -241,8 +241,8 @@ func Table2Verdicts(r *Table2Result) []string {
 	}
 	n := len(r.Rows)
 	return []string{
-		fmt.Sprintf("2-D synthetic images train classifiers at least as well as 1-D ones (synth and ori+synth): %s (%d of %d datasets).", holds(acc, n), acc, n),
-		fmt.Sprintf("2-D images have the lower per-class FID: %s (%d of %d datasets; PCA features, not the paper's Inception).", holds(fid, n), fid, n),
+		fmt.Sprintf("2-D synthetic images train classifiers at least as well as 1-D ones (synth and ori+synth): %s (%d of %d datasets).", Holds(acc, n), acc, n),
+		fmt.Sprintf("2-D images have the lower per-class FID: %s (%d of %d datasets; PCA features, not the paper's Inception).", Holds(fid, n), fid, n),
 	}
 }
 

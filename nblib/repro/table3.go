@@ -177,7 +177,7 @@ func Table3Verdicts(r *Table3Result) []string {
 		return []string{"no rows: not tested."}
 	}
 	return []string{fmt.Sprintf("2-D GASF >= 1-D series: %s (%d of %d platform-fractions; mean gain %+.1f points, the paper: +1.5 to +13).",
-		holds(ok, len(r.Rows)), ok, len(r.Rows), gain/float64(len(r.Rows)))}
+		Holds(ok, len(r.Rows)), ok, len(r.Rows), gain/float64(len(r.Rows)))}
 }
 
 func init() {

@@ -246,3 +246,29 @@ func AccuracyTable(rows []*Row) (header []string, cells [][]string) {
 	}
 	return header, cells
 }
+
+// Verdicts judges the paper's two claims of Fig. 2(b)/(c) and Fig. 3 on each comparison: NetDiffus's
+// per-class FID below the GAN's, and classifiers trained on its synthetic images more accurate than on
+// the GAN's (mean over the five classifiers).
+func Verdicts(rows []*Row) []string {
+	var fid, acc []string
+	var fidOK, accOK int
+	for _, r := range rows {
+		pf, pa := paperNumbers(r.Spec)
+		g, name := r.Gains, r.Spec.Title()
+		if g.FIDGain > 0 {
+			fidOK++
+		}
+		if g.AccDifference > 0 {
+			accOK++
+		}
+		fid = append(fid, fmt.Sprintf("%s %s (paper %s)", name, pct(g.FIDGain), pct(pf)))
+		acc = append(acc, fmt.Sprintf("%s %s (paper %s)", name, pct(g.AccDifference), pct(pa)))
+	}
+	return []string{
+		fmt.Sprintf("NetDiffus's per-class FID is below the GAN's: %s (%d of %d comparisons; FID gain %s).",
+			repro.Holds(fidOK, len(rows)), fidOK, len(rows), strings.Join(fid, ", ")),
+		fmt.Sprintf("NetDiffus's synthetic images train more accurate classifiers than the GAN's: %s (%d of %d comparisons; accuracy difference %s).",
+			repro.Holds(accOK, len(rows)), accOK, len(rows), strings.Join(acc, ", ")),
+	}
+}

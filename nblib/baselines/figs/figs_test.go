@@ -2,6 +2,7 @@ package figs
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/netdiffus/netdiffus/nblib/baselines"
@@ -44,5 +45,30 @@ func TestGainsTable(t *testing.T) {
 	}
 	if pf, pa := paperNumbers(Fig2c[1]); pf != 0.856 || pa != 0.173 {
 		t.Errorf("D3-Alexa paper numbers %v %v", pf, pa)
+	}
+}
+
+// TestVerdicts judges both claims per comparison, with the paper's number beside ours.
+func TestVerdicts(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		rows []*Row
+		want []string
+	}{
+		{"NetDiffus better on both", []*Row{row(Fig2b[0], 3, 4, []float64{0.8, 0.6}, []float64{0.7, 0.5})}, []string{
+			"NetDiffus's per-class FID is below the GAN's: holds (1 of 1 comparisons; FID gain WW 25.0% (paper 28.0%)).",
+			"NetDiffus's synthetic images train more accurate classifiers than the GAN's: holds (1 of 1 comparisons; accuracy difference WW 10.0% (paper 4.7%)).",
+		}},
+		{"the GAN better on FID for one of two, on accuracy for both", []*Row{
+			row(Fig2c[0], 1, 10, []float64{0.2, 0.1}, []float64{0.5, 0.5}),
+			row(Fig2c[1], 5, 4, []float64{0.4, 0.4}, []float64{0.4, 0.6}),
+		}, []string{
+			"NetDiffus's per-class FID is below the GAN's: holds partly (1 of 2 comparisons; FID gain D3-Google 90.0% (paper 85.6%), D3-Alexa -25.0% (paper 85.6%)).",
+			"NetDiffus's synthetic images train more accurate classifiers than the GAN's: does not hold (0 of 2 comparisons; accuracy difference D3-Google -35.0% (paper 32.3%), D3-Alexa -10.0% (paper 17.3%)).",
+		}},
+	} {
+		if got := Verdicts(tc.rows); !slices.Equal(got, tc.want) {
+			t.Errorf("%s:\n%q\nwant\n%q", tc.name, got, tc.want)
+		}
 	}
 }

@@ -1,0 +1,169 @@
+package stats
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Level is the confidence level of every interval in the project.
+const Level = 0.95
+
+// DefaultReplicates is the number of bootstrap replicates Bootstrap draws when asked for 0.
+const DefaultReplicates = 2000
+
+// Interval is an estimate with its 95% confidence interval.
+type Interval struct {
+	Estimate float64
+	Lo, Hi   float64
+	Method   string // "paired bootstrap", "bootstrap", "t", "Wilson"
+	N        int    // independent units behind it (test traces, folds, models)
+}
+
+// Valid reports whether the interval is usable: finite, ordered and made from at least one unit.
+func (iv Interval) Valid() bool {
+	return iv.N > 0 && !math.IsNaN(iv.Lo) && !math.IsNaN(iv.Hi) && !math.IsInf(iv.Lo, 0) && !math.IsInf(iv.Hi, 0) && iv.Lo <= iv.Hi
+}
+
+// HalfWidth is half the interval's width.
+func (iv Interval) HalfWidth() float64 { return (iv.Hi - iv.Lo) / 2 }
+
+// Contains reports whether v lies in the closed interval.
+func (iv Interval) Contains(v float64) bool { return iv.Lo <= v && v <= iv.Hi }
+
+// Scale multiplies the estimate and both ends by k > 0 (for example 100 for percent).
+func (iv Interval) Scale(k float64) Interval {
+	iv.Estimate, iv.Lo, iv.Hi = k*iv.Estimate, k*iv.Lo, k*iv.Hi
+	return iv
+}
+
+// String prints "0.82 [0.71, 0.90]" with the method and the units: "(paired bootstrap, n = 40)".
+func (iv Interval) String() string { return iv.Format("%.2f") }
+
+// Format prints the interval with the verb given for each number, e.g. "%+.1f".
+func (iv Interval) Format(verb string) string {
+	if !iv.Valid() {
+		return fmt.Sprintf(verb+" (no interval)", iv.Estimate)
+	}
+	return fmt.Sprintf(verb+" ["+verb+", "+verb+"] (95%%, %s, n = %d)", iv.Estimate, iv.Lo, iv.Hi, iv.Method, iv.N)
+}
+
+// Bootstrap is the percentile bootstrap interval of stat over n units: stat receives the units of one
+// replicate as indices into [0, n) (repeats allowed) and returns the statistic; the estimate is stat
+// over every unit once. reps 0 means DefaultReplicates. Replicates whose statistic is NaN (a resample
+// that leaves a class empty, say) are dropped; when more than a tenth are, the interval is invalid.
+func Bootstrap(n, reps int, seed uint64, stat func(idx []int) float64) Interval {
+	if reps <= 0 {
+		reps = DefaultReplicates
+	}
+	all := make([]int, n)
+	for i := range all {
+		all[i] = i
+	}
+	iv := Interval{Estimate: stat(all), Method: "bootstrap", N: n, Lo: math.NaN(), Hi: math.NaN()}
+	if n < 2 {
+		return iv
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x5eed_b007))
+	idx := make([]int, n)
+	vals := make([]float64, 0, reps)
+	for range reps {
+		for i := range idx {
+			idx[i] = rng.IntN(n)
+		}
+		if v := stat(idx); !math.IsNaN(v) {
+			vals = append(vals, v)
+		}
+	}
+	if len(vals) < reps*9/10 {
+		return iv
+	}
+	slices.Sort(vals)
+	iv.Lo, iv.Hi = quantileSorted(vals, (1-Level)/2), quantileSorted(vals, 1-(1-Level)/2)
+	return iv
+}
+
+// quantileSorted is the q-quantile of sorted values by linear interpolation (numpy's default).
+func quantileSorted(v []float64, q float64) float64 {
+	pos := q * float64(len(v)-1)
+	i := int(math.Floor(pos))
+	if i >= len(v)-1 {
+		return v[len(v)-1]
+	}
+	f := pos - float64(i)
+	return v[i]*(1-f) + v[i+1]*f
+}
+
+// Mean is the plain mean of v (NaN for none).
+func Mean(v []float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}
+
+// BootstrapMean is the percentile bootstrap interval of the mean of v.
+func BootstrapMean(v []float64, seed uint64) Interval {
+	return Bootstrap(len(v), 0, seed, func(idx []int) float64 {
+		s := 0.0
+		for _, i := range idx {
+			s += v[i]
+		}
+		return s / float64(len(idx))
+	})
+}
+
+// PairedMeanDiff is the paired bootstrap interval of mean(a[i] - b[i]): a and b are the same units
+// under two conditions (the same test traces scored by two classifiers). It returns an invalid
+// interval when the lengths differ.
+func PairedMeanDiff(a, b []float64, seed uint64) Interval {
+	if len(a) != len(b) {
+		return Interval{Estimate: math.NaN(), Lo: math.NaN(), Hi: math.NaN(), Method: "paired bootstrap"}
+	}
+	d := make([]float64, len(a))
+	for i := range a {
+		d[i] = a[i] - b[i]
+	}
+	iv := BootstrapMean(d, seed)
+	iv.Method = "paired bootstrap"
+	return iv
+}
+
+// TInterval is mean ± t s/sqrt(n) over n independent repeats (Student's t with n-1 degrees of
+// freedom); invalid for fewer than two.
+func TInterval(v []float64) Interval {
+	n := len(v)
+	iv := Interval{Estimate: Mean(v), Method: "t", N: n, Lo: math.NaN(), Hi: math.NaN()}
+	if n < 2 {
+		return iv
+	}
+	ss := 0.0
+	for _, x := range v {
+		ss += (x - iv.Estimate) * (x - iv.Estimate)
+	}
+	se := math.Sqrt(ss/float64(n-1)) / math.Sqrt(float64(n))
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(1 - (1-Level)/2)
+	iv.Lo, iv.Hi = iv.Estimate-t*se, iv.Estimate+t*se
+	return iv
+}
+
+// Wilson is the Wilson score interval of the proportion k of n.
+func Wilson(k, n int) Interval {
+	iv := Interval{Method: "Wilson", N: n, Lo: math.NaN(), Hi: math.NaN(), Estimate: math.NaN()}
+	if n <= 0 || k < 0 || k > n {
+		return iv
+	}
+	z := distuv.UnitNormal.Quantile(1 - (1-Level)/2)
+	p, nf := float64(k)/float64(n), float64(n)
+	centre := (p + z*z/(2*nf)) / (1 + z*z/nf)
+	half := z * math.Sqrt(p*(1-p)/nf+z*z/(4*nf*nf)) / (1 + z*z/nf)
+	iv.Estimate, iv.Lo, iv.Hi = p, max(0, centre-half), min(1, centre+half)
+	return iv
+}

@@ -1,0 +1,146 @@
+package stats
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+func TestDecideEdges(t *testing.T) {
+	iv := func(est, lo, hi float64, n int) Interval {
+		return Interval{Estimate: est, Lo: lo, Hi: hi, N: n, Method: "t"}
+	}
+	for _, tc := range []struct {
+		name   string
+		claim  Claim
+		iv     Interval
+		want   Outcome
+		needed int
+	}{
+		{"above, clear", Greater(0), iv(5, 1, 9, 40), Holds, 0},
+		{"above, interval on the other side", Greater(0), iv(-5, -9, -1, 40), DoesNotHold, 0},
+		{"above, contains zero", Greater(0), iv(2, -2, 6, 40), CannotTell, 160},
+		{"above, touches zero at Lo", Greater(0), iv(2, 0, 4, 40), CannotTell, 40},
+		{"above, touches zero at Hi", Greater(0), iv(-2, -4, 0, 40), CannotTell, 40},
+		{"below, clear", Less(0), iv(-5, -9, -1, 40), Holds, 0},
+		{"below, other side", Less(0), iv(5, 1, 9, 40), DoesNotHold, 0},
+		{"margin -10, within", Greater(-10), iv(-5, -8, -2, 40), Holds, 0},
+		{"margin -10, outside", Greater(-10), iv(-15, -20, -11, 40), DoesNotHold, 0},
+		{"estimate on the margin: no n decides", Greater(0), iv(0, -1, 1, 40), CannotTell, 0},
+		{"no interval (one unit)", Greater(0), Interval{Estimate: 3, Lo: math.NaN(), Hi: math.NaN(), N: 1}, CannotTell, 0},
+		{"no units", Greater(0), Interval{}, CannotTell, 0},
+		{"infinite end", Greater(0), iv(1, 0.5, math.Inf(1), 10), CannotTell, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Decide(tc.claim, tc.iv)
+			if v.Outcome != tc.want || v.Needed != tc.needed {
+				t.Errorf("Decide(%+v, %+v) = %v, needed %d; want %v, needed %d", tc.claim, tc.iv, v.Outcome, v.Needed, tc.want, tc.needed)
+			}
+			if v.String() == "" {
+				t.Error("empty verdict text")
+			}
+		})
+	}
+}
+
+func TestCombine(t *testing.T) {
+	for _, tc := range []struct {
+		parts []Outcome
+		want  Outcome
+	}{
+		{[]Outcome{Holds, Holds}, Holds},
+		{[]Outcome{Holds, CannotTell}, CannotTell},
+		{[]Outcome{Holds, CannotTell, DoesNotHold}, DoesNotHold},
+		{nil, CannotTell},
+	} {
+		if got := Combine(tc.parts...); got != tc.want {
+			t.Errorf("Combine(%v) = %v, want %v", tc.parts, got, tc.want)
+		}
+	}
+}
+
+// TestTIntervalClosedForm: 1, 2, 3 have mean 2, s = 1, and t_{0.975, 2} = 4.302653 (tables).
+func TestTIntervalClosedForm(t *testing.T) {
+	iv := TInterval([]float64{1, 2, 3})
+	half := 4.302653 / math.Sqrt(3)
+	if math.Abs(iv.Estimate-2) > 1e-12 || math.Abs(iv.Lo-(2-half)) > 1e-5 || math.Abs(iv.Hi-(2+half)) > 1e-5 {
+		t.Fatalf("TInterval = %+v, want 2 ± %.6f", iv, half)
+	}
+	if TInterval([]float64{4}).Valid() {
+		t.Error("one repeat gave a valid t interval")
+	}
+}
+
+// TestWilsonKnownValues against the closed form evaluated independently in Python (z = 1.959964).
+func TestWilsonKnownValues(t *testing.T) {
+	for _, tc := range []struct {
+		k, n   int
+		lo, hi float64
+	}{
+		{0, 10, 0, 0.277533},
+		{10, 10, 0.722467, 1},
+		{5, 10, 0.236593, 0.763407},
+		{81, 263, 0.255289, 0.366210},
+	} {
+		iv := Wilson(tc.k, tc.n)
+		if math.Abs(iv.Lo-tc.lo) > 1e-5 || math.Abs(iv.Hi-tc.hi) > 1e-5 {
+			t.Errorf("Wilson(%d, %d) = [%.6f, %.6f], want [%.6f, %.6f]", tc.k, tc.n, iv.Lo, iv.Hi, tc.lo, tc.hi)
+		}
+	}
+	if Wilson(3, 2).Valid() || Wilson(0, 0).Valid() {
+		t.Error("impossible proportions gave a valid interval")
+	}
+}
+
+// TestBootstrapMeanMatchesNormalTheory: for 400 draws of N(0, 1) the 95% interval of the mean has a
+// half-width near 1.96/sqrt(400) = 0.098; the percentile bootstrap is within 15% of it.
+func TestBootstrapMeanMatchesNormalTheory(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	v := make([]float64, 400)
+	for i := range v {
+		v[i] = rng.NormFloat64()
+	}
+	iv := BootstrapMean(v, 7)
+	s := math.Sqrt(variance(v))
+	want := 1.959964 * s / 20
+	if got := iv.HalfWidth(); math.Abs(got-want) > 0.15*want {
+		t.Fatalf("bootstrap half-width %.4f, normal theory %.4f", got, want)
+	}
+	if !iv.Contains(iv.Estimate) {
+		t.Fatalf("interval %v does not contain its estimate", iv)
+	}
+	if BootstrapMean(v, 7) != iv {
+		t.Error("the bootstrap is not reproducible with a fixed seed")
+	}
+}
+
+// TestPairedNarrowerThanUnpaired: two conditions sharing a large per-unit effect differ by 0.1; the
+// paired interval sees the difference, the unpaired one does not.
+func TestPairedNarrowerThanUnpaired(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	a, b := make([]float64, 60), make([]float64, 60)
+	for i := range a {
+		unit := 5 * rng.NormFloat64()
+		a[i], b[i] = unit+0.1+0.05*rng.NormFloat64(), unit+0.05*rng.NormFloat64()
+	}
+	paired := PairedMeanDiff(a, b, 1)
+	if got := Decide(Greater(0), paired).Outcome; got != Holds {
+		t.Fatalf("paired %v: %v, want holds", paired, got)
+	}
+	ia, ib := BootstrapMean(a, 1), BootstrapMean(b, 2)
+	if ia.Lo > ib.Hi {
+		t.Fatalf("unpaired intervals %v and %v separate: the test does not show what pairing adds", ia, ib)
+	}
+	if PairedMeanDiff(a, b[:3], 1).Valid() {
+		t.Error("unequal lengths gave a valid interval")
+	}
+}
+
+func variance(v []float64) float64 {
+	m := Mean(v)
+	s := 0.0
+	for _, x := range v {
+		s += (x - m) * (x - m)
+	}
+	return s / float64(len(v)-1)
+}

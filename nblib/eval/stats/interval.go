@@ -51,6 +51,14 @@ func (iv Interval) Format(verb string) string {
 	return fmt.Sprintf(verb+" ["+verb+", "+verb+"] (95%%, %s, n = %d)", iv.Estimate, iv.Lo, iv.Hi, iv.Method, iv.N)
 }
 
+// Short prints the estimate and the interval only: "0.82 [0.71, 0.90]" (the method said elsewhere).
+func (iv Interval) Short(verb string) string {
+	if !iv.Valid() {
+		return fmt.Sprintf(verb+" [no interval]", iv.Estimate)
+	}
+	return fmt.Sprintf(verb+" ["+verb+", "+verb+"]", iv.Estimate, iv.Lo, iv.Hi)
+}
+
 // Bootstrap is the percentile bootstrap interval of stat over n units: stat receives the units of one
 // replicate as indices into [0, n) (repeats allowed) and returns the statistic; the estimate is stat
 // over every unit once. reps 0 means DefaultReplicates. Replicates whose statistic is NaN (a resample
@@ -166,4 +174,105 @@ func Wilson(k, n int) Interval {
 	half := z * math.Sqrt(p*(1-p)/nf+z*z/(4*nf*nf)) / (1 + z*z/nf)
 	iv.Estimate, iv.Lo, iv.Hi = p, max(0, centre-half), min(1, centre+half)
 	return iv
+}
+
+// Bootstrap2 is the percentile bootstrap interval of a statistic of two independent samples of n1 and
+// n2 units, each resampled with replacement on its own (stratified): stat receives the indices of one
+// replicate of each. N of the interval is the smaller sample, the one that limits it.
+func Bootstrap2(n1, n2, reps int, seed uint64, stat func(i1, i2 []int) float64) Interval {
+	if reps <= 0 {
+		reps = DefaultReplicates
+	}
+	a1, a2 := identity(n1), identity(n2)
+	iv := Interval{Estimate: stat(a1, a2), Method: "two-sample bootstrap", N: min(n1, n2), Lo: math.NaN(), Hi: math.NaN()}
+	if n1 < 2 || n2 < 2 {
+		return iv
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x5eed_b002))
+	i1, i2 := make([]int, n1), make([]int, n2)
+	vals := make([]float64, 0, reps)
+	for range reps {
+		for i := range i1 {
+			i1[i] = rng.IntN(n1)
+		}
+		for i := range i2 {
+			i2[i] = rng.IntN(n2)
+		}
+		if v := stat(i1, i2); !math.IsNaN(v) {
+			vals = append(vals, v)
+		}
+	}
+	if len(vals) < reps*9/10 {
+		return iv
+	}
+	slices.Sort(vals)
+	iv.Lo, iv.Hi = quantileSorted(vals, (1-Level)/2), quantileSorted(vals, 1-(1-Level)/2)
+	return iv
+}
+
+func identity(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+// AUC is the area under the ROC curve of scores for positives against negatives: the probability that a
+// random positive scores above a random negative, ties counting a half (the Mann-Whitney U over n1 n0).
+// NaN when either side is empty.
+func AUC(pos, neg []float64) float64 {
+	if len(pos) == 0 || len(neg) == 0 {
+		return math.NaN()
+	}
+	type scored struct {
+		v   float64
+		pos bool
+	}
+	all := make([]scored, 0, len(pos)+len(neg))
+	for _, v := range pos {
+		all = append(all, scored{v, true})
+	}
+	for _, v := range neg {
+		all = append(all, scored{v, false})
+	}
+	slices.SortFunc(all, func(a, b scored) int {
+		switch {
+		case a.v < b.v:
+			return -1
+		case a.v > b.v:
+			return 1
+		}
+		return 0
+	})
+	// Sum of the positives' mid-ranks (1-based).
+	rankSum := 0.0
+	for i := 0; i < len(all); {
+		j := i
+		for j < len(all) && all[j].v == all[i].v {
+			j++
+		}
+		mid := float64(i+j+1) / 2
+		for k := i; k < j; k++ {
+			if all[k].pos {
+				rankSum += mid
+			}
+		}
+		i = j
+	}
+	n1, n0 := float64(len(pos)), float64(len(neg))
+	return (rankSum - n1*(n1+1)/2) / (n1 * n0)
+}
+
+// Median is the median of v (NaN for none); v is not modified.
+func Median(v []float64) float64 { return Quantile(v, 0.5) }
+
+// Quantile is the q-quantile of v by linear interpolation (numpy's default); NaN for none.
+func Quantile(v []float64, q float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return quantileSorted(s, q)
 }

@@ -144,3 +144,47 @@ func variance(v []float64) float64 {
 	}
 	return s / float64(len(v)-1)
 }
+
+func TestAUC(t *testing.T) {
+	for _, tc := range []struct {
+		pos, neg []float64
+		want     float64
+	}{
+		{[]float64{3, 4}, []float64{1, 2}, 1},
+		{[]float64{1, 2}, []float64{3, 4}, 0},
+		{[]float64{1, 1}, []float64{1, 1}, 0.5},
+		{[]float64{1, 3}, []float64{2}, 0.5},
+		{[]float64{2, 3, 3}, []float64{1, 3}, (1 + 1 + 0.5 + 1 + 0.5 + 0) / 6}, // pairs (pos, neg) by hand
+	} {
+		if got := AUC(tc.pos, tc.neg); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("AUC(%v, %v) = %v, want %v", tc.pos, tc.neg, got, tc.want)
+		}
+	}
+	if !math.IsNaN(AUC(nil, []float64{1})) {
+		t.Error("AUC with no positives is not NaN")
+	}
+}
+
+func TestBootstrap2MedianRatio(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	a, b := make([]float64, 200), make([]float64, 100)
+	for i := range a {
+		a[i] = 1 + rng.Float64()
+	}
+	for i := range b {
+		b[i] = 1 + rng.Float64()
+	}
+	ratio := func(i1, i2 []int) float64 { return Median(pick(a, i1)) / Median(pick(b, i2)) }
+	iv := Bootstrap2(len(a), len(b), 0, 1, ratio)
+	if !iv.Contains(1) || iv.N != 100 || !iv.Valid() {
+		t.Fatalf("ratio of medians of one distribution: %v, want an interval around 1 with n = 100", iv)
+	}
+}
+
+func pick(v []float64, idx []int) []float64 {
+	out := make([]float64, len(idx))
+	for k, i := range idx {
+		out[k] = v[i]
+	}
+	return out
+}

@@ -9,7 +9,9 @@ import (
 	"github.com/netdiffus/netdiffus/nblib/diffusion"
 	"github.com/netdiffus/netdiffus/nblib/eval/features"
 	"github.com/netdiffus/netdiffus/nblib/eval/fid"
+	"github.com/netdiffus/netdiffus/nblib/eval/privacy"
 	"github.com/netdiffus/netdiffus/nblib/eval/protocols"
+	"github.com/netdiffus/netdiffus/nblib/eval/stats"
 	"github.com/netdiffus/netdiffus/nblib/pixels"
 	"github.com/netdiffus/netdiffus/nblib/preset"
 	"gonum.org/v1/gonum/mat"
@@ -50,6 +52,14 @@ type Measures struct {
 	Traces    features.TraceFidelity
 	TraceNote string  `json:",omitempty"` // why Traces is empty, when it is
 	Accuracy  []Score // held-out real test images, per classifier and scenario
+	// FIDExcess is FIDMatched - FIDFloor with its bootstrap interval (FIDIntervals): above 0, the
+	// synthetic images are further from the training images than fresh real ones are.
+	FIDExcess, FIDMatchedInterval, FIDFloorInterval stats.Interval
+	// Audit is the memorization audit of the synthetic images (nblib/eval/privacy) against the real
+	// training and test images, TraceAudit the same on the decoded series; nil, with AuditNote saying
+	// why, when a set is too small to audit.
+	Audit, TraceAudit *privacy.Report `json:",omitempty"`
+	AuditNote         string          `json:",omitempty"`
 }
 
 // PixelHistograms compares the pixel distributions of the real and synthetic images (Fig. 7).
@@ -109,6 +119,7 @@ func Measure(b compute.Backend, p preset.Preset, d *Data, synth diffusion.Array,
 	if m.Traces, err = traceFidelity(d, synth, p.Data.Seed); err != nil {
 		m.TraceNote = err.Error() // e.g. every series of a set constant: the measures are undefined
 	}
+	m.audit(d, real, test, syn, synth, synthY, p.Data.Seed)
 	err = m.classify(b, p.Downstream, protocols.Dataset{X: real.Pixels, Y: d.TrainY}, protocols.Dataset{X: syn.Pixels, Y: synthY},
 		protocols.Dataset{X: test.Pixels, Y: d.TestY}, real.Height)
 	return m, err
@@ -133,6 +144,7 @@ func (m *Measures) fidelity(c preset.Measure, seed uint64, classes int, real, te
 		return err
 	}
 	m.FID, m.RealFID, m.FIDFloor, m.FIDMatched = f.Value, f.Floor, f.Floor, f.Matched
+	m.FIDExcess, m.FIDMatchedInterval, m.FIDFloorInterval = FIDIntervals(fr, ft, fs, seed)
 	k, err := fid.KIDWithFloor(fr, ft, fs, seed)
 	if err != nil {
 		return err

@@ -1,9 +1,10 @@
 package repro
 
 import (
-	"github.com/netdiffus/netdiffus/nblib/preset"
 	"strings"
 	"testing"
+
+	"github.com/netdiffus/netdiffus/nblib/preset"
 )
 
 func TestDatasetTour(t *testing.T) {

@@ -19,13 +19,27 @@
 // # Items, references and verdicts
 //
 // Every figure and table is an Item (Items, ItemNamed): its configuration under a preset, its cached run,
-// the notebook's paper | reference | this-run table (Compare) and its verdicts, which judge each of the
-// paper's claims from the numbers: "holds" when every dataset (or row, or length) agrees, "holds partly"
-// when at least half do, "does not hold" otherwise. A stored reference, results-reference/NAME-cpu.json,
-// is one item's result under the cpu preset with the configuration, commit and date that made it;
-// `netdiffus repro NAME -mode cpu -write-reference` writes it, and a test fails when a stored reference no
-// longer matches today's cpu configuration or result type. WriteStoredVerdicts lists the verdicts on
-// every stored reference: the README quotes its output, under a test.
+// the notebook's paper | reference | this-run table (Compare) and its verdicts. A stored reference,
+// results-reference/NAME-cpu.json, is one item's result under the cpu preset with the configuration,
+// commit and date that made it; `netdiffus repro NAME -mode cpu -write-reference` writes it, and a test
+// fails when a stored reference no longer matches today's cpu configuration or result type.
+// WriteStoredVerdicts lists the verdicts on every stored reference: the README quotes its output, under
+// a test.
+//
+// # The verdict rule
+//
+// Every verdict is decided by one rule (nblib/eval/stats.Decide) on a 95% interval of the claimed
+// difference: holds when the interval lies on the claimed side of the claim's margin, does not hold
+// when it lies on the other side, cannot tell when it contains the margin or there is no interval; an
+// undecided verdict says about how many test traces would decide it. Accuracy claims compare two
+// classifiers on the same real test traces: Acc.Items keeps each trace's share of seeds classified
+// correctly, and the interval of a difference is the paired bootstrap over traces (evidence.go). A claim
+// the paper makes of every dataset (or row, or length) holds when it holds on each, does not hold when
+// it fails on any, and cannot tell otherwise (stats.Combine); the line also gives the mean over the
+// cases with its stratified paired interval. Results without per-trace outcomes (references made before
+// the rule) and measures stored without replicates (per-class FID ranks, anomaly recall and entropy,
+// imaging time) cannot be decided: their verdicts say "cannot tell (no interval: ...)" and give the
+// point estimate.
 //
 // # Fig. 2(a) across datasets
 //

@@ -130,7 +130,8 @@ func (r *ExperimentResult) Summary() string {
 		r.Name, len(r.Classes), r.Params, r.TrainImages, r.TrainSeconds, r.ImagesPerSec, r.SynthImages, r.SampleSeconds,
 		r.TestImages, r.FID, r.FIDFloor, r.FIDMatched, r.KID, r.KIDFloor, r.KIDMatched,
 		r.ClassFIDMean, r.ClassFIDStd, r.ClassFIDRows, r.ClassFIDMatchedMean, r.ClassFIDFloorMean,
-		r.Hist.JSD, r.Hist.EMD, r.Hist.SynthMean, r.Hist.SynthStd, r.Hist.RealMean, r.Hist.RealStd, r.Traces.Marginal, r.Traces.Autocorrelation, r.Traces.Discriminative) + r.notes()
+		r.Hist.JSD, r.Hist.EMD, r.Hist.SynthMean, r.Hist.SynthStd, r.Hist.RealMean, r.Hist.RealStd, r.Traces.Marginal, r.Traces.Autocorrelation, r.Traces.Discriminative) +
+		"\n" + r.EvidenceSummary() + r.notes()
 }
 
 // notes appends the run's warnings and the reasons a measure is missing.

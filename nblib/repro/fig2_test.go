@@ -56,7 +56,12 @@ func TestFig2Verdicts(t *testing.T) {
 			"D1 lower than the other datasets: holds (", "D3-Alexa the highest: not tested", ""},
 		{"no D1", with(map[string]float64{"D1-YouTube": math.Inf(1), "D1-Stan": math.Inf(1), "D1-Netflix": math.Inf(1)}), "D1 lower than the other datasets: not tested", "D3-Alexa the highest: holds (", "ranks 1 of 4"},
 	} {
-		v := Fig2Verdicts(fig2Rows(tc.rel))
+		for _, line := range Fig2Verdicts(fig2Rows(tc.rel)) {
+			if !strings.Contains(line, ": cannot tell (no interval: ") {
+				t.Errorf("%s: %q is decided without an interval", tc.name, line)
+			}
+		}
+		v := fig2PointVerdicts(fig2Rows(tc.rel))
 		if len(v) != 2 || !strings.HasPrefix(v[0], tc.d1) || !strings.HasPrefix(v[1], tc.alexa) || !strings.Contains(v[1], tc.alexaContains) {
 			t.Errorf("%s: verdicts\n%q\nwant prefixes %q, %q (and %q)", tc.name, v, tc.d1, tc.alexa, tc.alexaContains)
 		}

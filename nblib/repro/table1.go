@@ -5,6 +5,8 @@ import (
 	"io"
 	"sort"
 
+	"github.com/netdiffus/netdiffus/nblib/eval/stats"
+
 	"gonum.org/v1/plot"
 
 	"github.com/netdiffus/netdiffus/nblib/eval/protocols"
@@ -297,33 +299,27 @@ func Table1Plot(r *Table1Result) (*plot.Plot, error) {
 		plots.Named{Name: "original", Values: o}, plots.Named{Name: "synth", Values: s}, plots.Named{Name: "ori+synth", Values: b})
 }
 
-// Table1Verdicts states, from the numbers, whether each of the paper's claims holds on this run.
+// Table1Verdicts decides each of the paper's claims on this run by the one verdict rule (evidence.go):
+// L1/L2 accuracy above 95% with original and with synthetic data; L3 ori+synth above original; L3
+// synth less than 10 points below original.
 func Table1Verdicts(r *Table1Result) []string {
-	var out []string
-	var coarse, coarseOK, l3, l3OK, l3syn, l3synOK int
+	var coarse, l3Both, l3Synth []accCase
 	for _, row := range r.Rows {
+		name := row.Level + " " + row.Data
 		if row.Level != "L3" {
-			coarse++
-			if row.Original.Mean >= 95 && row.Synth.Mean >= 95 {
-				coarseOK++
-			}
+			coarse = append(coarse, accCase{Name: name + " original", A: row.Original}, accCase{Name: name + " synth", A: row.Synth})
 			continue
 		}
-		l3++
-		if row.OriSynth.Mean >= row.Original.Mean {
-			l3OK++
-		}
-		l3syn++
-		if row.Synth.Mean >= row.Original.Mean-10 {
-			l3synOK++
-		}
+		l3Both = append(l3Both, accCase{Name: row.Data, A: row.OriSynth, B: row.Original})
+		l3Synth = append(l3Synth, accCase{Name: row.Data, A: row.Synth, B: row.Original})
 	}
-	if coarse > 0 {
-		out = append(out, fmt.Sprintf("L1/L2 above 95%% with original and with synthetic data: %s (%d of %d rows).", Holds(coarseOK, coarse), coarseOK, coarse))
+	var out []string
+	if len(coarse) > 0 {
+		out = append(out, judgeLevels("L1/L2 above 95% with original and with synthetic data", 95, coarse))
 	}
-	out = append(out, fmt.Sprintf("L3 ori+synth >= original: %s (%d of %d datasets).", Holds(l3OK, l3), l3OK, l3))
-	out = append(out, fmt.Sprintf("L3 synth within 10 points of original (the paper: -5.8 on average for D2/D3, + for D1): %s (%d of %d datasets).", Holds(l3synOK, l3syn), l3synOK, l3syn))
-	return out
+	return append(out,
+		judgeGains("L3 ori+synth > original", stats.Greater(0), l3Both, ""),
+		judgeGains("L3 synth within 10 points of original (synth - original > -10)", stats.Greater(-10), l3Synth, "-5.8 on average for D2/D3, + for D1"))
 }
 
 // Holds words a count of the cases that agree with a claim: "holds" when all n do, "holds partly" when

@@ -155,10 +155,13 @@ func LoadImageSet(p preset.Preset, name string, force bool, log io.Writer) (*Ima
 type Acc struct {
 	Mean, Std float64 // percent
 	TrainRows int
+	// Items is, per real test trace in test order, the share of seeds that classified it correctly:
+	// what the verdicts' paired intervals resample (empty in results made before they did).
+	Items []float64 `json:",omitempty"`
 }
 
 func accOf(r protocols.Result) Acc {
-	return Acc{Mean: 100 * r.AccMean, Std: 100 * r.AccStd, TrainRows: r.TrainRows}
+	return Acc{Mean: 100 * r.AccMean, Std: 100 * r.AccStd, TrainRows: r.TrainRows, Items: r.ItemCorrect}
 }
 
 // String prints "92.5 ± 1.2".

@@ -3,6 +3,7 @@ package repro
 import (
 	"io"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -185,7 +186,7 @@ func TestTable1Wiring(t *testing.T) {
 	}
 	// The second call is the cache: the same result without training.
 	again, err := Table1(c, false, io.Discard)
-	if err != nil || again.Rows[0] != r.Rows[0] {
+	if err != nil || !reflect.DeepEqual(again.Rows[0], r.Rows[0]) {
 		t.Errorf("cached result differs: %v", err)
 	}
 	header, rows := Table1Compare(r, r)

@@ -191,6 +191,10 @@ func printMeasures(p preset.Preset, d *pipeline.Data, synth pipeline.Examples, m
 		fmt.Printf("  %s: %.4f\n", d.Classes[c], v)
 	}
 	fmt.Printf("pixel histograms on [0, 1], %d bins: JSD %.5f bits, EMD %.5f\n", m.Hist.Bins, m.Hist.JSD, m.Hist.EMD)
+	fmt.Print(m.EvidenceSummary())
+	if m.Audit != nil {
+		printTable(m.Audit.Table(d.Classes))
+	}
 	if len(m.Accuracy) == 0 {
 		return
 	}
@@ -451,4 +455,14 @@ func sharedBackend() (compute.Backend, error) {
 		fmt.Fprintln(os.Stderr, choice)
 	}
 	return b, err
+}
+
+// printTable writes a header and rows as an aligned table on standard output.
+func printTable(header []string, rows [][]string) {
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join(header, "\t"))
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	}
+	tw.Flush()
 }

@@ -55,6 +55,7 @@ func runExperiment(args []string) error {
 	for _, s := range res.Accuracy {
 		fmt.Printf("  %-10s %-10s accuracy %.3f ± %.3f  macro-F1 %.3f  (%d training images)\n", s.Classifier, s.Scenario, s.AccMean, s.AccStd, s.F1Mean, s.TrainRows)
 	}
+	fmt.Print(res.EvidenceSummary())
 	if *out == "" {
 		return nil
 	}

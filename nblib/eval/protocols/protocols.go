@@ -35,6 +35,9 @@ type Result struct {
 	F1Mean, F1Std   float64          // macro-F1: mean and sample standard deviation over seeds
 	TrainRows       int              // training rows used
 	Classes         int              // K, the number of classes trained on
+	// ItemCorrect is, per test row in order, the share of seeds whose classifier got it right: the
+	// per-trace outcome that paired intervals (nblib/eval/stats) resample.
+	ItemCorrect []float64
 }
 
 // Evaluate trains newClassifier(seed) on train for each seed and scores it on test. Test labels must
@@ -58,7 +61,7 @@ func Evaluate(newClassifier classify.Factory, train, test Dataset, seeds []uint6
 			return Result{}, fmt.Errorf("protocols: test row %d has label %d, but training has classes 0..%d", i, l, k-1)
 		}
 	}
-	res := Result{TrainRows: train.Len(), Classes: k}
+	res := Result{TrainRows: train.Len(), Classes: k, ItemCorrect: make([]float64, test.Len())}
 	var accs, f1s []float64
 	for _, seed := range seeds {
 		c := newClassifier(seed)
@@ -72,6 +75,11 @@ func Evaluate(newClassifier classify.Factory, train, test Dataset, seeds []uint6
 		s, err := metrics.Score(test.Y, pred, k)
 		if err != nil {
 			return Result{}, err
+		}
+		for i, p := range pred {
+			if p == test.Y[i] {
+				res.ItemCorrect[i] += 1 / float64(len(seeds))
+			}
 		}
 		res.PerSeed = append(res.PerSeed, s)
 		accs, f1s = append(accs, s.Accuracy), append(f1s, s.MacroF1)

@@ -10,9 +10,11 @@
 //     bootstrap of mean(a - b) over units measured under both conditions: each replicate draws units, not
 //     values, so the correlation between the two conditions (the same test trace classified twice) is
 //     kept and the interval is narrower than two independent ones would give.
+//
 //   - [TInterval]: mean ± t_{0.975, n-1} s / sqrt(n) over n independent repeats (folds, models), with s
 //     the sample standard deviation: for a handful of repeats, where a bootstrap over so few values is
 //     too narrow.
+//
 //   - [Wilson]: the Wilson score interval of a proportion k/n,
 //
 //     (p + z²/2n ± z sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n),  z = 1.96,

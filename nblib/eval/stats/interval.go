@@ -276,3 +276,50 @@ func Quantile(v []float64, q float64) float64 {
 	slices.Sort(s)
 	return quantileSorted(s, q)
 }
+
+// StratifiedPairedMeanDiff is the interval of the mean over groups of each group's paired mean
+// difference mean(a[g][i] - b[g][i]): every replicate resamples the units of each group on its own
+// (a stratified paired bootstrap), so groups keep their sizes and their weight of 1 / len(groups).
+// Groups whose a and b differ in length, or that are empty, make the interval invalid.
+func StratifiedPairedMeanDiff(a, b [][]float64, seed uint64) Interval {
+	iv := Interval{Estimate: math.NaN(), Lo: math.NaN(), Hi: math.NaN(), Method: "stratified paired bootstrap"}
+	if len(a) == 0 || len(a) != len(b) {
+		return iv
+	}
+	diffs := make([][]float64, len(a))
+	n := math.MaxInt
+	for g := range a {
+		if len(a[g]) == 0 || len(a[g]) != len(b[g]) {
+			return iv
+		}
+		diffs[g] = make([]float64, len(a[g]))
+		for i := range a[g] {
+			diffs[g][i] = a[g][i] - b[g][i]
+		}
+		n = min(n, len(a[g]))
+	}
+	iv.N = n
+	mean := func(pick func(g, i int) int) float64 {
+		s := 0.0
+		for g, d := range diffs {
+			gs := 0.0
+			for i := range d {
+				gs += d[pick(g, i)]
+			}
+			s += gs / float64(len(d))
+		}
+		return s / float64(len(diffs))
+	}
+	iv.Estimate = mean(func(_, i int) int { return i })
+	if n < 2 {
+		return iv
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x5eed_b005))
+	vals := make([]float64, DefaultReplicates)
+	for r := range vals {
+		vals[r] = mean(func(g, _ int) int { return rng.IntN(len(diffs[g])) })
+	}
+	slices.Sort(vals)
+	iv.Lo, iv.Hi = quantileSorted(vals, (1-Level)/2), quantileSorted(vals, 1-(1-Level)/2)
+	return iv
+}

@@ -188,3 +188,21 @@ func pick(v []float64, idx []int) []float64 {
 	}
 	return out
 }
+
+// TestStratifiedPairedMeanDiff: two groups with gains of exactly 1 and 3 on every unit have a mean
+// gain of 2 with a zero-width interval; one group reduces to PairedMeanDiff's estimate.
+func TestStratifiedPairedMeanDiff(t *testing.T) {
+	a := [][]float64{{2, 2, 2}, {5, 5, 5, 5}}
+	b := [][]float64{{1, 1, 1}, {2, 2, 2, 2}}
+	iv := StratifiedPairedMeanDiff(a, b, 1)
+	if iv.Estimate != 2 || iv.Lo != 2 || iv.Hi != 2 || iv.N != 3 {
+		t.Fatalf("got %+v, want 2 [2, 2] with n = 3", iv)
+	}
+	one := StratifiedPairedMeanDiff([][]float64{{1, 0, 1, 1}}, [][]float64{{0, 0, 1, 0}}, 1)
+	if one.Estimate != 0.5 || !one.Valid() {
+		t.Fatalf("one group: %+v", one)
+	}
+	if StratifiedPairedMeanDiff([][]float64{{1}}, [][]float64{{1, 2}}, 1).Valid() {
+		t.Error("unequal group gave a valid interval")
+	}
+}

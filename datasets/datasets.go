@@ -12,19 +12,23 @@ import (
 // Variant selects a dataset's size.
 type Variant string
 
-// The two sizes of every default dataset.
+// The three sizes of every synthetic default dataset (the embedded real ones have one size).
 const (
-	Quick Variant = "quick" // CI / smoke runs: small, sub-second generation
-	Full  Variant = "full"  // the paper's sizes
+	Quick Variant = "quick" // CI / smoke runs: small, sub-second generation (10 traces per class)
+	// Medium has 50 traces per class (40 training and 10 test at the presets' 0.8 split): enough test
+	// traces to decide the paper's larger effects (see nblib/preset's doc for the power calculation),
+	// at a CPU's cost: training cost does not grow with the number of traces.
+	Medium Variant = "medium"
+	Full   Variant = "full" // the paper's sizes
 )
 
-// ParseVariant accepts "quick" or "full".
+// ParseVariant accepts "quick", "medium" or "full".
 func ParseVariant(s string) (Variant, error) {
 	switch Variant(s) {
-	case Quick, Full:
+	case Quick, Medium, Full:
 		return Variant(s), nil
 	}
-	return "", fmt.Errorf("datasets: variant %q: use quick or full", s)
+	return "", fmt.Errorf("datasets: variant %q: use quick, medium or full", s)
 }
 
 // DefaultSeed is the seed notebooks and the command line use unless told
@@ -39,6 +43,7 @@ type Card struct {
 	Feature string // the default feature
 	Groups  string // what Trace.Group holds
 	Quick   string // size of the quick variant
+	Medium  string // size of the medium variant
 	Full    string // size of the full variant
 }
 
@@ -61,29 +66,29 @@ func embedded(load func() (*traffic.Dataset, error)) func(Variant, uint64) (*tra
 var registry = map[string]entry{
 	"d1": {Card{"d1", "D1-like video streaming (synthetic)", "fingerprint the video within a platform (L3), or the platform (L2)",
 		"downlink bytes per 0.25 s bin, 180 s = 720 bins", "platform: youtube, stan, netflix",
-		"3 platforms x 10 videos x 10 sessions = 300", "3 platforms x 20 videos x 100 sessions = 6000"}, synthetic(D1)},
+		"3 platforms x 10 videos x 10 sessions = 300", "3 platforms x 10 videos x 50 sessions = 1500", "3 platforms x 20 videos x 100 sessions = 6000"}, synthetic(D1)},
 	"d2": {Card{"d2", "D2-like website fingerprinting (synthetic, DF-style Tor cells)", "fingerprint the website",
 		"packet directions +1/-1, 5000 packets (zero padded)", "web",
-		"20 sites x 10 visits = 200", "20 sites x 100 visits = 2000"}, synthetic(D2)},
+		"20 sites x 10 visits = 200", "20 sites x 50 visits = 1000", "20 sites x 100 visits = 2000"}, synthetic(D2)},
 	"d3": {Card{"d3", "D3-like smart-speaker commands (synthetic)", "classify the voice command within a device (L3), or the device (L2)",
 		"signed packet sizes, 300 packets (size, direction and gaps available)", "device: alexa, google",
-		"2 devices x 10 commands x 10 = 200", "2 devices x 10 commands x 50 = 1000"}, synthetic(D3)},
+		"2 devices x 10 commands x 10 = 200", "2 devices x 10 commands x 50 = 1000 (as full)", "2 devices x 10 commands x 50 = 1000"}, synthetic(D3)},
 	"ww": {Card{"ww", "WW-like Wikipedia web traffic (synthetic)", "classify the access type (all-access, desktop, mobile-web)",
 		"daily page views, 550 days", "domain, e.g. en.wikipedia.org",
-		"3 access types x 30 pages = 90", "3 access types x 1000 pages = 3000"}, synthetic(WW)},
+		"3 access types x 30 pages = 90", "3 access types x 50 pages = 150", "3 access types x 1000 pages = 3000"}, synthetic(WW)},
 }
 
 // realRegistry holds the real datasets embedded in datasets/real.
 var realRegistry = map[string]entry{
 	"alexa": {Card{"alexa", "VCFingerprinting Amazon Echo, 10 commands (real)", "classify the voice command (the paper's D3-Alexa L3 task)",
 		"signed packet sizes, 300 packets (size, direction and gaps available)", "capture set: A, L",
-		"10 commands x 10 traces = 100 (same as full)", "10 commands x 10 traces = 100"}, embedded(func() (*traffic.Dataset, error) { return Alexa(AlexaCommands10) })},
+		"10 commands x 10 traces = 100 (same as full)", "10 commands x 10 traces = 100 (same as full)", "10 commands x 10 traces = 100"}, embedded(func() (*traffic.Dataset, error) { return Alexa(AlexaCommands10) })},
 	"alexa100": {Card{"alexa100", "VCFingerprinting Amazon Echo, 100 commands (real)", "classify the voice command",
 		"signed packet sizes, 300 packets (size, direction and gaps available)", "capture set: A, L",
-		"100 commands x 10 traces = 1000 (same as full)", "100 commands x 10 traces = 1000"}, embedded(func() (*traffic.Dataset, error) { return Alexa(nil) })},
+		"100 commands x 10 traces = 1000 (same as full)", "100 commands x 10 traces = 1000 (same as full)", "100 commands x 10 traces = 1000"}, embedded(func() (*traffic.Dataset, error) { return Alexa(nil) })},
 	"pensieve": {Card{"pensieve", "Pensieve Norway 3G/HSDPA throughput by transport mode (real)", "classify the transport mode",
 		"bytes per 1 s, zero padded to the longest trace (318 s)", "norway",
-		"6 modes, 142 traces (same as full)", "6 modes, 142 traces"}, embedded(func() (*traffic.Dataset, error) { return Pensieve("cooked_test_traces") })},
+		"6 modes, 142 traces (same as full)", "6 modes, 142 traces (same as full)", "6 modes, 142 traces"}, embedded(func() (*traffic.Dataset, error) { return Pensieve("cooked_test_traces") })},
 }
 
 // Names lists the synthetic default datasets in order (RealNames lists the
@@ -148,9 +153,12 @@ func Load(name string, v Variant, seed uint64) (*traffic.Dataset, error) {
 	return e.gen(v, seed)
 }
 
-func pick[T any](v Variant, quick, full T) T {
-	if v == Full {
+func pick[T any](v Variant, quick, medium, full T) T {
+	switch v {
+	case Full:
 		return full
+	case Medium:
+		return medium
 	}
 	return quick
 }
@@ -158,22 +166,22 @@ func pick[T any](v Variant, quick, full T) T {
 // D1 generates the video-streaming dataset; groups are platforms.
 func D1(v Variant, seed uint64) *traffic.Dataset {
 	return synth.Video(synth.VideoConfig{
-		Videos: pick(v, 10, 20), TracesPerVideo: pick(v, 10, 100),
+		Videos: pick(v, 10, 10, 20), TracesPerVideo: pick(v, 10, 50, 100),
 		Duration: 180, Bin: traffic.DefaultBin, Noise: 1,
 	}, seed)
 }
 
 // D2 generates the website-fingerprinting dataset.
 func D2(v Variant, seed uint64) *traffic.Dataset {
-	return synth.Web(synth.WebConfig{Sites: 20, TracesPerSite: pick(v, 10, 100), Length: 5000, Noise: 1}, seed)
+	return synth.Web(synth.WebConfig{Sites: 20, TracesPerSite: pick(v, 10, 50, 100), Length: 5000, Noise: 1}, seed)
 }
 
 // D3 generates the smart-speaker dataset; groups are devices.
 func D3(v Variant, seed uint64) *traffic.Dataset {
-	return synth.Speakers(synth.SpeakerConfig{TracesPerCommand: pick(v, 10, 50), Length: 300, Noise: 1}, seed)
+	return synth.Speakers(synth.SpeakerConfig{TracesPerCommand: pick(v, 10, 50, 50), Length: 300, Noise: 1}, seed)
 }
 
 // WW generates the Wikipedia web-traffic dataset; classes are access types.
 func WW(v Variant, seed uint64) *traffic.Dataset {
-	return synth.Wiki(synth.WikiConfig{PagesPerAccess: pick(v, 30, 1000), Days: 550, Noise: 1}, seed)
+	return synth.Wiki(synth.WikiConfig{PagesPerAccess: pick(v, 30, 50, 1000), Days: 550, Noise: 1}, seed)
 }

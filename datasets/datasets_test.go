@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 )
@@ -54,6 +55,34 @@ func BenchmarkQuickAll(b *testing.B) {
 	for b.Loop() {
 		for _, n := range Names() {
 			Load(n, Quick, DefaultSeed)
+		}
+	}
+}
+
+// TestMediumVariantDecides: the medium variant of every synthetic dataset has at least 50 traces per
+// class, so the presets' 0.8 split leaves at least 40 training and 10 test traces per class (the size
+// nblib/preset's power calculation asks for); the classes are those of the quick variant.
+func TestMediumVariantDecides(t *testing.T) {
+	for _, name := range Names() {
+		quick, err := Load(name, Quick, DefaultSeed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds, err := Load(name, Medium, DefaultSeed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(ds.Classes, quick.Classes) {
+			t.Errorf("%s: medium classes %v, quick %v", name, ds.Classes, quick.Classes)
+		}
+		counts := map[int]int{}
+		for _, l := range ds.Labels() {
+			counts[l]++
+		}
+		for c := range ds.Classes {
+			if counts[c] < 50 {
+				t.Errorf("%s medium: class %s has %d traces, want >= 50", name, ds.Classes[c], counts[c])
+			}
 		}
 	}
 }

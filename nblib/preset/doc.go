@@ -15,6 +15,34 @@
 //
 // The mode comes from $NETDIFFUS_MODE (FromEnv), which scripts/run-notebooks --mode sets.
 //
+// # Data large enough to decide
+//
+// Verdicts are decided by one rule on 95% intervals (nblib/eval/stats, nblib/repro), and accuracy
+// differences are paired on the real test traces. How many test traces decide a claim follows from
+// McNemar's test (stats.PairedTracesNeeded, 80% power): with a share d of traces that the two
+// classifiers disagree on,
+//
+//	effect (points)   discordant d   test traces needed   the paper's claim
+//	57.5              0.6            12                   Fig. 4, D3-Google (synth over original)
+//	20                0.3            57
+//	15                0.3            103
+//	12.4              0.3            151                  Fig. 4, D2
+//	10                0.3            234
+//	5.8               0.2            465                  Table 1, L3 synth - original on D2/D3
+//	1.5               0.1            3487                 Table 3, the smallest 2-D over 1-D gain
+//
+// The quick variant (datasets.Quick: 8 training and 2 test traces per class, 20 test traces for a
+// 10-class dataset) decides nothing below about 45 points. The medium variant (datasets.Medium: 40
+// training and 10 test traces per class, 100 test traces for D1-Netflix or D3-Google, 200 for D2)
+// decides effects of about 15 points and more, and Fig. 4's n can run to 40 per class; training cost
+// does not grow with it (the steps are fixed), sampling and the classifiers grow about fivefold. Effects
+// of a few points need thousands of test traces: there "cannot tell" is the honest answer at any CPU
+// scale. The real Echo data keep their 10 traces per command (2 test traces each).
+//
+// The cpu preset moves to the medium variant together with the regeneration of the stored references
+// (their configuration is checked against the preset); until then `-set Data.Variant=medium` runs any
+// command, item or notebook at that size.
+//
 // # Overrides
 //
 // Every field is a plain exported value: notebooks change fields directly, JSON files (Load) give the

@@ -77,7 +77,7 @@ func (f *inputFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.labels, "labels", "", "labels file (file,label[,group]) for folder and pcap; default <in>/labels.csv")
 	fs.StringVar(&f.rule, "rule", "", "pcap direction rule, e.g. ip=192.168.1.20 or net=192.168.0.0/16,otherwise=skip")
 	fs.StringVar(&f.classes, "classes", "", "comma-separated class names for npz, npy, dg and df labels 0..C-1")
-	fs.StringVar(&f.variant, "variant", "quick", "default datasets: quick or full")
+	fs.StringVar(&f.variant, "variant", "quick", "default datasets: quick, medium or full")
 	fs.Uint64Var(&f.seed, "seed", datasets.DefaultSeed, "default datasets: generator seed")
 	fs.BoolVar(&f.strict, "strict", false, "stop at the first malformed row instead of reporting it")
 	fs.BoolVar(&f.keepOrder, "keep-order", false, "keep packets whose timestamps go backwards in file order instead of sorting")
@@ -254,8 +254,8 @@ func write(ds *traffic.Dataset, to, out string, feat featureFlags) error {
 
 func dataList(w io.Writer) error {
 	for _, c := range datasets.Cards() {
-		fmt.Fprintf(w, "%s  %s\n    task:    %s\n    feature: %s\n    groups:  %s\n    quick:   %s\n    full:    %s\n",
-			c.Name, c.Title, c.Task, c.Feature, c.Groups, c.Quick, c.Full)
+		fmt.Fprintf(w, "%s  %s\n    task:    %s\n    feature: %s\n    groups:  %s\n    quick:   %s\n    medium:  %s\n    full:    %s\n",
+			c.Name, c.Title, c.Task, c.Feature, c.Groups, c.Quick, c.Medium, c.Full)
 	}
 	return nil
 }
@@ -263,7 +263,7 @@ func dataList(w io.Writer) error {
 func dataGenerate(args []string) error {
 	fs := flag.NewFlagSet("data generate", flag.ContinueOnError)
 	name := fs.String("name", "d1", "dataset: d1, d2, d3 or ww")
-	variant := fs.String("variant", "quick", "quick or full")
+	variant := fs.String("variant", "quick", "quick, medium or full")
 	seed := fs.Uint64("seed", datasets.DefaultSeed, "generator seed")
 	to := fs.String("to", "npz", "output format: npz, longcsv or folder (packet datasets d2, d3 only)")
 	out := fs.String("out", "", "output file or folder (required)")

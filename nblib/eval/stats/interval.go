@@ -323,3 +323,22 @@ func StratifiedPairedMeanDiff(a, b [][]float64, seed uint64) Interval {
 	iv.Lo, iv.Hi = quantileSorted(vals, (1-Level)/2), quantileSorted(vals, 1-(1-Level)/2)
 	return iv
 }
+
+// PairedTracesNeeded is how many paired test traces detect a difference delta between two accuracies
+// (shares, e.g. 0.124) at 95% two-sided with the given power, when a share discordant of the traces is
+// classified right by one classifier and wrong by the other: McNemar's test in Connor's (1987) normal
+// approximation,
+//
+//	n = (z_{0.975} sqrt(discordant) + z_{power} sqrt(discordant - delta²))² / delta².
+//
+// It returns 0 for impossible inputs (delta 0, or |delta| above the discordant share).
+func PairedTracesNeeded(delta, discordant, power float64) int {
+	delta = math.Abs(delta)
+	if delta == 0 || discordant < delta || discordant > 1 || power <= 0 || power >= 1 {
+		return 0
+	}
+	za := distuv.UnitNormal.Quantile(1 - (1-Level)/2)
+	zb := distuv.UnitNormal.Quantile(power)
+	root := za*math.Sqrt(discordant) + zb*math.Sqrt(discordant-delta*delta)
+	return int(math.Ceil(root * root / (delta * delta)))
+}

@@ -206,3 +206,19 @@ func TestStratifiedPairedMeanDiff(t *testing.T) {
 		t.Error("unequal group gave a valid interval")
 	}
 }
+
+// TestPairedTracesNeeded against Connor's formula worked by hand: discordance 0.3, a 12.4-point
+// difference, 80% power: (1.95996 x 0.54772 + 0.84162 x 0.53350)² / 0.015376 = 150.8, so 151.
+func TestPairedTracesNeeded(t *testing.T) {
+	if n := PairedTracesNeeded(0.124, 0.3, 0.8); n != 151 {
+		t.Errorf("PairedTracesNeeded(0.124, 0.3, 0.8) = %d, want 151", n)
+	}
+	if PairedTracesNeeded(0.05, 0.3, 0.8) <= PairedTracesNeeded(0.124, 0.3, 0.8) {
+		t.Error("a smaller effect does not need more traces")
+	}
+	for _, bad := range [][3]float64{{0, 0.3, 0.8}, {0.5, 0.3, 0.8}, {0.1, 0.3, 1}} {
+		if n := PairedTracesNeeded(bad[0], bad[1], bad[2]); n != 0 {
+			t.Errorf("PairedTracesNeeded%v = %d, want 0", bad, n)
+		}
+	}
+}

@@ -107,3 +107,25 @@ func (m *Measures) EvidenceSummary() string {
 	return fmt.Sprintf("FID excess over fresh real data (matched - floor): %s (95%% bootstrap); synthetic images further from the training images than fresh real ones: %s\n",
 		m.FIDExcess.Short("%.3f"), stats.Decide(stats.Greater(0), m.FIDExcess).Outcome) + m.AuditSummary()
 }
+
+// AccuracyTable is the downstream accuracy as a table: per classifier and scenario the accuracy with
+// its 95% bootstrap interval over the test images, and for synth and ori+synth the paired gain over
+// original (stats.PairedMeanDiff on the same test images) with the verdict on "gain > 0".
+func (m *Measures) AccuracyTable() (header []string, rows [][]string) {
+	header = []string{"classifier", "scenario", "accuracy [95% CI]", "gain over original [95% paired CI]", "gain > 0", "macro-F1", "training images"}
+	original := map[string]Score{}
+	for _, s := range m.Accuracy {
+		if s.Scenario == "original" {
+			original[s.Classifier] = s
+		}
+	}
+	for _, s := range m.Accuracy {
+		gain, verdict := "–", "–"
+		if o, ok := original[s.Classifier]; ok && s.Scenario != "original" {
+			iv := stats.PairedMeanDiff(s.Items, o.Items, 1)
+			gain, verdict = iv.Short("%+.3f"), stats.Decide(stats.Greater(0), iv).Outcome.String()
+		}
+		rows = append(rows, []string{s.Classifier, s.Scenario, s.Interval.Short("%.3f"), gain, verdict, fmt.Sprintf("%.3f", s.F1Mean), fmt.Sprint(s.TrainRows)})
+	}
+	return header, rows
+}

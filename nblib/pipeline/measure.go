@@ -80,6 +80,10 @@ type Score struct {
 	AccStd     float64
 	F1Mean     float64
 	TrainRows  int
+	// Items is, per real test image in order, the share of seeds that classified it correctly; Interval
+	// is the accuracy's 95% bootstrap interval over those test images (nblib/eval/stats).
+	Items    []float64      `json:",omitempty"`
+	Interval stats.Interval `json:",omitempty"`
 }
 
 // Images converts model-range images [N, H, W, C] to evaluation images with pixels in [0, 1].
@@ -257,7 +261,8 @@ func (m *Measures) classify(b compute.Backend, c protocols.Config, original, syn
 		}
 		for _, sc := range Scenarios {
 			s := res[sc]
-			m.Accuracy = append(m.Accuracy, Score{Classifier: name, Scenario: string(sc), AccMean: s.AccMean, AccStd: s.AccStd, F1Mean: s.F1Mean, TrainRows: s.TrainRows})
+			m.Accuracy = append(m.Accuracy, Score{Classifier: name, Scenario: string(sc), AccMean: s.AccMean, AccStd: s.AccStd, F1Mean: s.F1Mean, TrainRows: s.TrainRows,
+				Items: s.ItemCorrect, Interval: stats.BootstrapMean(s.ItemCorrect, 1)})
 		}
 	}
 	return nil

@@ -198,12 +198,7 @@ func printMeasures(p preset.Preset, d *pipeline.Data, synth pipeline.Examples, m
 	if len(m.Accuracy) == 0 {
 		return
 	}
-	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "classifier\tscenario\taccuracy\tmacro-F1\ttrain rows")
-	for _, s := range m.Accuracy {
-		fmt.Fprintf(tw, "%s\t%s\t%.4f ± %.4f\t%.4f\t%d\n", s.Classifier, s.Scenario, s.AccMean, s.AccStd, s.F1Mean, s.TrainRows)
-	}
-	tw.Flush()
+	printTable(m.AccuracyTable())
 }
 
 func evalSets(f evalFlags) error {

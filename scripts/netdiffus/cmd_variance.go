@@ -1,0 +1,63 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/netdiffus/netdiffus/nblib/plots"
+	"github.com/netdiffus/netdiffus/nblib/repro"
+)
+
+func init() {
+	register(command{name: "variance", summary: "train one model per seed and dataset: how much one training run moves FID, accuracy and the audit", run: runVariance})
+}
+
+func runVariance(args []string) error {
+	f := newRunFlags("variance", "variance [-preset smoke|cpu|full] [-datasets d1-netflix,d3-google] [-seeds 1,2,3] [-classifier NAME] [-set Path=value]")
+	names := f.fs.String("datasets", "d1-netflix,d3-google", "comma-separated datasets (d1-netflix, d3-google, alexa, ...)")
+	seeds := f.fs.String("seeds", "1,2,3", "comma-separated training seeds (Train.Seed), at least 2")
+	classifier := f.fs.String("classifier", "", "classifier whose synthetic-only accuracy is compared (default: the preset's first)")
+	force := f.fs.Bool("force", false, "recompute the cached experiments (trained models are reused)")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	if extra := f.fs.Args(); len(extra) > 0 {
+		return fmt.Errorf("unexpected arguments %q", extra)
+	}
+	p, err := f.resolve(nil)
+	if err != nil {
+		return err
+	}
+	c := repro.VarianceFor(p)
+	c.Datasets, c.Classifier = strings.Split(*names, ","), *classifier
+	if c.Seeds, err = parseSeeds(*seeds); err != nil {
+		return err
+	}
+	var log io.Writer = os.Stderr
+	if f.quiet {
+		log = io.Discard
+	}
+	r, err := repro.ModelVariance(c, *force, log)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("model variance, preset %s: %d models per dataset; within-model intervals are 95%% bootstrap, between-model intervals 95%% t over the models\n\n", p.Name, len(c.Seeds))
+	fmt.Print(plots.Markdown(r.Table()))
+	return nil
+}
+
+// parseSeeds reads "1,2,3".
+func parseSeeds(s string) ([]uint64, error) {
+	var out []uint64
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.ParseUint(strings.TrimSpace(f), 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("-seeds %q: %q is not a seed (a non-negative integer)", s, f)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}

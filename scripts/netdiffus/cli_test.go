@@ -91,7 +91,8 @@ func TestChainSmoke(t *testing.T) {
 	// The generated NPZ is valid input to the start of the chain again.
 	mustRun(t, "image", "-in", at("synthetic/traces.npz"), "-out", at("images2"), "-size", "8", "-quiet")
 	out = mustRun(t, "eval", "-real", images, "-synth", at("samples.npz"), "-set", "Downstream.Classifiers=nb")
-	for _, want := range []string{"72 real training, 18 real test and 12 synthetic images of 16x16", "FID ", "per-class FID", "nb          ori+synth"} {
+	for _, want := range []string{"72 real training, 18 real test and 12 synthetic images of 16x16", "FID ", "per-class FID", "ori+synth",
+		"FID excess over fresh real data", "memorization audit (images", "memorization audit (decoded traces", "DCR ratio", "membership AUC", "gain over original"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("eval output lacks %q:\n%s", want, out)
 		}
@@ -114,6 +115,8 @@ func TestChainSmoke(t *testing.T) {
 	wantError(t, "leaves 6 for training and 0 for testing", "eval", "-real", at("images2/traces.npz"), "-synth", at("samples.npz"))
 	wantError(t, "one of -synth or -model", "eval", "-real", images)
 	wantError(t, "preset \"huge\"", "experiment", "-preset", "huge")
+	wantError(t, "at least 2 seeds", "variance", "-seeds", "1")
+	wantError(t, `"x" is not a seed`, "variance", "-seeds", "1,x")
 	wantError(t, "-out is required", "data", "generate", "-name", "ww")
 	wantError(t, "missing.csv", "image", "-in", at("missing.csv"))
 	// Flag values out of range are refused before any work (issue 10's cases).

@@ -16,6 +16,7 @@ import (
 	"github.com/netdiffus/netdiffus/nblib/eval/fid"
 	"github.com/netdiffus/netdiffus/nblib/eval/inception"
 	"github.com/netdiffus/netdiffus/nblib/eval/nn"
+	"github.com/netdiffus/netdiffus/nblib/eval/privacy"
 	"github.com/netdiffus/netdiffus/nblib/eval/protocols"
 	"github.com/netdiffus/netdiffus/nblib/pipeline"
 	"github.com/netdiffus/netdiffus/nblib/preset"
@@ -375,6 +376,17 @@ func printClassifiers(f evalFlags, real features.Images, yr []int, synth feature
 	yt, err := features.LoadLabels(f.testLabels)
 	if err != nil {
 		return err
+	}
+	audit, err := privacy.Audit("images", privacy.Set{X: real.Pixels, Y: yr}, privacy.Set{X: test.Pixels, Y: yt}, privacy.Set{X: synth.Pixels, Y: ys},
+		privacy.Config{Seed: f.p.Data.Seed})
+	if err != nil {
+		fmt.Printf("memorization audit: %v\n", err)
+	} else {
+		fmt.Println(audit.Summary())
+		if audit.Flagged {
+			fmt.Println(audit.Warning)
+		}
+		printTable(audit.Table(nil))
 	}
 	cfg := f.p.Downstream
 	var b compute.Backend

@@ -18,6 +18,11 @@
 //   - [github.com/netdiffus/netdiffus/nblib/eval/features]: feature extractors (raw pixels + PCA), pixel
 //     histograms with JSD / EMD, autocorrelation similarity and marginal distances of series, and the
 //     discriminative score.
+//   - [github.com/netdiffus/netdiffus/nblib/eval/stats]: 95% intervals (percentile, paired and stratified
+//     bootstrap, t, Wilson), the one verdict rule (holds / does not hold / cannot tell) and the test
+//     traces a paired comparison needs.
+//   - [github.com/netdiffus/netdiffus/nblib/eval/privacy]: the memorization audit: distance to the
+//     closest record against held-out data, near copies, and membership-inference attacks.
 //   - [github.com/netdiffus/netdiffus/nblib/eval/protocols]: the paper's experiment protocols
 //     (original / synth / ori+synth scenarios, limited data, hierarchical labels, near-real-time crops,
 //     anomaly detection, 1-D vs 2-D tables) and their quick / full presets.

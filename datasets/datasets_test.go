@@ -40,13 +40,13 @@ func TestLoadErrors(t *testing.T) {
 	if _, err := Load("d9", Quick, 1); err == nil {
 		t.Error("unknown dataset: want an error")
 	}
-	if _, err := Load("d1", "medium", 1); err == nil {
+	if _, err := Load("d1", "huge", 1); err == nil {
 		t.Error("unknown variant: want an error")
 	}
 	if len(Cards()) != 4 || len(RealCards()) != 3 {
 		t.Errorf("%d synthetic and %d real cards, want 4 and 3", len(Cards()), len(RealCards()))
 	}
-	if _, err := Load("alexa", "medium", 1); err == nil {
+	if _, err := Load("alexa", "huge", 1); err == nil {
 		t.Error("real dataset, unknown variant: want an error")
 	}
 }

@@ -17,6 +17,9 @@ type Chart struct {
 	Name          string // file name without extension, also the figure's caption in the page title
 	Option        string // the ECharts option as a JavaScript object literal
 	Width, Height int    // CSS pixels
+	// Text describes the chart in plain text (title, axes, each series' size and range): the fallback a
+	// viewer shows where the chart's script cannot run (an untrusted notebook, GitHub, nbviewer).
+	Text string
 }
 
 // Default chart size in CSS pixels.
@@ -39,6 +42,12 @@ func fromOption(name, optionJSON string, width, height int) *Chart {
 	opt := strings.TrimSpace(funcMarker.ReplaceAllString(optionJSON, ""))
 	opt = strings.ReplaceAll(opt, "</", `<\/`) // a "</script>" inside a title must not end the script
 	return &Chart{Name: name, Option: opt, Width: width, Height: height}
+}
+
+// described sets the chart's plain-text fallback and returns the chart.
+func (c *Chart) described(d *describer) *Chart {
+	c.Text = d.String()
+	return c
 }
 
 var chartSeq atomic.Int64

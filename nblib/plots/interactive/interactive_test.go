@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestMain points the package at a stand-in ECharts script, so the tests need neither scripts/setup nor
@@ -250,6 +251,8 @@ func TestSaveWritesPageAndOneScriptCopy(t *testing.T) {
 
 func TestTrainingViewOutsideNotebook(t *testing.T) {
 	v := NewTrainingView("tiny U-Net")
+	at := time.Unix(1000, 0)
+	v.clock = func() time.Time { at = at.Add(4 * time.Second); return at }
 	v.Update(TrainingProgress{Step: 10, TotalSteps: 100, Loss: 0.9, StepsPerSec: 10})
 	v.Update(TrainingProgress{Step: 50, TotalSteps: 100, Loss: 0.5, StepsPerSec: 10,
 		Samples: [][]byte{make([]byte, 16)}, SampleSize: 4})
@@ -271,6 +274,36 @@ func TestTrainingViewOutsideNotebook(t *testing.T) {
 	final, _ := v.HTML(true)
 	if !strings.Contains(final, "(finished)") || strings.Contains(final, "about") {
 		t.Error("final view must say finished and no time left")
+	}
+}
+
+// TestTrainingViewTimeLeft: the time left comes from the steps after the first report (which pays for
+// compiling the model), so a slow first report does not inflate it; before a second report the view
+// says it is estimating.
+func TestTrainingViewTimeLeft(t *testing.T) {
+	v := NewTrainingView("t")
+	at := time.Unix(1000, 0)
+	clock := []time.Duration{0, 10 * time.Second, 20 * time.Second}
+	k := 0
+	v.clock = func() time.Time { d := clock[k]; k++; return at.Add(d) }
+	// First report after a minute of compiling: step 1 of 1001.
+	v.Update(TrainingProgress{Step: 1, TotalSteps: 1001, Loss: 1, Elapsed: time.Minute})
+	if h, _ := v.HTML(false); !strings.Contains(h, "estimating the time left") {
+		t.Errorf("after one report the view must say it is estimating: %s", h)
+	}
+	v.Update(TrainingProgress{Step: 101, TotalSteps: 1001, Loss: 0.5}) // 100 steps in 10 s: 10 steps/s
+	if h, _ := v.HTML(false); !strings.Contains(h, "about 1m30s left") {
+		t.Errorf("900 steps at 10 steps/s must leave 1m30s: %s", h)
+	}
+	v.Update(TrainingProgress{Step: 301, TotalSteps: 1001, Loss: 0.4}) // 300 steps in 20 s: 15 steps/s
+	if h, _ := v.HTML(false); !strings.Contains(h, "about 47s left") {
+		t.Errorf("700 steps at 15 steps/s must leave 47s: %s", h)
+	}
+	v.mu.Lock()
+	text := v.textLocked(false)
+	v.mu.Unlock()
+	if !strings.Contains(text, "step 301 / 1001") || !strings.Contains(text, "about 47s left") {
+		t.Errorf("plain-text fallback %q lacks the step or the time left", text)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -62,6 +63,14 @@ func common(title, trigger, bottom string) []charts.GlobalOpts {
 	}
 }
 
+// named refuses a chart without a title or an axis name: a figure for a paper says what it shows.
+func named(name, title, xlabel, ylabel string) error {
+	if strings.TrimSpace(title) == "" || strings.TrimSpace(xlabel) == "" || strings.TrimSpace(ylabel) == "" {
+		return fmt.Errorf("interactive chart %s: title %q, x axis %q, y axis %q: a chart needs a title and both axis names (with units)", name, title, xlabel, ylabel)
+	}
+	return nil
+}
+
 // finite reports whether every value is a finite number (ECharts cannot draw NaN or Inf).
 func finite(name string, vs []float64) error {
 	for i, v := range vs {
@@ -77,6 +86,9 @@ func finite(name string, vs []float64) error {
 func Lines(name, title, xlabel, ylabel string, logY bool, series ...XY) (*Chart, error) {
 	if len(series) == 0 {
 		return nil, fmt.Errorf("interactive chart %s: no series", name)
+	}
+	if err := named(name, title, xlabel, ylabel); err != nil {
+		return nil, err
 	}
 	yType := "value"
 	if logY {
@@ -146,6 +158,9 @@ func AccuracyBars(name, title, ylabel string, categories []string, groups ...Bar
 	if len(categories) == 0 || len(groups) == 0 {
 		return nil, fmt.Errorf("interactive chart %s: needs categories and groups (got %d and %d)", name, len(categories), len(groups))
 	}
+	if err := named(name, title, "classifier", ylabel); err != nil {
+		return nil, err
+	}
 	names := make([]string, len(groups))
 	for i, g := range groups {
 		names[i] = g.Name
@@ -196,6 +211,9 @@ func ClassFID(name, title string, classes []string, fid []float64, floor float64
 	if len(classes) == 0 || len(fid) != len(classes) {
 		return nil, fmt.Errorf("interactive chart %s: %d FID values for %d classes", name, len(fid), len(classes))
 	}
+	if err := named(name, title, "class", "FID"); err != nil {
+		return nil, err
+	}
 	if err := finite("fid", fid); err != nil {
 		return nil, err
 	}
@@ -231,6 +249,9 @@ func Histograms(name, title, xlabel string, lo, hi float64, sets ...Hist) (*Char
 	if len(sets) == 0 || !(hi > lo) {
 		return nil, fmt.Errorf("interactive chart %s: needs sets and lo < hi (got %d sets, [%v, %v])", name, len(sets), lo, hi)
 	}
+	if err := named(name, title, xlabel, "fraction of pixels"); err != nil {
+		return nil, err
+	}
 	c := charts.NewLine()
 	c.SetGlobalOptions(append(common(title, "axis", "60"),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: xlabel, NameLocation: "middle", NameGap: 28, Min: lo, Max: hi}),
@@ -261,6 +282,9 @@ func Histograms(name, title, xlabel string, lo, hi float64, sets ...Hist) (*Char
 func Traces(name, title, xlabel, ylabel string, traces ...Trace) (*Chart, error) {
 	if len(traces) == 0 {
 		return nil, fmt.Errorf("interactive chart %s: no traces", name)
+	}
+	if err := named(name, title, xlabel, ylabel); err != nil {
+		return nil, err
 	}
 	c := charts.NewLine()
 	c.SetGlobalOptions(append(common(title, "axis", "95"),
@@ -331,6 +355,9 @@ func LabelledHeatmap(name, title string, axes HeatmapLabels, size int, pix []flo
 	}
 	if !(hi > lo) {
 		return nil, fmt.Errorf("interactive chart %s: empty value range [%v, %v]", name, lo, hi)
+	}
+	if err := named(name, title, axes.X, axes.Y); err != nil || strings.TrimSpace(axes.Value) == "" {
+		return nil, fmt.Errorf("interactive chart %s: a heat map needs a title, axis names and a colour bar name (got %q, %+v)", name, title, axes)
 	}
 	side, vals := size, pix
 	if size > MaxHeatmapSide {

@@ -73,21 +73,27 @@ func TestChartErrors(t *testing.T) {
 		err  func() error
 		want string
 	}{
-		{"no series", func() error { _, err := Lines("x", "", "", "", false); return err }, "no series"},
+		{"no series", func() error { _, err := Lines("x", "t", "x", "y", false); return err }, "no series"},
 		{"x/y lengths", func() error {
-			_, err := Lines("x", "", "", "", false, XY{X: []float64{1}, Y: []float64{1, 2}})
+			_, err := Lines("x", "t", "x", "y", false, XY{X: []float64{1}, Y: []float64{1, 2}})
 			return err
 		}, "1 x and 2 y"},
-		{"NaN", func() error { _, err := Lines("x", "", "", "", false, XY{Y: []float64{1, nan}}); return err }, "non-finite"},
-		{"log of 0", func() error { _, err := Lines("x", "", "", "", true, XY{Y: []float64{1, 0}}); return err }, "log axis"},
+		{"NaN", func() error { _, err := Lines("x", "t", "x", "y", false, XY{Y: []float64{1, nan}}); return err }, "non-finite"},
+		{"log of 0", func() error { _, err := Lines("x", "t", "x", "y", true, XY{Y: []float64{1, 0}}); return err }, "log axis"},
 		{"bars mismatch", func() error {
-			_, err := AccuracyBars("x", "", "", []string{"a", "b"}, Bars{Name: "g", Mean: []float64{1}})
+			_, err := AccuracyBars("x", "t", "y", []string{"a", "b"}, Bars{Name: "g", Mean: []float64{1}})
 			return err
 		}, "1 means"},
 		{"fid mismatch", func() error { _, err := ClassFID("x", "", []string{"a"}, []float64{1, 2}, 0); return err }, "2 FID values for 1 classes"},
 		{"hist range", func() error { _, err := Histograms("x", "", "", 1, 1, Hist{Counts: []float64{1}}); return err }, "lo < hi"},
-		{"empty trace", func() error { _, err := Traces("x", "", "", "", Trace{Name: "t"}); return err }, "empty"},
+		{"empty trace", func() error { _, err := Traces("x", "t", "x", "y", Trace{Name: "t"}); return err }, "empty"},
 		{"heatmap size", func() error { _, err := Heatmap("x", "", 4, make([]float64, 15), 0, 1); return err }, "15 pixels for a 4x4"},
+		{"no title", func() error { _, err := Lines("x", "", "step", "loss", false, XY{Y: []float64{1}}); return err }, "needs a title"},
+		{"no axis name", func() error { _, err := Traces("x", "t", "", "bytes", Trace{Values: []float64{1}}); return err }, "needs a title"},
+		{"no colour bar name", func() error {
+			_, err := LabelledHeatmap("x", "t", HeatmapLabels{X: "j", Y: "i"}, 1, []float64{0}, 0, 1)
+			return err
+		}, "colour bar name"},
 		{"heatmap range", func() error { _, err := Heatmap("x", "", 1, []float64{0}, 1, 1); return err }, "empty value range"},
 	}
 	for _, tc := range cases {
@@ -138,7 +144,7 @@ func TestClassFIDFloorLine(t *testing.T) {
 }
 
 func TestHistogramBinCentres(t *testing.T) {
-	c, err := Histograms("h", "", "pixel", 0, 1, Hist{Name: "real", Counts: []float64{0.25, 0.75}})
+	c, err := Histograms("h", "t", "pixel", 0, 1, Hist{Name: "real", Counts: []float64{0.25, 0.75}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +158,7 @@ func TestHistogramBinCentres(t *testing.T) {
 }
 
 func TestTracesHaveZoom(t *testing.T) {
-	c, err := Traces("t", "", "bin", "bytes", Trace{Name: "orig", Values: []float64{1, 2, 3}}, Trace{Name: "decoded", Values: []float64{1, 2}})
+	c, err := Traces("t", "t", "bin", "bytes", Trace{Name: "orig", Values: []float64{1, 2, 3}}, Trace{Name: "decoded", Values: []float64{1, 2}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -116,11 +116,12 @@ func GrayGrid(images [][]byte, size, cols, scale int) (*image.Gray, error) {
 }
 
 // Heatmap plots a grid of values, such as a GASF image, with a perceptually uniform palette, axes named
-// "j (time block)" and "i (time block)" and a colour key named "value": HeatmapLabelled names them. As
+// for a GASF image drawn as an image (column j; row i counted from the top, so the y value is S-1-i) and a
+// colour key named "value": HeatmapLabelled names them. As
 // everywhere in gonum/plot, row 0 of the grid is drawn at the bottom: image types (gasf.Image) flip their
 // rows in their GridXYZ view so that they appear as images do.
 func Heatmap(g plotter.GridXYZ, title string) *plot.Plot {
-	return HeatmapLabelled(g, title, "j (time block)", "i (time block)", "value")
+	return HeatmapLabelled(g, title, "j (time block)", "S-1-i (time block i from the top)", "value")
 }
 
 // colourKeySteps is the number of swatches in a heat map's colour key.
@@ -215,9 +216,9 @@ func ExampleGrid(title string, size int, classes []string, real, synth [][]byte)
 	return p, nil
 }
 
-// ExampleGridSize is a size for ExampleGrid's figure: about an inch and a half a class, two rows.
+// ExampleGridSize is a size for ExampleGrid's figure: about an inch a class, two rows.
 func ExampleGridSize(classes int) (width, height vg.Length) {
-	return vg.Length(max(4, 1.5*float64(classes)+1.2)) * vg.Inch, 4 * vg.Inch
+	return vg.Length(max(4, 1.1*float64(classes)+1.4)) * vg.Inch, 3.2 * vg.Inch
 }
 
 // named refuses a figure without a title or an axis name: a figure for a paper says what it shows.

@@ -7,6 +7,9 @@ import (
 
 	"github.com/netdiffus/netdiffus/nblib/backend"
 	"github.com/netdiffus/netdiffus/nblib/pipeline"
+	"github.com/netdiffus/netdiffus/nblib/plots"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
 )
 
 // RunExperimentObserved is RunExperiment with observer called on every training progress report (a
@@ -55,4 +58,20 @@ func (r *ExperimentResult) SummaryTable() (header []string, rows [][]string) {
 		}
 	}
 	return header, rows
+}
+
+// ExampleFigure draws the run's examples as plots.ExampleGrid: one column per class, the real image
+// above the synthetic one, titled with the run's name; width and height are plots.ExampleGridSize's.
+func (r *ExperimentResult) ExampleFigure() (*plot.Plot, vg.Length, vg.Length, error) {
+	var classes []string
+	var real, synth [][]byte
+	for _, e := range r.Examples {
+		classes, real, synth = append(classes, e.Class), append(real, e.Real), append(synth, e.Synth)
+	}
+	p, err := plots.ExampleGrid(fmt.Sprintf("%s: real (top) and synthetic (bottom) GASF images, %dx%d", r.Name, r.Size, r.Size), r.Size, classes, real, synth)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	w, h := plots.ExampleGridSize(len(classes))
+	return p, w, h, nil
 }

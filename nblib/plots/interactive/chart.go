@@ -31,7 +31,12 @@ const (
 // funcMarker is go-echarts' marker around JavaScript functions inside its JSON (opts.FuncOpts).
 var funcMarker = regexp.MustCompile(`(__f__")|("__f__)|(__f__)`)
 
-// fromOption turns go-echarts' JSON (from JSONNotEscaped) into a Chart, unquoting inlined functions.
+// bareValue matches a data item that holds nothing but its value, {"value":[...]}: ECharts reads the bare
+// array the same, in a third fewer bytes for heat maps and long lines.
+var bareValue = regexp.MustCompile(`\{"value":(\[[^\[\]{}]*\])\}`)
+
+// fromOption turns go-echarts' JSON (from JSONNotEscaped) into a Chart, unquoting inlined functions and
+// writing value-only data items as bare arrays.
 func fromOption(name, optionJSON string, width, height int) *Chart {
 	if width <= 0 {
 		width = Width
@@ -40,6 +45,7 @@ func fromOption(name, optionJSON string, width, height int) *Chart {
 		height = Height
 	}
 	opt := strings.TrimSpace(funcMarker.ReplaceAllString(optionJSON, ""))
+	opt = bareValue.ReplaceAllString(opt, "$1")
 	opt = strings.ReplaceAll(opt, "</", `<\/`) // a "</script>" inside a title must not end the script
 	return &Chart{Name: name, Option: opt, Width: width, Height: height}
 }

@@ -123,7 +123,7 @@ func TestGASFStepsFollowPipeline(t *testing.T) {
 	}
 	pixChart := steps[6].Chart.Option
 	for i, v := range st.Pixels {
-		cell := `{"value":[` + itoa(i%8) + `,` + itoa(i/8) + `,` + ftoa(short(float64(v)/255)) + `]}`
+		cell := `[` + itoa(i%8) + `,` + itoa(i/8) + `,` + ftoa(short(float64(v)/255)) + `]`
 		if !strings.Contains(pixChart, cell) {
 			t.Fatalf("8-bit step lacks cell %s", cell)
 		}

@@ -43,6 +43,9 @@ func startServer(root, logPath string, env []string) (*server, error) {
 	}
 	s.cmd = exec.Command("jupyter", "notebook", "--no-browser", "--ip=127.0.0.1", fmt.Sprintf("--port=%d", port),
 		"--port-retries=0", "--NotebookApp.token="+s.token, "--NotebookApp.notebook_dir="+root)
+	if os.Geteuid() == 0 { // containers and CI often run as root; the server refuses that unless told
+		s.cmd.Args = append(s.cmd.Args, "--allow-root")
+	}
 	s.cmd.Dir = root
 	s.cmd.Env = append(os.Environ(), env...)
 	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile

@@ -108,8 +108,8 @@ func runJupyter(bin, out, shots string, report func(string, []string)) int {
 		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.UserDataDir(filepath.Join(tmp, "profile")),
 		chromedp.WindowSize(1280, 1000),
 		// Nothing may leave the machine: every name resolves nowhere and every non-loopback request goes
-		// to a dead proxy; the request log below is what the check reads.
-		chromedp.ProxyServer("http://127.0.0.1:9"), chromedp.Flag("proxy-bypass-list", "<-loopback>"),
+		// to a dead proxy (loopback bypasses it by default); the request log below is what the check reads.
+		chromedp.ProxyServer("http://127.0.0.1:9"),
 		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"),
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
 	)...)
@@ -279,9 +279,22 @@ func (c *liveCheck) screenshot(name string) {
 		c.report("screenshot "+name, []string{err.Error()})
 		return
 	}
-	// The notebook scrolls inside #site; let the page grow to its full height for the capture.
-	_, _ = eval[bool](c.ctx, `(() => { const s = document.getElementById('site'); if (s) { s.style.height = 'auto'; s.style.overflow = 'visible'; } document.body.style.overflow = 'visible'; return true; })()`)
-	png, err := chromedp.Run(c.ctx, chromedp.FullScreenshot(100))
+	// Let MathJax finish, then make the viewport as tall as the notebook (it scrolls inside #site).
+	_ = waitFor(c.ctx, `(() => { const m = document.getElementById('MathJax_Message');
+		return {ok: !m || getComputedStyle(m).display === 'none' || m.textContent === '', reason: 'MathJax busy'}; })()`, 15*time.Second)
+	height, err := eval[int64](c.ctx, `(() => { const n = document.getElementById('notebook'); return (n ? n.scrollHeight : document.body.scrollHeight) + 120; })()`)
+	if err != nil {
+		c.report("screenshot "+name, []string{err.Error()})
+		return
+	}
+	height = min(height, 16000)
+	if err := chromedp.Do(c.ctx, chromedp.EmulateViewport(1280, height)); err != nil {
+		c.report("screenshot "+name, []string{err.Error()})
+		return
+	}
+	time.Sleep(time.Second) // charts resize to the new viewport
+	png, err := chromedp.Run(c.ctx, chromedp.CaptureScreenshot())
+	_ = chromedp.Do(c.ctx, chromedp.EmulateReset())
 	if err == nil {
 		err = os.WriteFile(filepath.Join(c.shots, name+".png"), png, 0o644)
 	}

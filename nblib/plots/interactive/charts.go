@@ -57,7 +57,7 @@ func common(title, trigger, bottom string) []charts.GlobalOpts {
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: trigger}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "28"}),
 		charts.WithAnimation(false),
-		charts.WithGridOpts(opts.Grid{Top: "70", Left: "70", Right: "70", Bottom: bottom}),
+		charts.WithGridOpts(opts.Grid{Top: "70", Left: "95", Right: "70", Bottom: bottom}),
 		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Right: "20", Feature: &opts.ToolBoxFeature{
 			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Title: "save PNG"}}}),
 	}
@@ -131,7 +131,7 @@ func Lines(name, title, xlabel, ylabel string, logY bool, series ...XY) (*Chart,
 // yAxis is a value axis whose name runs along the axis, outside the tick labels, so a long name (with
 // its unit) is never cut off at the chart's edge.
 func yAxis(kind, name string, scale bool) opts.YAxis {
-	y := opts.YAxis{Type: kind, Name: name, NameLocation: "middle", NameGap: 50}
+	y := opts.YAxis{Type: kind, Name: name, NameLocation: "middle", NameGap: 68}
 	if scale {
 		y.Scale = opts.Bool(true)
 	}
@@ -385,7 +385,7 @@ func LabelledHeatmap(name, title string, axes HeatmapLabels, size int, pix []flo
 			SplitArea: &opts.SplitArea{Show: opts.Bool(false)}}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: labels, Inverse: opts.Bool(true), Name: axes.Y, NameLocation: "middle", NameGap: 35}),
 		charts.WithVisualMapOpts(opts.VisualMap{Type: "continuous", Calculable: opts.Bool(true), Min: float32(lo), Max: float32(hi),
-			Text:   []string{fmt.Sprintf("%s\n%g", axes.Value, hi), fmt.Sprintf("%g", lo)},
+			Text:   []string{axes.Value, " "}, // the handles show the range's ends
 			Orient: "vertical", Right: "0", Top: "middle",
 			InRange: &opts.VisualMapInRange{Color: []string{"#3b4cc0", "#dddddd", "#b40426"}}}),
 	)

@@ -135,3 +135,38 @@ print(NotebookNotary().check_signature(nbformat.read(sys.argv[1], 4)))`, path)..
 		t.Errorf("a changed notebook still reads as trusted (%s)", got)
 	}
 }
+
+// FuzzWithFallbacks: any JSON an executed notebook might hold is either refused or given fallbacks,
+// never a panic; every added fallback is a string.
+func FuzzWithFallbacks(f *testing.F) {
+	f.Add(`{"cells":[{"cell_type":"code","outputs":[{"output_type":"display_data","data":{"text/html":["<b>x","</b>"]}}]}]}`)
+	f.Add(`{"cells":[{"outputs":[{"output_type":"execute_result","data":{"text/markdown":[1,2]}}]},3]}`)
+	f.Add(`{"cells":{}}`)
+	f.Fuzz(func(t *testing.T, src string) {
+		var nb map[string]any
+		if json.Unmarshal([]byte(src), &nb) != nil {
+			return
+		}
+		if _, err := withFallbacks(nb); err != nil {
+			return
+		}
+		if _, err := json.Marshal(nb); err != nil {
+			t.Fatalf("notebook no longer encodes: %v", err)
+		}
+	})
+}
+
+// FuzzHTMLText: the visible text of any HTML is valid UTF-8 when the HTML is, and bounded.
+func FuzzHTMLText(f *testing.F) {
+	f.Add(`<div>a &amp; b<script>x</script></div>`)
+	f.Add(strings.Repeat("<p>é</p>", 3000))
+	f.Fuzz(func(t *testing.T, s string) {
+		got := htmlText(s)
+		if len(got) > fallbackLimit+len(" ...") {
+			t.Fatalf("%d bytes, limit %d", len(got), fallbackLimit)
+		}
+		if utf8.ValidString(s) && !utf8.ValidString(got) {
+			t.Fatalf("valid input, invalid text %q", got)
+		}
+	})
+}

@@ -1,6 +1,8 @@
 package repro
 
 import (
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -28,5 +30,31 @@ func TestSummaryTableIsRectangularAndCarriesTheNumbers(t *testing.T) {
 	}
 	if !fid || !note {
 		t.Errorf("FID row found %v, note row found %v", fid, note)
+	}
+}
+
+// TestRunExperimentObservedFeedsTheObserver: the observer sees every training report of a run; a cached
+// result trains nothing, calls it never and is the same result.
+func TestRunExperimentObservedFeedsTheObserver(t *testing.T) {
+	t.Setenv("NETDIFFUS_RESULTS", t.TempDir())
+	t.Setenv("GOMLX_BACKEND", "go")
+	cfg := tinyExperiment(4)
+	cfg.Preset.Train.ReportEvery = 1
+	var seen []int64
+	observe := func(p pipeline.Progress) { seen = append(seen, p.Step) }
+	res, err := RunExperimentObserved(cfg, false, io.Discard, observe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(seen) != "[1 2 3 4]" {
+		t.Errorf("observer saw steps %v, want [1 2 3 4]", seen)
+	}
+	seen = nil
+	again, err := RunExperimentObserved(cfg, false, io.Discard, observe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 0 || again.FID != res.FID {
+		t.Errorf("cached run: observer saw %v, FID %v then %v", seen, res.FID, again.FID)
 	}
 }

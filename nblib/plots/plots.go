@@ -216,9 +216,10 @@ func ExampleGrid(title string, size int, classes []string, real, synth [][]byte)
 	return p, nil
 }
 
-// ExampleGridSize is a size for ExampleGrid's figure: about an inch a class, two rows.
+// ExampleGridSize is a size for ExampleGrid's figure: about an inch a class and a row, with room for
+// the title and slanted class names.
 func ExampleGridSize(classes int) (width, height vg.Length) {
-	return vg.Length(max(4, 1.1*float64(classes)+1.4)) * vg.Inch, 3.2 * vg.Inch
+	return vg.Length(max(4, 1.1*float64(classes)+1.4)) * vg.Inch, 4 * vg.Inch
 }
 
 // named refuses a figure without a title or an axis name: a figure for a paper says what it shows.

@@ -156,6 +156,7 @@ func (m *Model) run(ctx context.Context, p preset.Preset, x diffusion.Array, y [
 		every = max(int(p.Train.Steps/4), 50)
 	}
 	start := time.Now()
+	resumedPoints := len(m.Loss)
 	var lossErr error // the first failure to keep the loss curve on disk
 	last, err := tr.Run(ctx, shuffler, unet.RunConfig{
 		MaxSteps: p.Train.Steps, TimeBudget: opt.TimeBudget, ReportEvery: report, CheckpointDir: m.Dir, Locked: true, CheckpointEvery: every, Keep: p.Train.Keep,
@@ -167,7 +168,8 @@ func (m *Model) run(ctx context.Context, p preset.Preset, x diffusion.Array, y [
 			if werr := writeLoss(m.Dir, m.Loss); werr != nil && lossErr == nil {
 				lossErr = werr
 			}
-			if opt.Log != nil && (pr.Step%int64(report*5) == 0 || pr.Step == p.Train.Steps) {
+			// The first report of the run too: it says early that training runs and at what rate.
+			if opt.Log != nil && (pr.Step%int64(report*5) == 0 || pr.Step == p.Train.Steps || len(m.Loss) == resumedPoints+1) {
 				fmt.Fprintf(opt.Log, "step %5d/%d  loss %.4f  %.1f images/s  %s\n", pr.Step, p.Train.Steps, pr.MeanLoss, pr.ImagesPerSec, pr.Elapsed.Round(time.Second))
 			}
 			if opt.Observer != nil {

@@ -139,6 +139,45 @@ func sameInts(a, b []int) bool {
 	return true
 }
 
+// TestTrainLogsTheFirstReport: the progress log has the first report of a run (so a long training says
+// early that it runs and how fast), then every fifth report and the last one; a resumed run logs its
+// own first report again.
+func TestTrainLogsTheFirstReport(t *testing.T) {
+	b := goBackend(t)
+	dir := t.TempDir()
+	p := tiny(preset.SmokePreset(), 2)
+	p.Train.Steps, p.Train.ReportEvery = 6, 1
+	d, err := LoadDefault(p, "ww", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := ModelInfo{Data: d.Name, Classes: d.Classes}
+	steps := func(log string) []string {
+		var out []string
+		for _, l := range strings.Split(strings.TrimSpace(log), "\n") {
+			if f := strings.Fields(l); len(f) > 1 && f[0] == "step" {
+				out = append(out, f[1])
+			}
+		}
+		return out
+	}
+	var log strings.Builder
+	if _, err := Train(context.Background(), b, p, dir, d.Train, d.TrainY, info, TrainOptions{Log: &log}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(steps(log.String()), " "); got != "1/6 5/6 6/6" {
+		t.Errorf("logged steps %q, want 1/6 5/6 6/6:\n%s", got, log.String())
+	}
+	log.Reset()
+	p.Train.Steps = 8
+	if _, err := Train(context.Background(), b, p, dir, d.Train, d.TrainY, info, TrainOptions{Log: &log}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(steps(log.String()), " "); got != "7/8 8/8" {
+		t.Errorf("resumed run logged steps %q, want 7/8 8/8:\n%s", got, log.String())
+	}
+}
+
 // TestTrainResumes trains 2 steps, then asks for 4: the second run resumes and keeps the whole loss curve;
 // a finished model trains nothing; fewer steps, or another configuration, are errors naming the folder.
 func TestTrainResumes(t *testing.T) {

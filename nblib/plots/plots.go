@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/janpfeifer/gonb/gonbui/protocol"
 	"github.com/netdiffus/netdiffus/nblib/project"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette/moreland"
@@ -114,20 +115,119 @@ func GrayGrid(images [][]byte, size, cols, scale int) (*image.Gray, error) {
 	return out, nil
 }
 
-// Heatmap plots a grid of values, such as a GASF image, with a perceptually uniform palette. As everywhere
-// in gonum/plot, row 0 of the grid is drawn at the bottom: image types (gasf.Image) flip their rows in
-// their GridXYZ view so that they appear as images do.
+// Heatmap plots a grid of values, such as a GASF image, with a perceptually uniform palette, axes named
+// for a GASF image drawn as an image (column j; row i counted from the top, so the y value is S-1-i) and a
+// colour key named "value": HeatmapLabelled names them. As
+// everywhere in gonum/plot, row 0 of the grid is drawn at the bottom: image types (gasf.Image) flip their
+// rows in their GridXYZ view so that they appear as images do.
 func Heatmap(g plotter.GridXYZ, title string) *plot.Plot {
+	return HeatmapLabelled(g, title, "j (time block)", "S-1-i (time block i from the top)", "value")
+}
+
+// colourKeySteps is the number of swatches in a heat map's colour key.
+const colourKeySteps = 6
+
+// HeatmapLabelled is Heatmap with named axes and a colour key (swatches from the lowest to the highest
+// value, labelled with their values under the key's name) in a margin right of the image.
+func HeatmapLabelled(g plotter.GridXYZ, title, xlabel, ylabel, valueLabel string) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = title
 	pal := moreland.SmoothBlueRed().Palette(255)
 	h := plotter.NewHeatMap(g, pal)
 	h.Rasterized = true // one image, no seams between cells
 	p.Add(h)
-	p.X.Label.Text = "j"
-	p.Y.Label.Text = "i"
-	p.HideAxes()
+	p.X.Label.Text, p.Y.Label.Text = xlabel, ylabel
+	// The colour key sits in a margin right of the image, from the highest value down.
+	cols, _ := g.Dims()
+	xmin, xmax := g.X(0), g.X(cols-1)
+	span := math.Max(xmax-xmin, 1)
+	p.X.Max = xmax + 0.45*span
+	p.X.Min = xmin - 0.5*span/float64(max(cols, 1))
+	p.X.Tick.Marker = ticksUpTo{xmax + 0.5*span/float64(max(cols, 1))}
+	p.Legend.Top, p.Legend.Left = true, false
+	p.Legend.Add(valueLabel + ":")
+	lo, hi := h.Min, h.Max
+	colours := pal.Colors()
+	for k := colourKeySteps - 1; k >= 0; k-- {
+		f := float64(k) / float64(colourKeySteps-1)
+		c := colours[min(int(f*float64(len(colours)-1)+0.5), len(colours)-1)]
+		p.Legend.Add(fmt.Sprintf("%.3g", lo+f*(hi-lo)), swatch{c})
+	}
 	return p
+}
+
+// ticksUpTo are the default ticks up to a limit: none in the colour key's margin.
+type ticksUpTo struct{ limit float64 }
+
+func (t ticksUpTo) Ticks(lo, hi float64) []plot.Tick {
+	var out []plot.Tick
+	for _, tk := range (plot.DefaultTicks{}).Ticks(lo, hi) {
+		if tk.Value <= t.limit {
+			out = append(out, tk)
+		}
+	}
+	return out
+}
+
+// swatch is a legend thumbnail filled with one colour.
+type swatch struct{ c color.Color }
+
+func (s swatch) Thumbnail(c *draw.Canvas) {
+	c.FillPolygon(s.c, []vg.Point{{X: c.Min.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Max.Y}, {X: c.Min.X, Y: c.Max.Y}})
+}
+
+// ExampleGrid draws real and synthetic examples as a figure: one column per class (named on the x
+// axis), the real image above the synthetic one (rows named on the y axis), under a title. real[i] and
+// synth[i] are size x size 8-bit images of classes[i]; a nil image leaves its tile blank.
+func ExampleGrid(title string, size int, classes []string, real, synth [][]byte) (*plot.Plot, error) {
+	if title == "" || len(classes) == 0 || len(real) != len(classes) || len(synth) != len(classes) || size < 1 {
+		return nil, fmt.Errorf("example grid %q: %d classes, %d real and %d synthetic images of side %d (want a title and one of each per class)",
+			title, len(classes), len(real), len(synth), size)
+	}
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text, p.Y.Label.Text = "class", "images ("+fmt.Sprintf("%dx%d", size, size)+" GASF)"
+	const gap = 0.08
+	for i := range classes {
+		for row, im := range [][]byte{synth[i], real[i]} { // y = 0 at the bottom: synthetic below real
+			if im == nil {
+				continue
+			}
+			if len(im) != size*size {
+				return nil, fmt.Errorf("example grid %q: image of class %s has %d pixels, want %dx%d", title, classes[i], len(im), size, size)
+			}
+			g := image.NewGray(image.Rect(0, 0, size, size))
+			copy(g.Pix, im)
+			x0, y0 := float64(i)+gap, float64(row)+gap
+			p.Add(plotter.NewImage(g, x0, y0, x0+1-2*gap, y0+1-2*gap))
+		}
+	}
+	xt := make([]plot.Tick, len(classes))
+	for i, c := range classes {
+		xt[i] = plot.Tick{Value: float64(i) + 0.5, Label: c}
+	}
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, float64(len(classes)), 0, 2
+	p.X.Tick.Marker = plot.ConstantTicks(xt)
+	p.Y.Tick.Marker = plot.ConstantTicks([]plot.Tick{{Value: 0.5, Label: "synthetic"}, {Value: 1.5, Label: "real"}})
+	if len(classes) > 4 {
+		p.X.Tick.Label.Rotation = math.Pi / 6
+		p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
+	}
+	return p, nil
+}
+
+// ExampleGridSize is a size for ExampleGrid's figure: about an inch a class and a row, with room for
+// the title and slanted class names.
+func ExampleGridSize(classes int) (width, height vg.Length) {
+	return vg.Length(max(4, 1.1*float64(classes)+1.4)) * vg.Inch, 4 * vg.Inch
+}
+
+// named refuses a figure without a title or an axis name: a figure for a paper says what it shows.
+func named(kind, title, xlabel, ylabel string) error {
+	if strings.TrimSpace(title) == "" || strings.TrimSpace(xlabel) == "" || strings.TrimSpace(ylabel) == "" {
+		return fmt.Errorf("%s: title %q, x axis %q, y axis %q: a figure needs a title and both axis names (with units)", kind, title, xlabel, ylabel)
+	}
+	return nil
 }
 
 // Named is a labelled set of values, one histogram or one bar group.
@@ -141,6 +241,9 @@ type Named struct {
 func Histograms(title, xlabel string, bins int, sets ...Named) (*plot.Plot, error) {
 	if bins < 1 {
 		return nil, fmt.Errorf("histograms %q: bins must be >= 1, got %d", title, bins)
+	}
+	if err := named("histograms", title, xlabel, "density"); err != nil {
+		return nil, err
 	}
 	p := plot.New()
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, xlabel, "density"
@@ -174,6 +277,9 @@ const maxMarked = 60
 
 // Lines plots one or more series; short ones (accuracy against a swept size) get a marker on every point.
 func Lines(title, xlabel, ylabel string, series ...Series) (*plot.Plot, error) {
+	if err := named("lines", title, xlabel, ylabel); err != nil {
+		return nil, err
+	}
 	p := plot.New()
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, xlabel, ylabel
 	for i, s := range series {
@@ -205,6 +311,9 @@ func Lines(title, xlabel, ylabel string, series ...Series) (*plot.Plot, error) {
 
 // Bars draws grouped bars: one cluster per category, one bar per group (each group has a value per category).
 func Bars(title, ylabel string, categories []string, groups ...Named) (*plot.Plot, error) {
+	if err := named("bars", title, "categories", ylabel); err != nil {
+		return nil, err
+	}
 	p := plot.New()
 	p.Title.Text, p.Y.Label.Text = title, ylabel
 	// A cluster takes at most 40 points, less when many categories share the default figure width.
@@ -275,7 +384,8 @@ func Table(name string, header []string, rows [][]string) (string, error) {
 		return "", fmt.Errorf("table %s: %w", name, err)
 	}
 	if gonbui.IsNotebook {
-		gonbui.DisplayMarkdown(Markdown(header, rows))
+		md := Markdown(header, rows)
+		gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{protocol.MIMETextMarkdown: md, protocol.MIMETextPlain: md}})
 	}
 	return path, nil
 }

@@ -9,6 +9,14 @@
 //
 // It reads out/notebooks/*.ipynb (from scripts/nbrun) and out/figures/*.html (from interactive.Show),
 // writes out/html/*.html (nbconvert) and out/browsercheck-<chart>.png, and exits 1 when a check fails.
+//
+// With -jupyter it is the real-browser check instead (live.go): a Jupyter Notebook server on 127.0.0.1
+// with the GoNB kernel, the executed tutorial and explorer notebooks opened in headless Chromium through
+// the DevTools protocol as a user opens them, and checks that they are trusted, that every chart drew and
+// the captions show, that the gamma slider and the class selector draw other views, that the live
+// training view updates, that Run All of the tutorial finishes and that no request leaves 127.0.0.1.
+//
+//	go run ./scripts/browsercheck -jupyter -out out [-shots DIR]
 package main
 
 import (
@@ -19,12 +27,15 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 )
 
 func main() {
 	out := flag.String("out", "out", "output folder of the notebook run (holds notebooks/ and figures/)")
 	chrome := flag.String("chromium", "", "Chromium binary (default: chromium or chromium-browser on PATH)")
 	shot := flag.String("screenshot", "explore_accuracy", "standalone chart to screenshot (name without .html; falls back to the first one)")
+	jupyter := flag.Bool("jupyter", false, "the real-browser check: open the executed tutorial and explorer notebooks in a Jupyter server, in headless Chromium")
+	shots := flag.String("shots", "", "with -jupyter: write full-page screenshots of the notebooks as opened into this folder")
 	flag.Parse()
 	bin, err := findChromium(*chrome)
 	if err != nil {
@@ -42,6 +53,15 @@ func main() {
 		for _, p := range problems {
 			fmt.Printf("        %s\n", p)
 		}
+	}
+	if *jupyter {
+		start := time.Now()
+		failed := runJupyter(bin, *out, *shots, report)
+		fmt.Printf("jupyter check: %d failed (%.0f s)\n", failed, time.Since(start).Seconds())
+		if failed > 0 {
+			os.Exit(1)
+		}
+		return
 	}
 	b := &browser{bin: bin, tmp: mustTemp()}
 	defer os.RemoveAll(b.tmp)

@@ -5,6 +5,9 @@
 //
 // Each notebook runs in its own folder through `jupyter nbconvert --execute --allow-errors`; the executed
 // copy goes to OUT/notebooks, the kernel's log to OUT/logs, and figures (written by nblib) to OUT/figures.
+// Every rich output of an executed copy gets a plain-text fallback, and the copy is signed with
+// Jupyter's notary (`jupyter trust`; -trust=false leaves it unsigned), so `jupyter notebook out/notebooks`
+// shows every chart and caption without a manual trust step.
 // The run fails when any notebook fails to execute or holds an error output. The mode reaches the
 // notebooks as NETDIFFUS_MODE and the figure folder as NETDIFFUS_OUT.
 package main
@@ -30,6 +33,7 @@ func main() {
 	modeFlag := flag.String("mode", preset.Smoke, "run preset (nblib/preset): smoke (CI, minutes; alias quick), cpu (about 30 min per dataset on 2 cores) or full (the paper's scale, for a GPU)")
 	out := flag.String("out", "out", "output folder for executed notebooks, logs and figures")
 	timeout := flag.Duration("timeout", 30*time.Minute, "time limit per cell")
+	trust := flag.Bool("trust", true, "sign the executed notebooks (jupyter trust) so this user's Jupyter opens them trusted and draws their charts")
 	flag.Parse()
 	canonical, err := preset.Canonical(*modeFlag)
 	if err != nil {
@@ -53,10 +57,14 @@ func main() {
 			fatalf("%v", err)
 		}
 	}
+	var signer func(string) error
+	if *trust {
+		signer = sign
+	}
 	var results []result
 	for _, nb := range notebooks {
 		fmt.Printf("running %s (%s mode) ...\n", nb, *mode)
-		r := run(nb, outAbs, *mode, *timeout)
+		r := run(nb, outAbs, *mode, *timeout, signer)
 		if r.detail != "" {
 			fmt.Printf("  %s: %s\n", r.status, r.detail)
 		}

@@ -11,8 +11,16 @@ import (
 	"time"
 )
 
-// run executes one notebook and checks its outputs.
-func run(nb, outAbs, mode string, timeout time.Duration) result {
+func joinDetail(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+// run executes one notebook, checks its outputs, adds text fallbacks to its rich outputs and signs it
+// with sign (nil: leave it unsigned).
+func run(nb, outAbs, mode string, timeout time.Duration, sign func(path string) error) result {
 	name := strings.TrimSuffix(filepath.Base(nb), ".ipynb")
 	r := result{notebook: filepath.Base(nb), status: "FAILED"}
 	executed := filepath.Join(outAbs, "notebooks", name+".ipynb")
@@ -45,6 +53,14 @@ func run(nb, outAbs, mode string, timeout time.Duration) result {
 		r.detail = strings.Join(errs, "; ")
 	default:
 		r.status = "ok"
+	}
+	// Viewable whatever happened: the fallbacks and the signature (last: it covers the final content).
+	if err := addFallbacks(executed); err != nil {
+		r.status, r.detail = "FAILED", joinDetail(r.detail, err.Error())
+	} else if sign != nil {
+		if err := sign(executed); err != nil {
+			r.status, r.detail = "FAILED", joinDetail(r.detail, err.Error())
+		}
 	}
 	return r
 }

@@ -17,6 +17,9 @@ type Chart struct {
 	Name          string // file name without extension, also the figure's caption in the page title
 	Option        string // the ECharts option as a JavaScript object literal
 	Width, Height int    // CSS pixels
+	// Text describes the chart in plain text (title, axes, each series' size and range): the fallback a
+	// viewer shows where the chart's script cannot run (an untrusted notebook, GitHub, nbviewer).
+	Text string
 }
 
 // Default chart size in CSS pixels.
@@ -28,7 +31,12 @@ const (
 // funcMarker is go-echarts' marker around JavaScript functions inside its JSON (opts.FuncOpts).
 var funcMarker = regexp.MustCompile(`(__f__")|("__f__)|(__f__)`)
 
-// fromOption turns go-echarts' JSON (from JSONNotEscaped) into a Chart, unquoting inlined functions.
+// bareValue matches a data item that holds nothing but its value, {"value":[...]}: ECharts reads the bare
+// array the same, in a third fewer bytes for heat maps and long lines.
+var bareValue = regexp.MustCompile(`\{"value":(\[[^\[\]{}]*\])\}`)
+
+// fromOption turns go-echarts' JSON (from JSONNotEscaped) into a Chart, unquoting inlined functions and
+// writing value-only data items as bare arrays.
 func fromOption(name, optionJSON string, width, height int) *Chart {
 	if width <= 0 {
 		width = Width
@@ -37,8 +45,15 @@ func fromOption(name, optionJSON string, width, height int) *Chart {
 		height = Height
 	}
 	opt := strings.TrimSpace(funcMarker.ReplaceAllString(optionJSON, ""))
+	opt = bareValue.ReplaceAllString(opt, "$1")
 	opt = strings.ReplaceAll(opt, "</", `<\/`) // a "</script>" inside a title must not end the script
 	return &Chart{Name: name, Option: opt, Width: width, Height: height}
+}
+
+// described sets the chart's plain-text fallback and returns the chart.
+func (c *Chart) described(d *describer) *Chart {
+	c.Text = d.String()
+	return c
 }
 
 var chartSeq atomic.Int64

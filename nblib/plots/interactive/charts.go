@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -56,10 +57,18 @@ func common(title, trigger, bottom string) []charts.GlobalOpts {
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: trigger}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "28"}),
 		charts.WithAnimation(false),
-		charts.WithGridOpts(opts.Grid{Top: "70", Left: "70", Right: "70", Bottom: bottom}),
+		charts.WithGridOpts(opts.Grid{Top: "70", Left: "95", Right: "70", Bottom: bottom}),
 		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Right: "20", Feature: &opts.ToolBoxFeature{
 			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Title: "save PNG"}}}),
 	}
+}
+
+// named refuses a chart without a title or an axis name: a figure for a paper says what it shows.
+func named(name, title, xlabel, ylabel string) error {
+	if strings.TrimSpace(title) == "" || strings.TrimSpace(xlabel) == "" || strings.TrimSpace(ylabel) == "" {
+		return fmt.Errorf("interactive chart %s: title %q, x axis %q, y axis %q: a chart needs a title and both axis names (with units)", name, title, xlabel, ylabel)
+	}
+	return nil
 }
 
 // finite reports whether every value is a finite number (ECharts cannot draw NaN or Inf).
@@ -78,6 +87,9 @@ func Lines(name, title, xlabel, ylabel string, logY bool, series ...XY) (*Chart,
 	if len(series) == 0 {
 		return nil, fmt.Errorf("interactive chart %s: no series", name)
 	}
+	if err := named(name, title, xlabel, ylabel); err != nil {
+		return nil, err
+	}
 	yType := "value"
 	if logY {
 		yType = "log"
@@ -85,9 +97,10 @@ func Lines(name, title, xlabel, ylabel string, logY bool, series ...XY) (*Chart,
 	c := charts.NewLine()
 	c.SetGlobalOptions(append(common(title, "axis", "60"),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: xlabel, NameLocation: "middle", NameGap: 28, Scale: opts.Bool(true)}),
-		charts.WithYAxisOpts(opts.YAxis{Type: yType, Name: ylabel, Scale: opts.Bool(true)}),
+		charts.WithYAxisOpts(yAxis(yType, ylabel, true)),
 		charts.WithDataZoomOpts(opts.DataZoom{Type: "inside", XAxisIndex: []int{0}}),
 	)...)
+	d := newDescriber("line chart", title, xlabel, ylabel)
 	for _, s := range series {
 		if len(s.X) != 0 && len(s.X) != len(s.Y) {
 			return nil, fmt.Errorf("interactive chart %s: series %q has %d x and %d y values", name, s.Name, len(s.X), len(s.Y))
@@ -110,8 +123,19 @@ func Lines(name, title, xlabel, ylabel string, logY bool, series ...XY) (*Chart,
 			data[i] = opts.LineData{Value: []float64{short(x), short(y)}}
 		}
 		c.AddSeries(s.Name, data, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(len(s.Y) <= 50)}))
+		d.series(s.Name, s.Y)
 	}
-	return build(name, c, 0, 0), nil
+	return build(name, c, 0, 0).described(d), nil
+}
+
+// yAxis is a value axis whose name runs along the axis, outside the tick labels, so a long name (with
+// its unit) is never cut off at the chart's edge.
+func yAxis(kind, name string, scale bool) opts.YAxis {
+	y := opts.YAxis{Type: kind, Name: name, NameLocation: "middle", NameGap: 68}
+	if scale {
+		y.Scale = opts.Bool(true)
+	}
+	return y
 }
 
 // errorBarJS draws a vertical bar with caps from value[1] to value[2] at category value[0], centred on
@@ -134,6 +158,9 @@ func AccuracyBars(name, title, ylabel string, categories []string, groups ...Bar
 	if len(categories) == 0 || len(groups) == 0 {
 		return nil, fmt.Errorf("interactive chart %s: needs categories and groups (got %d and %d)", name, len(categories), len(groups))
 	}
+	if err := named(name, title, "classifier", ylabel); err != nil {
+		return nil, err
+	}
 	names := make([]string, len(groups))
 	for i, g := range groups {
 		names[i] = g.Name
@@ -141,10 +168,11 @@ func AccuracyBars(name, title, ylabel string, categories []string, groups ...Bar
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(append(common(title, "axis", "60"),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "28", Data: names}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: categories}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: ylabel}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: categories, Name: "classifier", NameLocation: "middle", NameGap: 28}),
+		charts.WithYAxisOpts(yAxis("value", ylabel, false)),
 	)...)
 	bar.SetXAxis(categories)
+	d := newDescriber("bar chart", title, "classifier", ylabel)
 	errs := charts.NewCustom()
 	var errData []opts.CustomData
 	for g, grp := range groups {
@@ -165,6 +193,7 @@ func AccuracyBars(name, title, ylabel string, categories []string, groups ...Bar
 			}
 		}
 		bar.AddSeries(grp.Name, data, charts.WithBarChartOpts(opts.BarChart{BarGap: "30%", BarCategoryGap: "20%"}))
+		d.pairs(grp.Name, categories, grp.Mean)
 	}
 	if len(errData) > 0 {
 		errs.AddSeries("± std", errData, charts.WithSeriesOpts(func(s *charts.SingleSeries) {
@@ -172,7 +201,7 @@ func AccuracyBars(name, title, ylabel string, categories []string, groups ...Bar
 		}))
 		bar.Overlap(errs)
 	}
-	return build(name, bar, 0, 0), nil
+	return build(name, bar, 0, 0).described(d), nil
 }
 
 // ClassFID draws one bar per class and a dashed horizontal line at floor, the FID of real images against
@@ -182,13 +211,16 @@ func ClassFID(name, title string, classes []string, fid []float64, floor float64
 	if len(classes) == 0 || len(fid) != len(classes) {
 		return nil, fmt.Errorf("interactive chart %s: %d FID values for %d classes", name, len(fid), len(classes))
 	}
+	if err := named(name, title, "class", "FID"); err != nil {
+		return nil, err
+	}
 	if err := finite("fid", fid); err != nil {
 		return nil, err
 	}
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(append(common(title, "axis", "60"),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: classes, AxisLabel: &opts.AxisLabel{Rotate: 30, Interval: "0"}}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "FID"}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: classes, Name: "class", NameLocation: "end", AxisLabel: &opts.AxisLabel{Rotate: 30, Interval: "0"}}),
+		charts.WithYAxisOpts(yAxis("value", "FID (lower is closer to real)", false)),
 	)...)
 	bar.SetXAxis(classes)
 	data := make([]opts.BarData, len(fid))
@@ -204,7 +236,12 @@ func ClassFID(name, title string, classes []string, fid []float64, floor float64
 				Label:     &opts.Label{Show: opts.Bool(true), Position: "insideEndTop", Formatter: "real vs real {c}"}}))
 	}
 	bar.AddSeries("synthetic vs real", data, so...)
-	return build(name, bar, 0, 0), nil
+	d := newDescriber("bar chart", title, "class", "FID")
+	d.pairs("synthetic vs real", classes, fid)
+	if floor > 0 && !math.IsInf(floor, 0) {
+		d.line("real vs real floor: %.4g", floor)
+	}
+	return build(name, bar, 0, 0).described(d), nil
 }
 
 // Histograms draws normalised pixel-value histograms on [lo, hi], one line per set, as steps.
@@ -212,11 +249,15 @@ func Histograms(name, title, xlabel string, lo, hi float64, sets ...Hist) (*Char
 	if len(sets) == 0 || !(hi > lo) {
 		return nil, fmt.Errorf("interactive chart %s: needs sets and lo < hi (got %d sets, [%v, %v])", name, len(sets), lo, hi)
 	}
+	if err := named(name, title, xlabel, "fraction of pixels"); err != nil {
+		return nil, err
+	}
 	c := charts.NewLine()
 	c.SetGlobalOptions(append(common(title, "axis", "60"),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: xlabel, NameLocation: "middle", NameGap: 28, Min: lo, Max: hi}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "fraction"}),
+		charts.WithYAxisOpts(yAxis("value", "fraction of pixels", false)),
 	)...)
+	d := newDescriber("histogram", title, xlabel, "fraction of pixels")
 	for _, s := range sets {
 		if len(s.Counts) == 0 {
 			return nil, fmt.Errorf("interactive chart %s: histogram %q is empty", name, s.Name)
@@ -231,8 +272,9 @@ func Histograms(name, title, xlabel string, lo, hi float64, sets ...Hist) (*Char
 		}
 		c.AddSeries(s.Name, data, charts.WithLineChartOpts(opts.LineChart{Step: "middle", ShowSymbol: opts.Bool(false)}),
 			charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.15)}))
+		d.series(s.Name+fmt.Sprintf(" (%d bins on [%g, %g])", len(s.Counts), lo, hi), s.Counts)
 	}
-	return build(name, c, 0, 0), nil
+	return build(name, c, 0, 0).described(d), nil
 }
 
 // Traces draws 1-D series against their index with a zoom slider below and mouse-wheel zoom, e.g. an
@@ -241,13 +283,17 @@ func Traces(name, title, xlabel, ylabel string, traces ...Trace) (*Chart, error)
 	if len(traces) == 0 {
 		return nil, fmt.Errorf("interactive chart %s: no traces", name)
 	}
+	if err := named(name, title, xlabel, ylabel); err != nil {
+		return nil, err
+	}
 	c := charts.NewLine()
 	c.SetGlobalOptions(append(common(title, "axis", "95"),
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: xlabel, NameLocation: "end", Max: "dataMax"}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: ylabel}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: xlabel, NameLocation: "middle", NameGap: 28, Max: "dataMax"}),
+		charts.WithYAxisOpts(yAxis("value", ylabel, false)),
 		charts.WithDataZoomOpts(opts.DataZoom{Type: "slider", XAxisIndex: []int{0}, Start: 0, End: 100},
 			opts.DataZoom{Type: "inside", XAxisIndex: []int{0}}),
 	)...)
+	d := newDescriber("line chart", title, xlabel, ylabel)
 	for _, t := range traces {
 		if len(t.Values) == 0 {
 			return nil, fmt.Errorf("interactive chart %s: trace %q is empty", name, t.Name)
@@ -267,8 +313,9 @@ func Traces(name, title, xlabel, ylabel string, traces ...Trace) (*Chart, error)
 			data[i] = opts.LineData{Value: []float64{short(x), short(v)}}
 		}
 		c.AddSeries(t.Name, data, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}))
+		d.series(t.Name, t.Values)
 	}
-	return build(name, c, 0, 380), nil
+	return build(name, c, 0, 380).described(d), nil
 }
 
 // short rounds v to 6 significant digits: what a chart can show, and a third of the output bytes.
@@ -284,8 +331,22 @@ func short(v float64) float64 {
 const MaxHeatmapSide = 64
 
 // Heatmap draws a size x size image (row-major, pixel (x, y) at y*size+x, values in [lo, hi]) with the
-// value of each cell shown on hover. Row 0 is drawn at the top, as in an image.
+// value of each cell shown on hover. Row 0 is drawn at the top, as in an image. The axes are named
+// "column j" and "row i" and the colour bar "value"; LabelledHeatmap names them.
 func Heatmap(name, title string, size int, pix []float64, lo, hi float64) (*Chart, error) {
+	return LabelledHeatmap(name, title, HeatmapLabels{X: "column j", Y: "row i", Value: "value"}, size, pix, lo, hi)
+}
+
+// HeatmapLabels name a heat map's axes and its colour bar (with units where there are any).
+type HeatmapLabels struct{ X, Y, Value string }
+
+// GASFLabels are the labels of a GASF image: both axes index time blocks, the colour is the pixel.
+func GASFLabels(value string) HeatmapLabels {
+	return HeatmapLabels{X: "j (time block)", Y: "i (time block)", Value: value}
+}
+
+// LabelledHeatmap is Heatmap with named axes and colour bar.
+func LabelledHeatmap(name, title string, axes HeatmapLabels, size int, pix []float64, lo, hi float64) (*Chart, error) {
 	if size < 1 || len(pix) != size*size {
 		return nil, fmt.Errorf("interactive chart %s: %d pixels for a %dx%d image", name, len(pix), size, size)
 	}
@@ -294,6 +355,9 @@ func Heatmap(name, title string, size int, pix []float64, lo, hi float64) (*Char
 	}
 	if !(hi > lo) {
 		return nil, fmt.Errorf("interactive chart %s: empty value range [%v, %v]", name, lo, hi)
+	}
+	if err := named(name, title, axes.X, axes.Y); err != nil || strings.TrimSpace(axes.Value) == "" {
+		return nil, fmt.Errorf("interactive chart %s: a heat map needs a title, axis names and a colour bar name (got %q, %+v)", name, title, axes)
 	}
 	side, vals := size, pix
 	if size > MaxHeatmapSide {
@@ -316,10 +380,12 @@ func Heatmap(name, title string, size int, pix []float64, lo, hi float64) (*Char
 		// never lets a headless browser's virtual clock settle.
 		charts.WithProgressive(0),
 		charts.WithProgressiveThreshold(1_000_000),
-		charts.WithGridOpts(opts.Grid{Top: "50", Left: "40", Right: "90", Bottom: "20"}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: labels, Position: "top", SplitArea: &opts.SplitArea{Show: opts.Bool(false)}}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: labels, Inverse: opts.Bool(true)}),
+		charts.WithGridOpts(opts.Grid{Top: "50", Left: "55", Right: "100", Bottom: "40"}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: labels, Name: axes.X, NameLocation: "middle", NameGap: 22,
+			SplitArea: &opts.SplitArea{Show: opts.Bool(false)}}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: labels, Inverse: opts.Bool(true), Name: axes.Y, NameLocation: "middle", NameGap: 35}),
 		charts.WithVisualMapOpts(opts.VisualMap{Type: "continuous", Calculable: opts.Bool(true), Min: float32(lo), Max: float32(hi),
+			Text:   []string{axes.Value, " "}, // the handles show the range's ends
 			Orient: "vertical", Right: "0", Top: "middle",
 			InRange: &opts.VisualMapInRange{Color: []string{"#3b4cc0", "#dddddd", "#b40426"}}}),
 	)
@@ -329,7 +395,9 @@ func Heatmap(name, title string, size int, pix []float64, lo, hi float64) (*Char
 		data[i] = opts.HeatMapData{Value: [3]any{i % side, i / side, short(v)}}
 	}
 	hm.AddSeries(name, data)
-	return build(name, hm, 460, 420), nil
+	d := newDescriber("heat map", title, axes.X, axes.Y)
+	d.series(fmt.Sprintf("%s, %dx%d cells", axes.Value, side, side), vals)
+	return build(name, hm, 460, 420).described(d), nil
 }
 
 // blockMean area-averages a size x size image down to side x side (side < size): each output cell is the

@@ -65,7 +65,10 @@ func Load() error {
 	if err != nil {
 		return err
 	}
-	gonbui.DisplayHtml(tag + `<div style="color:#888;font-size:small">interactive charts: ECharts ` + Version + ` loaded (offline copy)</div>`)
+	sendRich("", tag+`<div style="color:#888;font-size:small">interactive charts: ECharts `+Version+` loaded (offline copy)</div>`,
+		"interactive charts: ECharts "+Version+" is embedded here; the charts below need a trusted notebook "+
+			"(scripts/run-notebooks signs the notebooks it executes; else File > Trust Notebook). "+
+			"Each chart also has a plain-text summary.")
 	// Wait until GoNB has passed the output on: a cell that ends right after a 1 MB display could
 	// otherwise finish before it is recorded (seen once under nbconvert), and every later chart of the
 	// session, trusting the marker, would find no ECharts.
@@ -93,7 +96,7 @@ func Show(c *Chart) (string, error) {
 		if err := ensureLoaded(); err != nil {
 			return path, err
 		}
-		gonbui.DisplayHtml(c.Fragment())
+		sendRich("", c.Fragment(), c.Text)
 		gonbui.Sync()
 	}
 	return path, nil
@@ -107,7 +110,7 @@ func Display(c *Chart) error {
 	if err := ensureLoaded(); err != nil {
 		return err
 	}
-	gonbui.DisplayHtml(c.Fragment())
+	sendRich("", c.Fragment(), c.Text)
 	gonbui.Sync()
 	return nil
 }

@@ -18,16 +18,23 @@
 //     area-averaged down (the mean of each block, as INTER_AREA) to keep outputs small.
 //
 // Built on those: GASFSteps draws every stage of gasf.Pipeline for the tutorial (normalise, arccos,
-// cos(phi_i+phi_j), gamma, area resize, 8 bit, inverse) and GammaSizeView one gamma/size setting;
-// ExploreSet.View shows a real and a synthetic image of a class, their decoded diagonals beside the real
+// cos(phi_i+phi_j), gamma, area resize, 8 bit, inverse) and GammaSizeCharts one gamma/size setting;
+// ExploreSet.ViewCharts shows a real and a synthetic image of a class, their decoded diagonals beside the real
 // series (at block centres (k+1/2)L/S - 1/2) and their pixel histograms; GroupScores turns flat
 // (classifier, scenario, mean, std) rows into AccuracyBars' inputs.
 //
-// # Widgets
+// Every chart has a plain-text fallback (Chart.Text: title, axes, each series' size and range) that is
+// sent beside its HTML, so an untrusted notebook, GitHub or nbviewer still shows the numbers.
 //
-// RunExplorer and RunGammaSize put GoNB widgets (select, slider, button) above one output area that is
-// redrawn in place on every change, until the stop button. Widgets need a browser attached to the
-// kernel; LiveFrontEnd tells, so notebooks can show a static view in headless runs and exported pages.
+// # Controls without a waiting kernel
+//
+// Switch puts HTML controls (a slider that shows its value, a select) above one area and draws every
+// combination of their values in advance; the browser switches between them. The cell ends at once, so
+// Run All finishes, and the controls keep working in the saved notebook and its HTML export, where no
+// kernel answers. (GoNB runs each cell as a process that ends with the cell, so widgets that call back
+// into Go would keep the cell running until stopped.) GammaSizeExplorer (gamma slider, size select,
+// starting at the paper's 0.25 and 32x32) and ExploreSet.Explorer (class select, sample slider) are
+// built on it; MaxSwitchViews bounds the combinations, since each one is embedded.
 //
 // # The ECharts script
 //
@@ -45,7 +52,9 @@
 // Show writes the standalone HTML file (Dir()/name.html) and, only inside a GoNB notebook
 // (gonbui.IsNotebook), displays the chart; outside a notebook the display part does nothing, so the
 // same calls work from tests and command-line programs. TrainingView updates one output area in place
-// (GoNB's display update by id) at most every Interval; outside a notebook it does nothing. Package
+// (GoNB's display update by id) at most every Interval; outside a notebook it does nothing. Its time left
+// is the remaining steps at the rate measured since the first report, which pays for compiling the model:
+// until a second report it says it is estimating. Package
 // livetrain feeds it from a U-Net's progress hook (livetrain.Observer) and trains a tiny demonstration
 // model.
 //

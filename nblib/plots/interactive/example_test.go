@@ -3,6 +3,7 @@ package interactive_test
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/netdiffus/netdiffus/nblib/plots/interactive"
 )
@@ -34,4 +35,21 @@ func ExampleTrainingView() {
 	}
 	fmt.Println("updates sent outside a notebook:", view.Updates())
 	// Output: updates sent outside a notebook: 0
+}
+
+// ExampleSwitch draws one view per value of a slider; the page switches between them, so the cell that
+// displays the block (interactive.DisplayBlock) ends at once.
+func ExampleSwitch() {
+	gammas := []string{"0.25", "1"}
+	block, err := interactive.Switch("demo", []interactive.Control{{Label: "gamma", Values: gammas, Slider: true}},
+		func(choice []int) ([]*interactive.Chart, error) {
+			c, err := interactive.Lines("demo_"+gammas[choice[0]], "gamma "+gammas[choice[0]], "step", "loss (MSE)", false,
+				interactive.XY{Name: "loss", Y: []float64{1, 0.5}})
+			return []*interactive.Chart{c}, err
+		})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(strings.SplitN(block.Text, "\n", 2)[0])
+	// Output: [interactive view] demo: gamma in {0.25, 1}, starting at 0.25 (the controls need a trusted notebook); at the start:
 }

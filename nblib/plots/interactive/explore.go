@@ -106,11 +106,11 @@ func (s *ExploreSet) ViewCharts(c, index int) ([]*Chart, error) {
 	for _, h := range charts {
 		h.Width, h.Height = 360, 330
 	}
-	tr, err := Traces("traces_"+tag, fmt.Sprintf("%s: series and decoded diagonals", cls), "time bin", "normalised value", traces...)
+	tr, err := Traces("traces_"+tag, fmt.Sprintf("%s: series and decoded diagonals", cls), "time bin", "normalised value (no unit)", traces...)
 	if err != nil {
 		return nil, err
 	}
-	hi, err := Histograms("hist_"+tag, "pixel values", "pixel / 255", 0, 1, hists...)
+	hi, err := Histograms("hist_"+tag, cls+": pixel histograms", "pixel / 255", 0, 1, hists...)
 	if err != nil {
 		return nil, err
 	}
@@ -118,13 +118,21 @@ func (s *ExploreSet) ViewCharts(c, index int) ([]*Chart, error) {
 	return append(charts, tr, hi), nil
 }
 
-// View is ViewCharts as one HTML block (heat maps side by side, then the traces and histograms).
-func (s *ExploreSet) View(c, index int) (string, error) {
-	charts, err := s.ViewCharts(c, index)
-	if err != nil {
-		return "", err
+// Explorer is a Switch over the set's classes (a select) and the first samples sample indices (a
+// slider) that shows ViewCharts, starting at class 0, sample 0. Every view is drawn in advance, so keep
+// len(Classes) * samples within MaxSwitchViews.
+func (s *ExploreSet) Explorer(samples int) (Block, error) {
+	most := 1
+	for c := range s.Classes {
+		most = max(most, s.Samples(c))
 	}
-	return Row(charts...), nil
+	samples = min(max(samples, 1), most)
+	idx := make([]string, samples)
+	for i := range idx {
+		idx[i] = fmt.Sprint(i)
+	}
+	return Switch("explore_"+s.Name, []Control{{Label: "class", Values: s.Classes}, {Label: "sample", Values: idx, Slider: true}},
+		func(choice []int) ([]*Chart, error) { return s.ViewCharts(choice[0], choice[1]) })
 }
 
 // Row lays charts out left to right, wrapping, as one HTML block.
@@ -144,7 +152,7 @@ func pixelHeatmap(name, title string, size int, pix []byte) (*Chart, error) {
 	for i, p := range pix {
 		v[i] = float64(p) / 255
 	}
-	return Heatmap(name, title, size, v, 0, 1)
+	return LabelledHeatmap(name, title, GASFLabels("pixel / 255"), size, v, 0, 1)
 }
 
 // decodeUnit decodes a GASF image made with the paper's settings into its normalised [0, 1] series.

@@ -108,7 +108,7 @@ func TestBlockCentresAndPixelHist(t *testing.T) {
 // pipeline's pixels / 255.
 func TestGASFStepsFollowPipeline(t *testing.T) {
 	s := ramp(40)
-	steps, err := GASFSteps("t", s, gasf.DefaultParams(8))
+	steps, err := GASFSteps("t", s, gasf.DefaultParams(8), testUnits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,22 +123,22 @@ func TestGASFStepsFollowPipeline(t *testing.T) {
 	}
 	pixChart := steps[6].Chart.Option
 	for i, v := range st.Pixels {
-		cell := `{"value":[` + itoa(i%8) + `,` + itoa(i/8) + `,` + ftoa(short(float64(v)/255)) + `]}`
+		cell := `[` + itoa(i%8) + `,` + itoa(i/8) + `,` + ftoa(short(float64(v)/255)) + `]`
 		if !strings.Contains(pixChart, cell) {
 			t.Fatalf("8-bit step lacks cell %s", cell)
 		}
 	}
-	if _, err := GASFSteps("t", []float64{1, math.NaN()}, gasf.DefaultParams(1)); err == nil {
+	if _, err := GASFSteps("t", []float64{1, math.NaN()}, gasf.DefaultParams(1), testUnits); err == nil {
 		t.Error("a NaN series must fail")
 	}
 }
 
 func TestGammaSizeCharts(t *testing.T) {
-	charts, err := GammaSizeCharts("g", ramp(32), 0.5, 16)
+	charts, err := GammaSizeCharts("g", ramp(32), testUnits, 0.5, 16)
 	if err != nil || len(charts) != 3 {
 		t.Fatalf("%d charts, %v", len(charts), err)
 	}
-	if _, err := GammaSizeCharts("g", ramp(8), 0.5, 16); err == nil {
+	if _, err := GammaSizeCharts("g", ramp(8), testUnits, 0.5, 16); err == nil {
 		t.Error("a size above the series length must fail")
 	}
 }
@@ -146,3 +146,5 @@ func TestGammaSizeCharts(t *testing.T) {
 func itoa(i int) string { return strconv.Itoa(i) }
 
 func ftoa(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+var testUnits = SeriesUnits{Time: "time bin (0.25 s)", Value: "bytes per bin"}

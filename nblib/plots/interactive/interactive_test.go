@@ -5,8 +5,10 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestMain points the package at a stand-in ECharts script, so the tests need neither scripts/setup nor
@@ -54,13 +56,13 @@ func TestLinesCarryPoints(t *testing.T) {
 	}
 	want := [][]float64{{10, 1}, {20, 0.5}, {30, 0.25}}
 	for i, d := range seriesData(t, opt, 0) {
-		v := d.(map[string]any)["value"].([]any)
+		v := d.([]any)
 		if v[0].(float64) != want[i][0] || v[1].(float64) != want[i][1] {
 			t.Errorf("point %d = %v, want %v", i, v, want[i])
 		}
 	}
 	// An empty X means the index.
-	if v := seriesData(t, opt, 1)[1].(map[string]any)["value"].([]any); v[0].(float64) != 1 || v[1].(float64) != 3 {
+	if v := seriesData(t, opt, 1)[1].([]any); v[0].(float64) != 1 || v[1].(float64) != 3 {
 		t.Errorf("series b point 1 = %v, want [1 3]", v)
 	}
 }
@@ -72,21 +74,27 @@ func TestChartErrors(t *testing.T) {
 		err  func() error
 		want string
 	}{
-		{"no series", func() error { _, err := Lines("x", "", "", "", false); return err }, "no series"},
+		{"no series", func() error { _, err := Lines("x", "t", "x", "y", false); return err }, "no series"},
 		{"x/y lengths", func() error {
-			_, err := Lines("x", "", "", "", false, XY{X: []float64{1}, Y: []float64{1, 2}})
+			_, err := Lines("x", "t", "x", "y", false, XY{X: []float64{1}, Y: []float64{1, 2}})
 			return err
 		}, "1 x and 2 y"},
-		{"NaN", func() error { _, err := Lines("x", "", "", "", false, XY{Y: []float64{1, nan}}); return err }, "non-finite"},
-		{"log of 0", func() error { _, err := Lines("x", "", "", "", true, XY{Y: []float64{1, 0}}); return err }, "log axis"},
+		{"NaN", func() error { _, err := Lines("x", "t", "x", "y", false, XY{Y: []float64{1, nan}}); return err }, "non-finite"},
+		{"log of 0", func() error { _, err := Lines("x", "t", "x", "y", true, XY{Y: []float64{1, 0}}); return err }, "log axis"},
 		{"bars mismatch", func() error {
-			_, err := AccuracyBars("x", "", "", []string{"a", "b"}, Bars{Name: "g", Mean: []float64{1}})
+			_, err := AccuracyBars("x", "t", "y", []string{"a", "b"}, Bars{Name: "g", Mean: []float64{1}})
 			return err
 		}, "1 means"},
 		{"fid mismatch", func() error { _, err := ClassFID("x", "", []string{"a"}, []float64{1, 2}, 0); return err }, "2 FID values for 1 classes"},
 		{"hist range", func() error { _, err := Histograms("x", "", "", 1, 1, Hist{Counts: []float64{1}}); return err }, "lo < hi"},
-		{"empty trace", func() error { _, err := Traces("x", "", "", "", Trace{Name: "t"}); return err }, "empty"},
+		{"empty trace", func() error { _, err := Traces("x", "t", "x", "y", Trace{Name: "t"}); return err }, "empty"},
 		{"heatmap size", func() error { _, err := Heatmap("x", "", 4, make([]float64, 15), 0, 1); return err }, "15 pixels for a 4x4"},
+		{"no title", func() error { _, err := Lines("x", "", "step", "loss", false, XY{Y: []float64{1}}); return err }, "needs a title"},
+		{"no axis name", func() error { _, err := Traces("x", "t", "", "bytes", Trace{Values: []float64{1}}); return err }, "needs a title"},
+		{"no colour bar name", func() error {
+			_, err := LabelledHeatmap("x", "t", HeatmapLabels{X: "j", Y: "i"}, 1, []float64{0}, 0, 1)
+			return err
+		}, "colour bar name"},
 		{"heatmap range", func() error { _, err := Heatmap("x", "", 1, []float64{0}, 1, 1); return err }, "empty value range"},
 	}
 	for _, tc := range cases {
@@ -106,7 +114,7 @@ func TestAccuracyBarsErrorBars(t *testing.T) {
 	}
 	// The custom series holds [category, mean-std, mean+std, bar index, bars per category] for the
 	// group that has a std, and the renderItem function is inlined (unquoted).
-	for _, want := range []string{`"value":[0,0.7000000000000001,0.9,0,2]`, `"value":[1,0.5499999999999999,0.65,0,2]`, `"renderItem":function (params, api)`} {
+	for _, want := range []string{`[0,0.7000000000000001,0.9,0,2]`, `[1,0.5499999999999999,0.65,0,2]`, `"renderItem":function (params, api)`} {
 		if !strings.Contains(c.Option, want) {
 			t.Errorf("option lacks %s:\n%s", want, c.Option)
 		}
@@ -137,13 +145,13 @@ func TestClassFIDFloorLine(t *testing.T) {
 }
 
 func TestHistogramBinCentres(t *testing.T) {
-	c, err := Histograms("h", "", "pixel", 0, 1, Hist{Name: "real", Counts: []float64{0.25, 0.75}})
+	c, err := Histograms("h", "t", "pixel", 0, 1, Hist{Name: "real", Counts: []float64{0.25, 0.75}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	d := seriesData(t, option(t, c), 0)
 	for i, want := range [][2]float64{{0.25, 0.25}, {0.75, 0.75}} {
-		v := d[i].(map[string]any)["value"].([]any)
+		v := d[i].([]any)
 		if v[0].(float64) != want[0] || v[1].(float64) != want[1] {
 			t.Errorf("bin %d = %v, want %v", i, v, want)
 		}
@@ -151,7 +159,7 @@ func TestHistogramBinCentres(t *testing.T) {
 }
 
 func TestTracesHaveZoom(t *testing.T) {
-	c, err := Traces("t", "", "bin", "bytes", Trace{Name: "orig", Values: []float64{1, 2, 3}}, Trace{Name: "decoded", Values: []float64{1, 2}})
+	c, err := Traces("t", "t", "bin", "bytes", Trace{Name: "orig", Values: []float64{1, 2, 3}}, Trace{Name: "decoded", Values: []float64{1, 2}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +180,7 @@ func TestHeatmapCells(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Cell (x=1, y=0) holds pixel 1; (x=0, y=1) holds pixel 2.
-	for _, want := range []string{`{"value":[1,0,0.1]}`, `{"value":[0,1,0.2]}`} {
+	for _, want := range []string{`[1,0,0.1]`, `[0,1,0.2]`} {
 		if !strings.Contains(c.Option, want) {
 			t.Errorf("option lacks cell %s", want)
 		}
@@ -185,7 +193,7 @@ func TestHeatmapCells(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(c.Option, `{"value":[`); n != MaxHeatmapSide*MaxHeatmapSide {
+	if n := len(regexp.MustCompile(`\[\d+,\d+,[0-9.e+-]+\]`).FindAllString(c.Option, -1)); n != MaxHeatmapSide*MaxHeatmapSide {
 		t.Errorf("128x128 image drawn as %d cells, want %d", n, MaxHeatmapSide*MaxHeatmapSide)
 	}
 }
@@ -250,6 +258,8 @@ func TestSaveWritesPageAndOneScriptCopy(t *testing.T) {
 
 func TestTrainingViewOutsideNotebook(t *testing.T) {
 	v := NewTrainingView("tiny U-Net")
+	at := time.Unix(1000, 0)
+	v.clock = func() time.Time { at = at.Add(4 * time.Second); return at }
 	v.Update(TrainingProgress{Step: 10, TotalSteps: 100, Loss: 0.9, StepsPerSec: 10})
 	v.Update(TrainingProgress{Step: 50, TotalSteps: 100, Loss: 0.5, StepsPerSec: 10,
 		Samples: [][]byte{make([]byte, 16)}, SampleSize: 4})
@@ -271,6 +281,36 @@ func TestTrainingViewOutsideNotebook(t *testing.T) {
 	final, _ := v.HTML(true)
 	if !strings.Contains(final, "(finished)") || strings.Contains(final, "about") {
 		t.Error("final view must say finished and no time left")
+	}
+}
+
+// TestTrainingViewTimeLeft: the time left comes from the steps after the first report (which pays for
+// compiling the model), so a slow first report does not inflate it; before a second report the view
+// says it is estimating.
+func TestTrainingViewTimeLeft(t *testing.T) {
+	v := NewTrainingView("t")
+	at := time.Unix(1000, 0)
+	clock := []time.Duration{0, 10 * time.Second, 20 * time.Second}
+	k := 0
+	v.clock = func() time.Time { d := clock[k]; k++; return at.Add(d) }
+	// First report after a minute of compiling: step 1 of 1001.
+	v.Update(TrainingProgress{Step: 1, TotalSteps: 1001, Loss: 1, Elapsed: time.Minute})
+	if h, _ := v.HTML(false); !strings.Contains(h, "estimating the time left") {
+		t.Errorf("after one report the view must say it is estimating: %s", h)
+	}
+	v.Update(TrainingProgress{Step: 101, TotalSteps: 1001, Loss: 0.5}) // 100 steps in 10 s: 10 steps/s
+	if h, _ := v.HTML(false); !strings.Contains(h, "about 1m30s left") {
+		t.Errorf("900 steps at 10 steps/s must leave 1m30s: %s", h)
+	}
+	v.Update(TrainingProgress{Step: 301, TotalSteps: 1001, Loss: 0.4}) // 300 steps in 20 s: 15 steps/s
+	if h, _ := v.HTML(false); !strings.Contains(h, "about 47s left") {
+		t.Errorf("700 steps at 15 steps/s must leave 47s: %s", h)
+	}
+	v.mu.Lock()
+	text := v.textLocked(false)
+	v.mu.Unlock()
+	if !strings.Contains(text, "step 301 / 1001") || !strings.Contains(text, "about 47s left") {
+		t.Errorf("plain-text fallback %q lacks the step or the time left", text)
 	}
 }
 

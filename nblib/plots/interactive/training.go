@@ -41,8 +41,14 @@ type TrainingView struct {
 	lastSent time.Time
 	prevStep int64
 	prevAt   time.Time
-	updates  int
-	err      error
+	// The time left is estimated from the steps after the first report (which pays for compiling the
+	// model): firstStep at firstAt, the latest report at prevAt.
+	firstStep int64
+	firstAt   time.Time
+	reports   int
+	clock     func() time.Time // time.Now; tests replace it
+	updates   int
+	err       error
 }
 
 // NewTrainingView returns a view with the given title and the default interval.
@@ -55,9 +61,16 @@ func (v *TrainingView) Update(p TrainingProgress) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	now := time.Now()
+	if v.clock != nil {
+		now = v.clock()
+	}
 	if p.StepsPerSec == 0 && !v.prevAt.IsZero() && p.Step > v.prevStep {
 		p.StepsPerSec = float64(p.Step-v.prevStep) / now.Sub(v.prevAt).Seconds()
 	}
+	if v.reports == 0 {
+		v.firstStep, v.firstAt = p.Step, now
+	}
+	v.reports++
 	v.prevStep, v.prevAt = p.Step, now
 	if p.Samples == nil {
 		p.Samples, p.SampleSize = v.last.Samples, v.last.SampleSize
@@ -103,7 +116,7 @@ func (v *TrainingView) sendLocked(final bool) {
 	if err != nil && v.err == nil {
 		v.err = err
 	}
-	gonbui.UpdateHtml(v.id, body)
+	sendRich(v.id, body, v.textLocked(final))
 	v.lastSent = time.Now()
 	v.updates++
 }
@@ -132,10 +145,9 @@ func (v *TrainingView) htmlLocked(final bool) (string, error) {
 	fmt.Fprintf(&b, ", loss %.4f", p.Loss)
 	if p.StepsPerSec > 0 {
 		fmt.Fprintf(&b, ", %.2f steps/s", p.StepsPerSec)
-		if p.TotalSteps > p.Step && !final {
-			left := time.Duration(float64(p.TotalSteps-p.Step) / p.StepsPerSec * float64(time.Second))
-			fmt.Fprintf(&b, ", about %s left", left.Round(time.Second))
-		}
+	}
+	if !final && p.TotalSteps > p.Step {
+		b.WriteString(", " + v.leftLocked())
 	}
 	if p.Elapsed > 0 {
 		fmt.Fprintf(&b, ", %s elapsed", p.Elapsed.Round(time.Second))
@@ -143,7 +155,7 @@ func (v *TrainingView) htmlLocked(final bool) (string, error) {
 	b.WriteString("<br/>\n")
 	xs, ys := thin(v.steps, v.losses, maxCurvePoints)
 	var firstErr error
-	if c, err := Lines("training_loss", "", "step", "loss", false, XY{Name: "loss", X: xs, Y: ys}); err == nil {
+	if c, err := Lines("training_loss", "training loss", "step", "loss (mean since the last report)", false, XY{Name: "loss", X: xs, Y: ys}); err == nil {
 		c.Width, c.Height = 560, 260
 		b.WriteString(c.Fragment())
 	} else {
@@ -162,6 +174,41 @@ func (v *TrainingView) htmlLocked(final bool) (string, error) {
 	}
 	b.WriteString("</div>\n")
 	return b.String(), firstErr
+}
+
+// leftLocked estimates the time left from the steady rate: steps since the first report over the time
+// since it, so the model's compilation and first step do not inflate the estimate; until a second
+// report it says it is still estimating.
+func (v *TrainingView) leftLocked() string {
+	p := v.last
+	dt := v.prevAt.Sub(v.firstAt).Seconds()
+	if v.reports < 2 || dt <= 0 || p.Step <= v.firstStep {
+		return "estimating the time left"
+	}
+	rate := float64(p.Step-v.firstStep) / dt
+	left := time.Duration(float64(p.TotalSteps-p.Step) / rate * float64(time.Second))
+	return fmt.Sprintf("about %s left", left.Round(time.Second))
+}
+
+// textLocked is the plain-text fallback of the view: one status line.
+func (v *TrainingView) textLocked(final bool) string {
+	p := v.last
+	state := "training"
+	if final {
+		state = "finished"
+	}
+	s := fmt.Sprintf("%s (%s): step %d", v.Title, state, p.Step)
+	if p.TotalSteps > 0 {
+		s += fmt.Sprintf(" / %d", p.TotalSteps)
+	}
+	s += fmt.Sprintf(", loss %.4f", p.Loss)
+	if !final && p.TotalSteps > p.Step {
+		s += ", " + v.leftLocked()
+	}
+	if p.Elapsed > 0 {
+		s += fmt.Sprintf(", %s elapsed", p.Elapsed.Round(time.Second))
+	}
+	return s
 }
 
 // thin keeps at most n evenly spaced points of (xs, ys), always the last one.

@@ -1,0 +1,77 @@
+package repro
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/netdiffus/netdiffus/nblib/backend"
+	"github.com/netdiffus/netdiffus/nblib/pipeline"
+	"github.com/netdiffus/netdiffus/nblib/plots"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+)
+
+// RunExperimentObserved is RunExperiment with observer called on every training progress report (a
+// live notebook view, e.g. livetrain.Observer); a cached result trains nothing and calls it never.
+func RunExperimentObserved(cfg ExperimentConfig, force bool, log io.Writer, observer func(pipeline.Progress)) (*ExperimentResult, error) {
+	return Cached("experiment-"+cfg.Name(), cfg, force, func() (*ExperimentResult, error) {
+		b, choice, err := backend.Shared()
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintln(log, choice)
+		data, err := pipeline.LoadDefault(cfg.Preset, cfg.Dataset, cfg.Group)
+		if err != nil {
+			return nil, fmt.Errorf("experiment %s: %w", cfg.Name(), err)
+		}
+		res, err := pipeline.Run(context.Background(), b, cfg.Preset, data, cfg.ModelDir(), pipeline.TrainOptions{Log: log, Observer: observer})
+		if err != nil {
+			return nil, fmt.Errorf("experiment %s: %w", cfg.Name(), err)
+		}
+		return &ExperimentResult{*res}, nil
+	})
+}
+
+// SummaryTable is Summary as a table (measure, value, floor, size-matched, note) for a notebook, where
+// a one-paragraph line would wrap mid-word.
+func (r *ExperimentResult) SummaryTable() (header []string, rows [][]string) {
+	header = []string{"measure", "value", "floor (real vs real)", "size-matched", "note"}
+	f := func(v float64) string { return fmt.Sprintf("%.4g", v) }
+	rows = [][]string{
+		{"classes", fmt.Sprint(len(r.Classes)), "", "", r.Name},
+		{"U-Net parameters", fmt.Sprint(r.Params), "", "", ""},
+		{"training images", fmt.Sprint(r.TrainImages), "", "", fmt.Sprintf("%.0f s, %.0f images/s at the end", r.TrainSeconds, r.ImagesPerSec)},
+		{"synthetic images", fmt.Sprint(r.SynthImages), "", "", fmt.Sprintf("sampled in %.0f s", r.SampleSeconds)},
+		{"FID (PCA features)", f(r.FID), f(r.FIDFloor), f(r.FIDMatched), fmt.Sprintf("matched: %d synthetic images, as many as the test set", r.TestImages)},
+		{"KID (unbiased)", f(r.KID), f(r.KIDFloor), f(r.KIDMatched), "may be negative"},
+		{"per-class FID", fmt.Sprintf("%.4g ± %.3g", r.ClassFIDMean, r.ClassFIDStd), f(r.ClassFIDFloorMean), f(r.ClassFIDMatchedMean), fmt.Sprintf("matched: %d images a class", r.ClassFIDRows)},
+		{"pixel histogram JSD (bits)", f(r.Hist.JSD), "", "", fmt.Sprintf("EMD %.4g", r.Hist.EMD)},
+		{"pixel mean / spread", fmt.Sprintf("%.3f / %.3f", r.Hist.SynthMean, r.Hist.SynthStd), "", "", fmt.Sprintf("real %.3f / %.3f", r.Hist.RealMean, r.Hist.RealStd)},
+		{"decoded series: marginal W1", f(r.Traces.Marginal.Value), f(r.Traces.Marginal.Floor), "", ""},
+		{"decoded series: autocorrelation distance", f(r.Traces.Autocorrelation.Value), f(r.Traces.Autocorrelation.Floor), "", ""},
+		{"decoded series: discriminative score", f(r.Traces.Discriminative.Value), f(r.Traces.Discriminative.Floor), "", "0: indistinguishable"},
+	}
+	for _, n := range []string{r.SampleWarning, r.FloorNote, r.TraceNote} {
+		if n != "" {
+			rows = append(rows, []string{"note", "", "", "", n})
+		}
+	}
+	return header, rows
+}
+
+// ExampleFigure draws the run's examples as plots.ExampleGrid: one column per class, the real image
+// above the synthetic one, titled with the run's name; width and height are plots.ExampleGridSize's.
+func (r *ExperimentResult) ExampleFigure() (*plot.Plot, vg.Length, vg.Length, error) {
+	var classes []string
+	var real, synth [][]byte
+	for _, e := range r.Examples {
+		classes, real, synth = append(classes, e.Class), append(real, e.Real), append(synth, e.Synth)
+	}
+	p, err := plots.ExampleGrid(fmt.Sprintf("%s: real (top) and synthetic (bottom) GASF images, %dx%d", r.Name, r.Size, r.Size), r.Size, classes, real, synth)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	w, h := plots.ExampleGridSize(len(classes))
+	return p, w, h, nil
+}

@@ -3,6 +3,7 @@ package repro
 import (
 	"context"
 	"fmt"
+	"github.com/netdiffus/netdiffus/nblib/eval/privacy"
 	"io"
 
 	"github.com/netdiffus/netdiffus/nblib/backend"
@@ -52,12 +53,37 @@ func (r *ExperimentResult) SummaryTable() (header []string, rows [][]string) {
 		{"decoded series: autocorrelation distance", f(r.Traces.Autocorrelation.Value), f(r.Traces.Autocorrelation.Floor), "", ""},
 		{"decoded series: discriminative score", f(r.Traces.Discriminative.Value), f(r.Traces.Discriminative.Floor), "", "0: indistinguishable"},
 	}
-	for _, n := range []string{r.SampleWarning, r.FloorNote, r.TraceNote} {
+	rows = append(rows, []string{"FID excess over the floor", r.FIDExcess.Short("%.3g"), "0", "", "matched - floor, 95% bootstrap; above 0: further from the training images than fresh real data"})
+	rows = append(rows, r.auditRows()...)
+	for _, n := range []string{r.SampleWarning, r.FloorNote, r.TraceNote, r.AuditNote} {
 		if n != "" {
 			rows = append(rows, []string{"note", "", "", "", n})
 		}
 	}
 	return header, rows
+}
+
+// auditRows are the memorization audit's pooled numbers (images, then decoded traces), each with its
+// 95% interval and the value fresh data would have, and the warning when flagged.
+func (r *ExperimentResult) auditRows() [][]string {
+	var rows [][]string
+	for _, a := range []*privacy.Report{r.Audit, r.TraceAudit} {
+		if a == nil {
+			continue
+		}
+		p, state := a.Pooled, "no sign of copying"
+		if a.Flagged {
+			state = "FLAGGED: possible copying (see the warning below)"
+		}
+		rows = append(rows,
+			[]string{"audit, " + a.Space + ": DCR ratio", p.DCRRatio.Short("%.2f"), "1", "", state},
+			[]string{"audit, " + a.Space + ": near copies", p.NearCopyShare.Short("%.2f"), fmt.Sprintf("%.2f", a.NearCopyQuantile), "", ""},
+			[]string{"audit, " + a.Space + ": membership AUC (distance / density ratio)", p.MembershipAUC.Short("%.2f") + " / " + p.DensityRatioAUC.Short("%.2f"), "0.5", "", ""})
+		if a.Flagged {
+			rows = append(rows, []string{"warning", "", "", "", a.Warning})
+		}
+	}
+	return rows
 }
 
 // ExampleFigure draws the run's examples as plots.ExampleGrid: one column per class, the real image

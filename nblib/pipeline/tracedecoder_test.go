@@ -1,0 +1,170 @@
+package pipeline
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/netdiffus/netdiffus/nblib/preset"
+	"github.com/netdiffus/netdiffus/nblib/traffic"
+)
+
+// echoLike makes perClass packet traces per class of signed sizes, of random lengths (so f.Of pads
+// them with zeros) and with a per-trace size scale that spreads their volumes.
+func echoLike(t testing.TB, perClass, length int, seed uint64) *traffic.Dataset {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	var traces []traffic.Trace
+	for c, class := range []string{"joke", "news"} {
+		for i := range perClass {
+			n := length/2 + rng.IntN(length/2+1)
+			top := 300 + rng.Float64()*1200 // the trace's own largest packet
+			pk := make([]traffic.Packet, n)
+			for k := range pk {
+				dir := traffic.Down
+				if rng.IntN(3+c) == 0 {
+					dir = traffic.Up
+				}
+				pk[k] = traffic.Packet{Time: float64(k) * 0.01, Size: math.Round(54 + rng.Float64()*(top-54)), Dir: dir}
+			}
+			traces = append(traces, traffic.Trace{ID: fmt.Sprintf("%s-%d", class, i), Label: class, Packets: pk})
+		}
+	}
+	ds, err := traffic.NewDataset("echo-like", traces, nil, traffic.PacketFeature(traffic.SignedSizes, length))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds
+}
+
+// A decoder made from one training series per class must give that series back exactly from its own
+// decoded image: the donor and the scale are forced (one pair, zero bandwidth), and the residual is by
+// construction the series minus its upsampled image. This checks the upsampling, the scale, the padding
+// and the rounding against the real data themselves.
+func TestTraceDecoderReproducesItsSeries(t *testing.T) {
+	for _, dims := range []int{2, 1} {
+		t.Run(fmt.Sprintf("%d-D", dims), func(t *testing.T) {
+			p := preset.SmokePreset()
+			p.Net.Dims, p.Data.TrainFraction = dims, 0.5
+			d, err := FromDataset(p, "echo-like", echoLike(t, 2, 100, 1), traffic.PacketFeature(traffic.SignedSizes, 100))
+			if err != nil {
+				t.Fatal(err)
+			}
+			td, err := NewTraceDecoder(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !td.Integer || !td.Padded || td.SeriesLen != 100 || td.Size != p.Net.Size {
+				t.Fatalf("decoder integer %v padded %v length %d size %d: want true true 100 %d", td.Integer, td.Padded, td.SeriesLen, td.Size, p.Net.Size)
+			}
+			coarse, err := Decode(d.Train)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := td.Decode(coarse, d.TrainY, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, want := range d.TrainSeries {
+				if !slices.Equal(got[i], want) {
+					t.Errorf("series %d: decoded %v\nwant %v", i, got[i][:10], want[:10])
+				}
+			}
+		})
+	}
+}
+
+// Traces decoded from the real images of many series get lengths and volumes spread as the real ones
+// are (each trace draws its own scale and length), where the class-mean range of Traces gives every
+// trace of a class the same scale: the spread of volumes within a class, relative to its mean, must be
+// within a factor 1.5 of the real one, and the lengths must be the real ones'.
+func TestTraceDecoderSpreadsVolumes(t *testing.T) {
+	p := preset.SmokePreset()
+	d, err := FromDataset(p, "echo-like", echoLike(t, 60, 120, 2), traffic.PacketFeature(traffic.SignedSizes, 120))
+	if err != nil {
+		t.Fatal(err)
+	}
+	td, err := NewTraceDecoder(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	coarse, err := Decode(d.Test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := td.Decode(coarse, d.TestY, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	realCV, synCV := volumeCV(d.TestSeries), volumeCV(got)
+	if len(got[0]) != 120 || synCV < realCV/1.5 || synCV > realCV*1.5 {
+		t.Errorf("synthetic traces of %d values with volume CV %.3f, real %.3f: want 120 values and a CV within x1.5", len(got[0]), synCV, realCV)
+	}
+}
+
+// volumeCV is the coefficient of variation of the traces' volumes (sum of |value|).
+func volumeCV(series [][]float64) float64 {
+	var sum, sq float64
+	for _, s := range series {
+		v := 0.0
+		for _, x := range s {
+			v += math.Abs(x)
+		}
+		sum += v
+		sq += v * v
+	}
+	n := float64(len(series))
+	mean := sum / n
+	return math.Sqrt(max(sq/n-mean*mean, 0)) / mean
+}
+
+// WriteDecoder and ReadDecoder round-trip; a folder without the file says so (ok false, no error); a
+// decoder whose parts disagree is an error naming the file.
+func TestDecoderFile(t *testing.T) {
+	dir := t.TempDir()
+	if _, ok, err := ReadDecoder(dir); ok || err != nil {
+		t.Fatalf("empty folder: ok %v err %v, want false, nil", ok, err)
+	}
+	td := &TraceDecoder{Version: decoderVersion, Feature: traffic.PacketFeature(traffic.Sizes, 4), SeriesLen: 4, Size: 2,
+		Classes: []DecoderClass{{Scales: [][2]float64{{54, 1514}}, Lengths: []int{3}, Residuals: [][]float32{{0, 0.5, -0.25, 0}}}}}
+	if err := WriteDecoder(dir, td); err != nil {
+		t.Fatal(err)
+	}
+	back, ok, err := ReadDecoder(dir)
+	if err != nil || !ok || back.Classes[0].Residuals[0][1] != 0.5 || back.Feature != td.Feature {
+		t.Fatalf("read back %+v, %v, %v", back, ok, err)
+	}
+	td.Classes[0].Lengths = []int{9}
+	if err := WriteDecoder(dir, td); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := ReadDecoder(dir); err == nil {
+		t.Error("a length beyond the series: no error")
+	}
+}
+
+// FuzzReadDecoder: any decoder file is read or refused without a panic, and one that is read decodes
+// samples of its size.
+func FuzzReadDecoder(f *testing.F) {
+	f.Add([]byte(`{"Version":1,"SeriesLen":4,"Size":2,"Classes":[{"Scales":[[0,1]],"Lengths":[4],"Residuals":[[0,0,0,0]]}]}`))
+	f.Add([]byte(`{"Version":1,"SeriesLen":4,"Size":2,"Classes":[{"Scales":[[0,1]],"Lengths":[4],"Residuals":[[0]]}]}`))
+	f.Add([]byte(`{"Version":1,"SeriesLen":1e9,"Size":2}`))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, DecoderFile), raw, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		td, ok, err := ReadDecoder(dir)
+		if err != nil || !ok {
+			return
+		}
+		for c := range td.Classes {
+			if _, err := td.Decode([][]float64{make([]float64, td.Size)}, []int{c}, 1); err != nil && len(td.Classes[c].Scales) > 0 {
+				t.Fatalf("class %d of a decoder that was read: %v", c, err)
+			}
+		}
+	})
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/netdiffus/netdiffus/nblib/preset"
 	"github.com/netdiffus/netdiffus/nblib/traffic"
+	"github.com/netdiffus/netdiffus/nblib/traffic/trafficio"
 )
 
 // echoLike makes perClass packet traces per class of signed sizes, of random lengths (so f.Of pads
@@ -167,4 +168,60 @@ func FuzzReadDecoder(f *testing.F) {
 			}
 		}
 	})
+}
+
+// SyntheticTraces decodes with the folder's decoder to full-length packet traces in bytes, whose
+// captures the project's pcap reader reads back to the same series; a folder without a decoder falls
+// back to the image side, and says so.
+func TestSyntheticTracesFullLengthAndCaptures(t *testing.T) {
+	p := preset.SmokePreset()
+	d, err := FromDataset(p, "echo-like", echoLike(t, 10, 120, 4), traffic.PacketFeature(traffic.SignedSizes, 120))
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := ModelInfo{Data: d.Name, Classes: d.Classes, Ranges: d.Ranges}
+	bare := t.TempDir()
+	ds, f, note, err := SyntheticTraces(bare, info, d.Test, d.TestY, TraceOptions{Seed: 1})
+	if err != nil || note == "" || f.Length != p.Net.Size {
+		t.Fatalf("without a decoder: %v, note %q, %v: want a note and series of %d values", err, note, f, p.Net.Size)
+	}
+	dir := t.TempDir()
+	if err := writeDecoderOf(d, dir); err != nil {
+		t.Fatal(err)
+	}
+	ds, f, note, err = SyntheticTraces(dir, info, d.Test, d.TestY, TraceOptions{Step: 0.01, Seed: 1})
+	if err != nil || note != "" || f != traffic.PacketFeature(traffic.SignedSizes, 120) {
+		t.Fatalf("with the decoder: %v, note %q, feature %v", err, note, f)
+	}
+	want, err := ds.Series(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := 0.0
+	for _, s := range want {
+		for _, v := range s {
+			big = math.Max(big, math.Abs(v))
+		}
+	}
+	if big < 300 {
+		t.Errorf("largest synthetic packet %g bytes: not in real units", big)
+	}
+	caps := t.TempDir()
+	e := trafficio.DefaultEndpoints()
+	if err := trafficio.WriteCaptureFolder(caps, ds, e, trafficio.PcapNg); err != nil {
+		t.Fatal(err)
+	}
+	back, rep, err := trafficio.ReadPcaps(caps, trafficio.PcapOptions{Rule: e.Rule(), Feature: f})
+	if err != nil || len(rep.Skipped) != 0 {
+		t.Fatalf("reading the captures back: %v %v", err, rep.Skipped)
+	}
+	got, err := back.Series(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want {
+		if !slices.Equal(got[i], want[i]) || back.Traces[i].Label != ds.Traces[i].Label {
+			t.Fatalf("trace %d read back from its capture differs:\n%v\n%v", i, got[i][:8], want[i][:8])
+		}
+	}
 }

@@ -91,7 +91,7 @@ func binPackets(series []float64, f Feature) []Packet {
 	if dir == 0 {
 		dir = Down
 	}
-	var out []Packet
+	out := []Packet{} // an empty trace still has packets (none), not a ready series
 	for j, v := range series {
 		bytes := math.Round(math.Max(v, 0))
 		if bytes == 0 {

@@ -48,7 +48,14 @@ type Measures struct {
 	// [0, 1]): marginal Wasserstein-1, autocorrelation distance and discriminative score, each with its
 	// real-training-vs-real-test floor.
 	Traces    features.TraceFidelity
-	TraceNote string  `json:",omitempty"` // why Traces is empty, when it is
+	TraceNote string `json:",omitempty"` // why Traces is empty, when it is
+	// RealTraces compares the synthetic traces decoded by the trace decoder (full length, real units, a
+	// scale each; see TraceDecoder) with the real traces themselves; RealTracesImageSide the synthetic
+	// series decoded at the image's side and scaled to the class's mean range (what generate wrote
+	// before the decoder) with the same real traces. Both are nil when the data have no real series
+	// (images read from files), and RealTraceNote says why when a measure failed.
+	RealTraces, RealTracesImageSide *features.RealTraceFidelity `json:",omitempty"`
+	RealTraceNote                   string                      `json:",omitempty"`
 	Accuracy  []Score // held-out real test images, per classifier and scenario
 }
 
@@ -108,6 +115,11 @@ func Measure(b compute.Backend, p preset.Preset, d *Data, synth diffusion.Array,
 	}
 	if m.Traces, err = traceFidelity(d, synth, p.Data.Seed); err != nil {
 		m.TraceNote = err.Error() // e.g. every series of a set constant: the measures are undefined
+	}
+	if len(d.TrainSeries) > 0 {
+		if m.RealTraces, m.RealTracesImageSide, err = realTraceFidelity(d, synth, synthY, p.Sample.Seed, p.Data.Seed); err != nil {
+			m.RealTraceNote = err.Error()
+		}
 	}
 	err = m.classify(b, p.Downstream, protocols.Dataset{X: real.Pixels, Y: d.TrainY}, protocols.Dataset{X: syn.Pixels, Y: synthY},
 		protocols.Dataset{X: test.Pixels, Y: d.TestY}, real.Height)
@@ -185,6 +197,45 @@ func traceFidelity(d *Data, synth diffusion.Array, seed uint64) (features.TraceF
 		return tf, fmt.Errorf("pipeline: trace fidelity: %w", err)
 	}
 	return tf, nil
+}
+
+// realTraceFidelity decodes the synthetic samples twice, with the trace decoder of d's real training
+// series (seed: its draws) and at the image's side scaled to the class ranges, and compares each with
+// d's real traces (features.MeasureRealTraces).
+func realTraceFidelity(d *Data, synth diffusion.Array, synthY []int, decodeSeed, seed uint64) (full, imageSide *features.RealTraceFidelity, err error) {
+	if len(d.TestSeries) != d.Test.Batch() {
+		return nil, nil, fmt.Errorf("pipeline: %d real test series for %d test examples", len(d.TestSeries), d.Test.Batch())
+	}
+	td, err := NewTraceDecoder(d)
+	if err != nil {
+		return nil, nil, err
+	}
+	coarse, err := Decode(synth)
+	if err != nil {
+		return nil, nil, err
+	}
+	decoded, err := td.Decode(coarse, synthY, decodeSeed)
+	if err != nil {
+		return nil, nil, err
+	}
+	scaled := make([][]float64, len(coarse))
+	for i, s := range coarse {
+		lo, hi := d.Ranges[synthY[i]][0], d.Ranges[synthY[i]][1]
+		scaled[i] = make([]float64, len(s))
+		for k, v := range s {
+			scaled[i][k] = lo + v*(hi-lo)
+		}
+	}
+	cfg := features.TraceConfig{Seed: seed}
+	f, err := features.MeasureRealTraces(d.TrainSeries, d.TrainY, d.TestSeries, d.TestY, decoded, synthY, cfg)
+	if err != nil {
+		return nil, nil, fmt.Errorf("pipeline: real-trace fidelity: %w", err)
+	}
+	c, err := features.MeasureRealTraces(d.TrainSeries, d.TrainY, d.TestSeries, d.TestY, scaled, synthY, cfg)
+	if err != nil {
+		return nil, nil, fmt.Errorf("pipeline: real-trace fidelity at the image side: %w", err)
+	}
+	return &f, &c, nil
 }
 
 // seriesMatrix stacks equal-length series as the rows of a matrix.

@@ -58,4 +58,14 @@ func TestGenerateFromSamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantError(t, "decode samples with the model that drew them", "generate", "-model", model, "-from", at("other.npz"), "-out", at("s3"))
+
+	// eval -traces: the synthetic traces against the real ones, both decodings, with floors.
+	out = mustRun(t, "eval", "-real", at("images/ww.npz"), "-synth", at("samples.npz"), "-traces", at("ww.npz"), "-set", "Downstream.Classifiers=nb", "-quiet")
+	for _, want := range []string{"traces against the real traces (full-length decoder; 550 synthetic vs 550 real values a trace)",
+		"traces against the real traces (image side, class-mean range; 16 synthetic vs 550 real values a trace)", "volume EMD within class", "(floor "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("eval -traces output lacks %q:\n%s", want, out)
+		}
+	}
+	wantError(t, "not those the images were made from", "eval", "-real", at("images/ww.npz"), "-synth", at("samples.npz"), "-traces", at("synthetic/traces.npz"))
 }

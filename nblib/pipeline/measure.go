@@ -56,7 +56,7 @@ type Measures struct {
 	// (images read from files), and RealTraceNote says why when a measure failed.
 	RealTraces, RealTracesImageSide *features.RealTraceFidelity `json:",omitempty"`
 	RealTraceNote                   string                      `json:",omitempty"`
-	Accuracy  []Score // held-out real test images, per classifier and scenario
+	Accuracy                        []Score                     // held-out real test images, per classifier and scenario
 }
 
 // PixelHistograms compares the pixel distributions of the real and synthetic images (Fig. 7).

@@ -51,24 +51,29 @@
 // first, CPU-cheap answer, kept in the model folder (decoder.json, written by Run from the real
 // training series; it holds at most 256 of them per class):
 //
-//   - length: the trace is L values long, the real series' length; value k takes the coarse value of
-//     its span, c_{floor(k S / L)}, plus the within-bin residual r_k = u_k - c'_{floor(k S / L)} of a
-//     donor, a real training series u of the same class drawn at random (u min-max normalised, c' the
-//     GASF inverse of u's own image). The sum is clipped to [0, 1]. The donor also gives the trace its
-//     active length: values after the donor's last non-zero one are set to 0 when the real series are
-//     padded (a packet trace shorter than the feature's length).
+//   - length and values: the trace is L values long. A donor, a real training series u of the same
+//     class drawn at random (u min-max normalised, c' the GASF inverse of u's own image), gives the
+//     within-bin detail: x_k = c_{floor(k S / L)} + u_k - c'_{floor(k S / L)}, the generated coarse
+//     value of k's span plus the donor's departure from its own. The x_k only order the values: the
+//     donor's values, sorted, take the places of the x_k in rank order (quantile mapping onto the
+//     donor's marginal), so the trace holds values real traces of the class hold (packet sizes are
+//     sizes the class uses, not averages of them). The donor also gives the active length: with padded
+//     real series (a packet trace shorter than the feature's length) only its first n values are
+//     ranked, and the rest are f.Of's zero padding.
 //   - scale: each trace draws its own (minimum, maximum) from a kernel density estimate of the class's
 //     training pairs, (lo_i, hi_i) + N(0, diag(h^2)) with Silverman's bandwidth h = 1.06 sd n^(-1/5) per
 //     coordinate, kept within the class's observed extremes; the value is lo + x (hi - lo), rounded to
 //     whole numbers when every real value is one.
 //
-// So the coarse shape (what the diffusion model learned) is generated; the within-bin detail, the
-// length and the scale are resampled from the class's real training data, not generated. This keeps
+// So the ordering of the values along the trace follows the generated coarse shape (what the
+// diffusion model learned); the values themselves, the within-bin detail, the length and the scale are
+// resampled from the class's real training data, not generated. This keeps
 // volumes spread within a class as they are in the data (a class-mean scale gives every trace of a
 // class the same range, which the within-class volume distance of MeasureRealTraces exposes), and
 // gives traces in bytes that packet and capture writers accept. It is not a model of the fine
-// structure: the detail is copied from real traces of the class (it can disclose them, and it cannot
-// produce detail the training set lacks), and the scale is independent of the generated shape. Why this
+// structure: each trace's values are a real training trace's values, rearranged (it can disclose
+// them, it cannot produce values the training set lacks, and a per-field distance below its floor is
+// a sign of that copying, not of quality), and the scale is independent of the generated shape. Why this
 // first: a 1-D refinement model conditioned on the coarse series (the project's 1-D U-Net), larger
 // images where L allows (L = 128 at the full preset), an invertible imaging beside GASF, or the scale
 // generated as extra outputs conditioned on the class are each a new trained model and a new figure to

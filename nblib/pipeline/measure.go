@@ -214,7 +214,7 @@ func realTraceFidelity(d *Data, synth diffusion.Array, synthY []int, decodeSeed,
 	if err != nil {
 		return nil, nil, err
 	}
-	decoded, err := td.Decode(coarse, synthY, decodeSeed)
+	decoded, err := td.Decode(coarse, synthY, DecodeOptions{Seed: decodeSeed})
 	if err != nil {
 		return nil, nil, err
 	}

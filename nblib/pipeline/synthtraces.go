@@ -14,7 +14,8 @@ type TraceOptions struct {
 	// Step is the time between the values of a per-packet feature, in seconds (binned bytes keep their
 	// bin width); 0 means 1.
 	Step float64
-	Seed uint64 // the decoder's draws (donor, scale)
+	Seed  uint64    // the decoder's draws (donor, scale)
+	Scale ScaleMode // where each trace's scale comes from ("": ScaleDonor)
 }
 
 // SyntheticTraces decodes samples x (labels in class order of info.Classes) of the model folder dir into
@@ -54,7 +55,7 @@ func SyntheticTraces(dir string, info ModelInfo, x diffusion.Array, labels []int
 	if len(td.Classes) != len(info.Classes) {
 		return nil, f, "", fmt.Errorf("pipeline: %s describes %d classes, the model %d", DecoderFile, len(td.Classes), len(info.Classes))
 	}
-	full, err := td.Decode(series, labels, opt.Seed)
+	full, err := td.Decode(series, labels, DecodeOptions{Seed: opt.Seed, Scale: opt.Scale})
 	if err != nil {
 		return nil, f, "", err
 	}

@@ -9,6 +9,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 
 	"github.com/netdiffus/netdiffus/internal/atomicfile"
 	"github.com/netdiffus/netdiffus/nblib/traffic"
@@ -19,7 +21,7 @@ import (
 const DecoderFile = "decoder.json"
 
 // decoderVersion is the layout of DecoderFile; a file of another version is an error asking to rewrite it.
-const decoderVersion = 1
+const decoderVersion = 2
 
 // maxDonors caps the training series a TraceDecoder keeps per class.
 const maxDonors = 256
@@ -43,10 +45,10 @@ type TraceDecoder struct {
 type DecoderClass struct {
 	Scales  [][2]float64 // minimum and maximum of each series
 	Lengths []int        // each series' active length: up to its last non-zero value
-	// Residuals are each series' min-max-normalised values minus its own decoded image (the coarse
-	// series the model learns), held constant over each coarse value's span: the within-bin detail the
-	// image does not keep.
-	Residuals [][]float32
+	// Values are each series' min-max-normalised values (on [0, 1]) and Coarse its own decoded image
+	// (the Size-value series the model learns): Values minus Coarse held over each coarse value's span
+	// is the within-bin detail the image does not keep.
+	Values, Coarse [][]float32
 }
 
 // NewTraceDecoder describes the real training series of d (d.TrainSeries, imaged as d.Train).
@@ -70,13 +72,16 @@ func NewTraceDecoder(d *Data) (*TraceDecoder, error) {
 		n := activeLength(s)
 		c.Lengths = append(c.Lengths, n)
 		td.Padded = td.Padded || n < len(s)
-		up := upsample(coarse[i], len(s))
-		res := make([]float32, len(s))
+		u := make([]float32, len(s))
 		for k, v := range s {
-			res[k] = float32(unit(v, lo, hi) - up[k])
+			u[k] = float32(unit(v, lo, hi))
 			td.Integer = td.Integer && v == math.Trunc(v)
 		}
-		c.Residuals = append(c.Residuals, res)
+		cs := make([]float32, len(coarse[i]))
+		for j, v := range coarse[i] {
+			cs[j] = float32(v)
+		}
+		c.Values, c.Coarse = append(c.Values, u), append(c.Coarse, cs)
 	}
 	return td, nil
 }
@@ -108,13 +113,48 @@ func upsample(coarse []float64, n int) []float64 {
 	return out
 }
 
+// ScaleMode says where a decoded trace's scale (minimum, maximum) comes from.
+type ScaleMode string
+
+// The scale modes of DecodeOptions.
+const (
+	// ScaleDonor takes the donor's own minimum and maximum: each trace's (minimum, maximum, active
+	// length, values) is one draw from the class's empirical joint distribution, and the values are
+	// exactly the donor's values, reordered.
+	ScaleDonor ScaleMode = "donor"
+	// ScaleKDE draws them from a kernel density estimate of the class's (minimum, maximum) pairs (a
+	// training pair plus Gaussian noise of Silverman's bandwidth, kept within the class's observed
+	// extremes): new scales, but the donor's values are stretched to them, so discrete values (packet
+	// sizes) move off the values real traces hold.
+	ScaleKDE ScaleMode = "kde"
+)
+
+// ParseScaleMode is the inverse of a ScaleMode's string ("" is ScaleDonor).
+func ParseScaleMode(s string) (ScaleMode, error) {
+	switch m := ScaleMode(s); m {
+	case "", ScaleDonor:
+		return ScaleDonor, nil
+	case ScaleKDE:
+		return m, nil
+	}
+	return "", fmt.Errorf("pipeline: unknown scale mode %q: use donor or kde", s)
+}
+
+// DecodeOptions configure TraceDecoder.Decode.
+type DecodeOptions struct {
+	Seed  uint64    // the draws of donors (and scales)
+	Scale ScaleMode // "" is ScaleDonor
+}
+
 // Decode turns decoded samples (coarse, Size values on [0, 1], of class labels[i]) into traces of
 // SeriesLen values in real units. Trace i draws, from its class's real training series with a generator
-// seeded by seed and i: a donor, whose within-bin detail is added to the upsampled sample and whose
-// active length it keeps; and a scale (minimum, maximum) from a kernel density estimate of the class's
-// (minimum, maximum) pairs (a training pair plus Gaussian noise of Silverman's bandwidth, kept within the
-// class's observed extremes).
-func (td *TraceDecoder) Decode(coarse [][]float64, labels []int, seed uint64) ([][]float64, error) {
+// seeded by opt.Seed and i, a donor whose within-bin detail orders the values, whose values (sorted)
+// fill them and whose active length it keeps, and a scale (opt.Scale). See the package documentation.
+func (td *TraceDecoder) Decode(coarse [][]float64, labels []int, opt DecodeOptions) ([][]float64, error) {
+	mode, err := ParseScaleMode(string(opt.Scale))
+	if err != nil {
+		return nil, err
+	}
 	if len(coarse) != len(labels) {
 		return nil, fmt.Errorf("pipeline: %d decoded samples for %d labels", len(coarse), len(labels))
 	}
@@ -131,29 +171,53 @@ func (td *TraceDecoder) Decode(coarse [][]float64, labels []int, seed uint64) ([
 		if len(s) != td.Size {
 			return nil, fmt.Errorf("pipeline: sample %d decodes to %d values, the decoder was made for %d (another model's folder?)", i, len(s), td.Size)
 		}
-		rng := rand.New(rand.NewPCG(seed, uint64(i)))
-		out[i] = td.Classes[c].trace(s, td.SeriesLen, bw[c], td.Padded, td.Integer, rng)
+		rng := rand.New(rand.NewPCG(opt.Seed, uint64(i)))
+		out[i] = td.Classes[c].trace(s, td.SeriesLen, bw[c], td.Padded, td.Integer, mode, rng)
 	}
 	return out, nil
 }
 
-// trace is Decode of one sample.
-func (dc *DecoderClass) trace(coarse []float64, n int, bw [2]float64, padded, integer bool, rng *rand.Rand) []float64 {
-	donor := rng.IntN(len(dc.Residuals))
-	lo, hi := dc.drawScale(bw, rng)
-	up := upsample(coarse, n)
-	out := make([]float64, n)
-	for k := range out {
-		u := min(max(up[k]+float64(dc.Residuals[donor][k]), 0), 1)
-		out[k] = lo + u*(hi-lo)
+// trace is Decode of one sample: the donor's detail added to the upsampled sample orders the values,
+// and the donor's own normalised values, sorted, take those places (its active part only, when the
+// series are padded); then the scale.
+func (dc *DecoderClass) trace(coarse []float64, n int, bw [2]float64, padded, integer bool, mode ScaleMode, rng *rand.Rand) []float64 {
+	donor := rng.IntN(len(dc.Values))
+	lo, hi := dc.Scales[donor][0], dc.Scales[donor][1]
+	if mode == ScaleKDE {
+		lo, hi = dc.drawScale(bw, rng)
+	}
+	active := n
+	if padded {
+		active = dc.Lengths[donor]
+	}
+	up, upDonor := upsample(coarse, n), upsample32(dc.Coarse[donor], n)
+	vals := dc.Values[donor]
+	order := make([]int, active)
+	x := make([]float64, active)
+	for k := range order {
+		order[k] = k
+		x[k] = up[k] + float64(vals[k]) - upDonor[k]
+	}
+	sort.SliceStable(order, func(a, b int) bool { return x[order[a]] < x[order[b]] })
+	sorted := slices.Clone(vals[:active])
+	slices.Sort(sorted)
+	out := make([]float64, n) // after the active part: f.Of's zero padding
+	for j, k := range order {
+		out[k] = lo + float64(sorted[j])*(hi-lo)
 		if integer {
 			out[k] = math.Round(out[k])
 		}
-		if padded && k >= dc.Lengths[donor] {
-			out[k] = 0
-		}
 	}
 	return out
+}
+
+// upsample32 is upsample of float32 values.
+func upsample32(coarse []float32, n int) []float64 {
+	c := make([]float64, len(coarse))
+	for j, v := range coarse {
+		c[j] = float64(v)
+	}
+	return upsample(c, n)
 }
 
 // drawScale draws (minimum, maximum) from the kernel density estimate of the class's pairs.
@@ -225,15 +289,15 @@ func (td *TraceDecoder) check() error {
 	}
 	for c, dc := range td.Classes {
 		n := len(dc.Scales)
-		if len(dc.Lengths) != n || len(dc.Residuals) != n {
-			return fmt.Errorf("class %d: %d scales, %d lengths, %d residuals: need as many of each", c, n, len(dc.Lengths), len(dc.Residuals))
+		if len(dc.Lengths) != n || len(dc.Values) != n || len(dc.Coarse) != n {
+			return fmt.Errorf("class %d: %d scales, %d lengths, %d value and %d coarse series: need as many of each", c, n, len(dc.Lengths), len(dc.Values), len(dc.Coarse))
 		}
 		for k, p := range dc.Scales {
 			if math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0) || p[0] > p[1] {
 				return fmt.Errorf("class %d series %d: scale %v is not a finite minimum <= maximum", c, k, p)
 			}
-			if dc.Lengths[k] < 0 || dc.Lengths[k] > td.SeriesLen || len(dc.Residuals[k]) != td.SeriesLen {
-				return fmt.Errorf("class %d series %d: length %d and %d residuals for series of %d", c, k, dc.Lengths[k], len(dc.Residuals[k]), td.SeriesLen)
+			if dc.Lengths[k] < 0 || dc.Lengths[k] > td.SeriesLen || len(dc.Values[k]) != td.SeriesLen || len(dc.Coarse[k]) != td.Size {
+				return fmt.Errorf("class %d series %d: length %d, %d values and %d coarse values for series of %d from %d", c, k, dc.Lengths[k], len(dc.Values[k]), len(dc.Coarse[k]), td.SeriesLen, td.Size)
 			}
 		}
 	}

@@ -42,9 +42,9 @@ func echoLike(t testing.TB, perClass, length int, seed uint64) *traffic.Dataset 
 }
 
 // A decoder made from one training series per class must give that series back exactly from its own
-// decoded image: the donor and the scale are forced (one pair, zero bandwidth), and the residual is by
-// construction the series minus its upsampled image. This checks the upsampling, the scale, the padding
-// and the rounding against the real data themselves.
+// decoded image: the donor and the scale are forced (one pair, zero bandwidth), the image plus the
+// donor's detail is the donor's series, whose ranks put its sorted values back in place. This checks
+// the upsampling, the ranking, the scale, the padding and the rounding against the real data.
 func TestTraceDecoderReproducesItsSeries(t *testing.T) {
 	for _, dims := range []int{2, 1} {
 		t.Run(fmt.Sprintf("%d-D", dims), func(t *testing.T) {
@@ -65,7 +65,7 @@ func TestTraceDecoderReproducesItsSeries(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := td.Decode(coarse, d.TrainY, 3)
+			got, err := td.Decode(coarse, d.TrainY, DecodeOptions{Seed: 3})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -96,13 +96,18 @@ func TestTraceDecoderSpreadsVolumes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := td.Decode(coarse, d.TestY, 5)
-	if err != nil {
-		t.Fatal(err)
+	for _, mode := range []ScaleMode{ScaleDonor, ScaleKDE} {
+		got, err := td.Decode(coarse, d.TestY, DecodeOptions{Seed: 5, Scale: mode})
+		if err != nil {
+			t.Fatal(err)
+		}
+		realCV, synCV := volumeCV(d.TestSeries), volumeCV(got)
+		if len(got[0]) != 120 || synCV < realCV/1.5 || synCV > realCV*1.5 {
+			t.Errorf("%s: synthetic traces of %d values with volume CV %.3f, real %.3f: want 120 values and a CV within x1.5", mode, len(got[0]), synCV, realCV)
+		}
 	}
-	realCV, synCV := volumeCV(d.TestSeries), volumeCV(got)
-	if len(got[0]) != 120 || synCV < realCV/1.5 || synCV > realCV*1.5 {
-		t.Errorf("synthetic traces of %d values with volume CV %.3f, real %.3f: want 120 values and a CV within x1.5", len(got[0]), synCV, realCV)
+	if _, err := td.Decode(coarse, d.TestY, DecodeOptions{Scale: "median"}); err == nil {
+		t.Error("scale mode median: no error")
 	}
 }
 
@@ -130,12 +135,12 @@ func TestDecoderFile(t *testing.T) {
 		t.Fatalf("empty folder: ok %v err %v, want false, nil", ok, err)
 	}
 	td := &TraceDecoder{Version: decoderVersion, Feature: traffic.PacketFeature(traffic.Sizes, 4), SeriesLen: 4, Size: 2,
-		Classes: []DecoderClass{{Scales: [][2]float64{{54, 1514}}, Lengths: []int{3}, Residuals: [][]float32{{0, 0.5, -0.25, 0}}}}}
+		Classes: []DecoderClass{{Scales: [][2]float64{{54, 1514}}, Lengths: []int{3}, Values: [][]float32{{0, 0.5, 1, 0}}, Coarse: [][]float32{{0.25, 0.5}}}}}
 	if err := WriteDecoder(dir, td); err != nil {
 		t.Fatal(err)
 	}
 	back, ok, err := ReadDecoder(dir)
-	if err != nil || !ok || back.Classes[0].Residuals[0][1] != 0.5 || back.Feature != td.Feature {
+	if err != nil || !ok || back.Classes[0].Values[0][1] != 0.5 || back.Feature != td.Feature {
 		t.Fatalf("read back %+v, %v, %v", back, ok, err)
 	}
 	td.Classes[0].Lengths = []int{9}
@@ -150,8 +155,8 @@ func TestDecoderFile(t *testing.T) {
 // FuzzReadDecoder: any decoder file is read or refused without a panic, and one that is read decodes
 // samples of its size.
 func FuzzReadDecoder(f *testing.F) {
-	f.Add([]byte(`{"Version":1,"SeriesLen":4,"Size":2,"Classes":[{"Scales":[[0,1]],"Lengths":[4],"Residuals":[[0,0,0,0]]}]}`))
-	f.Add([]byte(`{"Version":1,"SeriesLen":4,"Size":2,"Classes":[{"Scales":[[0,1]],"Lengths":[4],"Residuals":[[0]]}]}`))
+	f.Add([]byte(`{"Version":2,"SeriesLen":4,"Size":2,"Padded":true,"Classes":[{"Scales":[[0,1]],"Lengths":[3],"Values":[[0,1,0.5,0]],"Coarse":[[0.5,0.25]]}]}`))
+	f.Add([]byte(`{"Version":2,"SeriesLen":4,"Size":2,"Classes":[{"Scales":[[0,1]],"Lengths":[4],"Values":[[0]],"Coarse":[[0,0]]}]}`))
 	f.Add([]byte(`{"Version":1,"SeriesLen":1e9,"Size":2}`))
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		dir := t.TempDir()
@@ -163,7 +168,7 @@ func FuzzReadDecoder(f *testing.F) {
 			return
 		}
 		for c := range td.Classes {
-			if _, err := td.Decode([][]float64{make([]float64, td.Size)}, []int{c}, 1); err != nil && len(td.Classes[c].Scales) > 0 {
+			if _, err := td.Decode([][]float64{make([]float64, td.Size)}, []int{c}, DecodeOptions{Seed: 1}); err != nil && len(td.Classes[c].Scales) > 0 {
 				t.Fatalf("class %d of a decoder that was read: %v", c, err)
 			}
 		}

@@ -29,6 +29,7 @@ func runGenerate(args []string) error {
 	from := f.fs.String("from", "", "decode the samples in this NPZ (netdiffus sample -out) instead of sampling the model")
 	to := f.fs.String("to", "csv", "also write captures: csv (none), pcap or pcapng")
 	unit := f.fs.Bool("unit", false, "keep series on [0, 1] at the image's resolution instead of decoding them to traces in real units")
+	scale := f.fs.String("scale", "donor", "each trace's minimum and maximum: donor (a real training trace's of the class, with its length and values) or kde (drawn from a kernel density estimate of the class's pairs; the values move off real ones)")
 	step := f.fs.Float64("step", 1, "seconds between the values of a per-packet series (binned series keep their bin width)")
 	if err := f.parse(args); err != nil {
 		return err
@@ -37,11 +38,15 @@ func runGenerate(args []string) error {
 	if err != nil {
 		return err
 	}
+	mode, err := pipeline.ParseScaleMode(*scale)
+	if err != nil {
+		return fmt.Errorf("-scale %s: use donor or kde", *scale)
+	}
 	info, x, labels, err := generateSamples(f, *from, *perClass)
 	if err != nil {
 		return err
 	}
-	ds, feat, note, err := pipeline.SyntheticTraces(f.model, info, x, labels, pipeline.TraceOptions{Unit: *unit, Step: *step, Seed: info.Preset.Sample.Seed})
+	ds, feat, note, err := pipeline.SyntheticTraces(f.model, info, x, labels, pipeline.TraceOptions{Unit: *unit, Step: *step, Seed: info.Preset.Sample.Seed, Scale: mode})
 	if err != nil {
 		return err
 	}

@@ -10,8 +10,11 @@ import (
 
 // RealTraceFidelity compares synthetic traces with the real traces themselves, in the feature's units
 // and at whatever length each set has (synthetic traces decoded at the image's side are compared with
-// full-length real ones as they are: the differences are what the measures are for). Each measure has
-// its floor: the same measure between the real training and the real test traces.
+// full-length real ones as they are: the differences are what the measures are for). Each measure is
+// taken between the held-out real test traces and the synthetic ones, and has its floor: the same
+// measure between the real training and the real test traces (what fresh real data scores). The
+// synthetic side is compared with the test traces, not the training ones, because a decoder that
+// reuses training traces (pipeline.TraceDecoder does) would look better than real data against them.
 type RealTraceFidelity struct {
 	// ValueJSD is the Jensen-Shannon divergence (bits) between the histograms of every value of every
 	// trace pooled (the field's marginal distribution), on Bins equal bins over the range of all three
@@ -38,8 +41,9 @@ type RealTraceFidelity struct {
 	Bins    int
 }
 
-// MeasureRealTraces compares synthetic traces (synth, of classes synthY) with real training and test
-// traces (train/trainY, test/testY), in real units at their own lengths (see RealTraceFidelity). cfg's
+// MeasureRealTraces compares synthetic traces (synth, of classes synthY) with the real test traces
+// (test/testY), and the real training traces (train/trainY) with the same test traces for the floors,
+// in real units at their own lengths (see RealTraceFidelity). cfg's
 // MaxLag is capped at half the shortest trace; 50 bins for the value histograms.
 func MeasureRealTraces(train [][]float64, trainY []int, test [][]float64, testY []int, synth [][]float64, synthY []int, cfg TraceConfig) (RealTraceFidelity, error) {
 	sets := [3][][]float64{train, test, synth}
@@ -80,9 +84,9 @@ func MeasureRealTraces(train [][]float64, trainY []int, test [][]float64, testY 
 	}
 	var err error
 	score := func(name string, f func(a, b int) (float64, error)) (Scored, error) {
-		v, err := f(0, 2)
+		v, err := f(1, 2)
 		if err != nil {
-			return Scored{}, fmt.Errorf("features: %s, real vs synthetic: %w", name, err)
+			return Scored{}, fmt.Errorf("features: %s, real test vs synthetic: %w", name, err)
 		}
 		fl, err := f(0, 1)
 		if err != nil {

@@ -269,14 +269,19 @@ func ReadDecoder(dir string) (td *TraceDecoder, ok bool, err error) {
 	if err != nil {
 		return nil, false, err
 	}
-	td = &TraceDecoder{}
-	if err := json.Unmarshal(raw, td); err != nil {
-		return nil, false, fmt.Errorf("pipeline: %s: %w (delete it to decode at the image's resolution)", path, err)
-	}
-	if err := td.check(); err != nil {
+	if td, err = parseDecoder(raw); err != nil {
 		return nil, false, fmt.Errorf("pipeline: %s: %w (delete it to decode at the image's resolution)", path, err)
 	}
 	return td, true, nil
+}
+
+// parseDecoder reads and checks a decoder file's bytes.
+func parseDecoder(raw []byte) (*TraceDecoder, error) {
+	td := &TraceDecoder{}
+	if err := json.Unmarshal(raw, td); err != nil {
+		return nil, err
+	}
+	return td, td.check()
 }
 
 // check verifies what Decode relies on, so a hostile file is an error, never a panic.

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -154,23 +152,21 @@ func TestDecoderFile(t *testing.T) {
 }
 
 // FuzzReadDecoder: any decoder file is read or refused without a panic, and one that is read decodes
-// samples of its size.
+// samples of its size, in both scale modes.
 func FuzzReadDecoder(f *testing.F) {
 	f.Add([]byte(`{"Version":2,"SeriesLen":4,"Size":2,"Padded":true,"Classes":[{"Scales":[[0,1]],"Lengths":[3],"Values":[[0,1,0.5,0]],"Coarse":[[0.5,0.25]]}]}`))
 	f.Add([]byte(`{"Version":2,"SeriesLen":4,"Size":2,"Classes":[{"Scales":[[0,1]],"Lengths":[4],"Values":[[0]],"Coarse":[[0,0]]}]}`))
 	f.Add([]byte(`{"Version":1,"SeriesLen":1e9,"Size":2}`))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		dir := t.TempDir()
-		if err := os.WriteFile(filepath.Join(dir, DecoderFile), raw, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		td, ok, err := ReadDecoder(dir)
-		if err != nil || !ok {
+		td, err := parseDecoder(raw) // ReadDecoder's parser, without the file
+		if err != nil {
 			return
 		}
 		for c := range td.Classes {
-			if _, err := td.Decode([][]float64{make([]float64, td.Size)}, []int{c}, DecodeOptions{Seed: 1}); err != nil && len(td.Classes[c].Scales) > 0 {
-				t.Fatalf("class %d of a decoder that was read: %v", c, err)
+			for _, mode := range []ScaleMode{ScaleDonor, ScaleKDE} {
+				if _, err := td.Decode([][]float64{make([]float64, td.Size)}, []int{c}, DecodeOptions{Seed: 1, Scale: mode}); err != nil && len(td.Classes[c].Scales) > 0 {
+					t.Fatalf("class %d of a decoder that was read: %v", c, err)
+				}
 			}
 		}
 	})

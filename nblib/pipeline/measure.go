@@ -301,3 +301,17 @@ func (m *Measures) classify(b compute.Backend, c protocols.Config, original, syn
 	}
 	return nil
 }
+
+// RealTraceSummary is a sentence on the trace fidelity against the real traces (the decoder's and the
+// image side's, with floors), or "" when it was not measured.
+func (m *Measures) RealTraceSummary() string {
+	if m.RealTraces == nil || m.RealTracesImageSide == nil {
+		return ""
+	}
+	part := func(r *features.RealTraceFidelity) string {
+		return fmt.Sprintf("value JSD %s bits, value EMD %s, length EMD %s, within-class volume EMD %s, autocorrelation %s, discriminative score %s",
+			r.ValueJSD, r.ValueEMD, r.LengthEMD, r.VolumeEMD, r.Autocorrelation, r.Discriminative)
+	}
+	return fmt.Sprintf("\nAgainst the real test traces (floors: real training vs real test traces), synthetic traces of %d values from the full-length decoder: %s; "+
+		"decoded at the image side (%d values, class-mean range): %s.", m.RealTraces.Lengths[2], part(m.RealTraces), m.RealTracesImageSide.Lengths[2], part(m.RealTracesImageSide))
+}

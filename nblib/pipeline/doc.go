@@ -34,8 +34,8 @@
 //     ones (fid.FrechetWithFloor, KIDWithFloor, PerClassWithFloor); the trace fidelity of the decoded
 //     series (real images decoded through the same GASF inverse): marginal Wasserstein-1,
 //     autocorrelation distance and discriminative score, each with its floor (features.MeasureTraces);
-//     the same synthetic samples as traces against the real traces themselves, in real units at full
-//     length (features.MeasureRealTraces: value JSD and EMD, length, within-class volume,
+//     the same synthetic samples as traces against the held-out real test traces, in real units at
+//     full length (features.MeasureRealTraces: value JSD and EMD, length, within-class volume,
 //     autocorrelation, discriminative score, each with its floor), once through the TraceDecoder and
 //     once at the image's side with the class-mean range, so the two decodings compare;
 //     pixel histograms with their Jensen-Shannon divergence and earth

@@ -1,6 +1,7 @@
 package features
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -91,4 +92,19 @@ func TestRealTracesOfOtherLength(t *testing.T) {
 	if _, err := MeasureRealTraces(train, trainY, test[:3], testY[:3], short, testY, TraceConfig{}); err == nil {
 		t.Error("3 real test traces: no error")
 	}
+}
+
+// Synthetic traces of the right values but a fixed length of 16 against real traces of 100 values:
+// the length distance says so, in values.
+func ExampleMeasureRealTraces() {
+	rng := rand.New(rand.NewPCG(1, 2))
+	train, trainY := scaledTraces(rng, 10, nil)
+	test, testY := scaledTraces(rng, 10, nil)
+	short := make([][]float64, len(test))
+	for i, tr := range test {
+		short[i] = tr[:16]
+	}
+	r, _ := MeasureRealTraces(train, trainY, test, testY, short, testY, TraceConfig{Seed: 1})
+	fmt.Printf("length EMD %.0f values (floor %.0f)\n", r.LengthEMD.Value, r.LengthEMD.Floor)
+	// Output: length EMD 84 values (floor 0)
 }

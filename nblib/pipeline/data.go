@@ -20,6 +20,10 @@ type Data struct {
 	Train, Test   diffusion.Array // [N, S, S, 1] images or [N, L, 1] series
 	TrainY, TestY []int
 	SeriesLen     int // length of the feature series the examples were made from
+	// Feature is the feature the series are of; TrainSeries and TestSeries are the real series behind
+	// Train and Test, in real units at full length (the trace decoder and trace fidelity use them).
+	Feature                 traffic.Feature
+	TrainSeries, TestSeries [][]float64
 	// Ranges holds, per class, the mean over its training series of their minimum and maximum, the
 	// scale Decode can give synthetic series.
 	Ranges [][2]float64
@@ -60,7 +64,7 @@ func FromDataset(p preset.Preset, name string, ds *traffic.Dataset, f traffic.Fe
 	if len(split.Train) == 0 || len(split.Test) == 0 {
 		return nil, fmt.Errorf("pipeline %s: the split of %d traces at %g leaves an empty side", name, len(series), p.Data.TrainFraction)
 	}
-	d := &Data{Name: name, Classes: ds.Classes, SeriesLen: len(series[0])}
+	d := &Data{Name: name, Classes: ds.Classes, SeriesLen: len(series[0]), Feature: f}
 	pick := func(rows []int) ([][]float64, []int) {
 		s, y := make([][]float64, len(rows)), make([]int, len(rows))
 		for k, i := range rows {
@@ -77,6 +81,7 @@ func FromDataset(p preset.Preset, name string, ds *traffic.Dataset, f traffic.Fe
 		return nil, fmt.Errorf("pipeline %s: %w", name, err)
 	}
 	d.TrainY, d.TestY = trainY, testY
+	d.TrainSeries, d.TestSeries = trainS, testS
 	d.Ranges = classRanges(trainS, trainY, len(ds.Classes))
 	return d, nil
 }

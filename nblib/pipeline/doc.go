@@ -23,7 +23,10 @@
 //     warning when those weights are likely poor (EMA younger than its horizon, raw weights by choice).
 //     Images are rounded to the 8-bit grid real images live on (pixels.Quantise).
 //   - Decode: the GASF inverse of each sample's diagonal, x = sqrt(p^(1/gamma)) on [0, 1]
-//     (dataio.DecodeSeries), optionally rescaled to the class's typical range of the real data.
+//     (dataio.DecodeSeries), at the image's side; then, with the model folder's TraceDecoder, a trace
+//     as long as the real ones, in real units, with a scale of its own (SyntheticTraces; "Full-length
+//     traces" below). Without a decoder the series keep the image side, optionally rescaled to the
+//     class's mean range of the real data, and SyntheticTraces says so.
 //   - Measure: on pixels in [0, 1], the FID and KID of all synthetic vs all real training images and the
 //     per-class FID on the real training images' principal components (fid.Frechet: |mu1-mu2|^2 +
 //     tr(S1 + S2 - 2 (S1 S2)^(1/2))), each with its floor, the same distance from the real training to
@@ -31,9 +34,53 @@
 //     ones (fid.FrechetWithFloor, KIDWithFloor, PerClassWithFloor); the trace fidelity of the decoded
 //     series (real images decoded through the same GASF inverse): marginal Wasserstein-1,
 //     autocorrelation distance and discriminative score, each with its floor (features.MeasureTraces);
+//     the same synthetic samples as traces against the held-out real test traces, in real units at
+//     full length (features.MeasureRealTraces: value JSD and EMD, length, within-class volume,
+//     autocorrelation, discriminative score, each with its floor), once through the TraceDecoder and
+//     once at the image's side with the class-mean range, so the two decodings compare;
 //     pixel histograms with their Jensen-Shannon divergence and earth
 //     mover's distance, and each downstream classifier's accuracy on the held-out real images when
 //     trained on the original, the synthetic and the original+synthetic images (protocols.Scenarios).
+//
+// # Full-length traces
+//
+// A GASF image of side S holds an S-value summary of a series of L values: the area resize averages
+// the image over (L/S)^2 cells, the normalisation drops the series' minimum and maximum, and the
+// padding of a short trace is only a flat stretch. The diagonal gives back the S-value coarse series
+// c_j (on [0, 1]) and nothing more: the lost detail has to come from somewhere. The TraceDecoder is a
+// first, CPU-cheap answer, kept in the model folder (decoder.json, written by Run from the real
+// training series; it holds at most 256 of them per class):
+//
+//   - length and values: the trace is L values long. A donor, a real training series u of the same
+//     class drawn at random (u min-max normalised, c' the GASF inverse of u's own image), gives the
+//     within-bin detail: x_k = c_{floor(k S / L)} + u_k - c'_{floor(k S / L)}, the generated coarse
+//     value of k's span plus the donor's departure from its own. The x_k only order the values: the
+//     donor's values, sorted, take the places of the x_k in rank order (quantile mapping onto the
+//     donor's marginal), so the trace holds values real traces of the class hold (packet sizes are
+//     sizes the class uses, not averages of them). The donor also gives the active length: with padded
+//     real series (a packet trace shorter than the feature's length) only its first n values are
+//     ranked, and the rest are f.Of's zero padding.
+//   - scale: each trace draws its own (minimum, maximum) from a kernel density estimate of the class's
+//     training pairs, (lo_i, hi_i) + N(0, diag(h^2)) with Silverman's bandwidth h = 1.06 sd n^(-1/5) per
+//     coordinate, kept within the class's observed extremes; the value is lo + x (hi - lo), rounded to
+//     whole numbers when every real value is one.
+//
+// So the ordering of the values along the trace follows the generated coarse shape (what the
+// diffusion model learned); the values themselves, the within-bin detail, the length and the scale are
+// resampled from the class's real training data, not generated. This keeps
+// volumes spread within a class as they are in the data (a class-mean scale gives every trace of a
+// class the same range, which the within-class volume distance of MeasureRealTraces exposes), and
+// gives traces in bytes that packet and capture writers accept. It is not a model of the fine
+// structure: each trace's values are a real training trace's values, rearranged (it can disclose
+// them, it cannot produce values the training set lacks, and a per-field distance below its floor is
+// a sign of that copying, not of quality), and the scale is independent of the generated shape. Why this
+// first: a 1-D refinement model conditioned on the coarse series (the project's 1-D U-Net), larger
+// images where L allows (L = 128 at the full preset), an invertible imaging beside GASF, or the scale
+// generated as extra outputs conditioned on the class are each a new trained model and a new figure to
+// validate; this decoder needs no training, works for every model already trained from traces once
+// Run has written its decoder.json, and its measures (MeasureRealTraces with floors) are the yardstick
+// the trained alternatives will have to beat. With one training series per class the decoder gives
+// that series back exactly from its own image (a test).
 //
 // Run chains them for one dataset; Train takes an Observer called with every unet.Progress report, for
 // live views.

@@ -82,11 +82,30 @@ func (m *Measures) audit(d *Data, real, test, syn features.Images, synth diffusi
 	}
 }
 
+// auditFullTraces audits the decoder's full-length synthetic traces against the real series, when all
+// of them have one length.
+func (m *Measures) auditFullTraces(d *Data, decoded [][]float64, synthY []int, seed uint64) {
+	n := len(d.TrainSeries[0])
+	for _, set := range [][][]float64{d.TrainSeries, d.TestSeries, decoded} {
+		for _, s := range set {
+			if len(s) != n {
+				return
+			}
+		}
+	}
+	var err error
+	m.FullTraceAudit, err = privacy.Audit("full-length traces", privacy.Set{X: seriesMatrix(d.TrainSeries), Y: d.TrainY},
+		privacy.Set{X: seriesMatrix(d.TestSeries), Y: d.TestY}, privacy.Set{X: seriesMatrix(decoded), Y: synthY}, privacy.Config{Seed: seed})
+	if err != nil {
+		m.AuditNote = fmt.Sprintf("full-length traces: %v", err)
+	}
+}
+
 // AuditSummary is the memorization audit in a few lines for a terminal or a notebook: each space's
 // summary, and its warning when flagged.
 func (m *Measures) AuditSummary() string {
 	s := ""
-	for _, r := range []*privacy.Report{m.Audit, m.TraceAudit} {
+	for _, r := range []*privacy.Report{m.Audit, m.TraceAudit, m.FullTraceAudit} {
 		if r == nil {
 			continue
 		}

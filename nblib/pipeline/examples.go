@@ -124,3 +124,39 @@ func SplitData(name string, e Examples, fraction float64) (*Data, error) {
 	}
 	return &Data{Name: name, Classes: e.Classes, Train: tr.X, Test: te.X, TrainY: tr.Labels, TestY: te.Labels}, nil
 }
+
+// AttachSeries gives d, split from images by SplitData at fraction, the real series the images were
+// made from (series[i] of class labels[i], in the images' order, of feature f), split the same way, and
+// the class ranges of its training part: Measure then compares synthetic traces with the real traces
+// themselves. Labels that do not match the images' (another file, another order) are an error.
+func (d *Data) AttachSeries(series [][]float64, labels []int, f traffic.Feature, fraction float64) error {
+	if len(series) != len(labels) || len(series) != d.Train.Batch()+d.Test.Batch() || len(series) == 0 {
+		return fmt.Errorf("pipeline %s: %d series with %d labels for %d images: the series are not those the images were made from", d.Name, len(series), len(labels), d.Train.Batch()+d.Test.Batch())
+	}
+	s := traffic.SplitPerClass(labels, fraction, traffic.FirstInOrder, 0)
+	pick := func(rows []int, want []int, side string) ([][]float64, error) {
+		out := make([][]float64, len(rows))
+		if len(rows) != len(want) {
+			return nil, fmt.Errorf("pipeline %s: %d %s series for %d %s images: the series are not those the images were made from", d.Name, len(rows), side, len(want), side)
+		}
+		for k, i := range rows {
+			if labels[i] != want[k] || len(series[i]) != len(series[0]) {
+				return nil, fmt.Errorf("pipeline %s: %s series %d (row %d) has class %d and %d values, its image class %d: the series are not those the images were made from, in their order",
+					d.Name, side, k, i, labels[i], len(series[i]), want[k])
+			}
+			out[k] = series[i]
+		}
+		return out, nil
+	}
+	train, err := pick(s.Train, d.TrainY, "training")
+	if err != nil {
+		return err
+	}
+	test, err := pick(s.Test, d.TestY, "test")
+	if err != nil {
+		return err
+	}
+	d.TrainSeries, d.TestSeries, d.Feature, d.SeriesLen = train, test, f, len(series[0])
+	d.Ranges = classRanges(train, d.TrainY, len(d.Classes))
+	return nil
+}

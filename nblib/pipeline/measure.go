@@ -50,16 +50,26 @@ type Measures struct {
 	// [0, 1]): marginal Wasserstein-1, autocorrelation distance and discriminative score, each with its
 	// real-training-vs-real-test floor.
 	Traces    features.TraceFidelity
-	TraceNote string  `json:",omitempty"` // why Traces is empty, when it is
-	Accuracy  []Score // held-out real test images, per classifier and scenario
+	TraceNote string `json:",omitempty"` // why Traces is empty, when it is
+	// RealTraces compares the synthetic traces decoded by the trace decoder (full length, real units, a
+	// scale each; see TraceDecoder) with the real traces themselves; RealTracesImageSide the synthetic
+	// series decoded at the image's side and scaled to the class's mean range (what generate wrote
+	// before the decoder) with the same real traces. Both are nil when the data have no real series
+	// (images read from files), and RealTraceNote says why when a measure failed.
+	RealTraces, RealTracesImageSide *features.RealTraceFidelity `json:",omitempty"`
+	RealTraceNote                   string                      `json:",omitempty"`
+	Accuracy                        []Score                     // held-out real test images, per classifier and scenario
 	// FIDExcess is FIDMatched - FIDFloor with its bootstrap interval (FIDIntervals): above 0, the
 	// synthetic images are further from the training images than fresh real ones are.
 	FIDExcess, FIDMatchedInterval, FIDFloorInterval stats.Interval
 	// Audit is the memorization audit of the synthetic images (nblib/eval/privacy) against the real
 	// training and test images, TraceAudit the same on the decoded series; nil, with AuditNote saying
 	// why, when a set is too small to audit.
-	Audit, TraceAudit *privacy.Report `json:",omitempty"`
-	AuditNote         string          `json:",omitempty"`
+	// FullTraceAudit audits the full-length traces of the trace decoder (real units) against the real
+	// training and test traces: the decoder takes values from real training traces, so this is where
+	// copying would show (nil when the data have no real series or the traces differ in length).
+	Audit, TraceAudit, FullTraceAudit *privacy.Report `json:",omitempty"`
+	AuditNote                         string          `json:",omitempty"`
 }
 
 // PixelHistograms compares the pixel distributions of the real and synthetic images (Fig. 7).
@@ -124,6 +134,14 @@ func Measure(b compute.Backend, p preset.Preset, d *Data, synth diffusion.Array,
 		m.TraceNote = err.Error() // e.g. every series of a set constant: the measures are undefined
 	}
 	m.audit(d, real, test, syn, synth, synthY, p.Data.Seed)
+	if len(d.TrainSeries) > 0 {
+		var decoded [][]float64
+		if m.RealTraces, m.RealTracesImageSide, decoded, err = realTraceFidelity(d, synth, synthY, p.Sample.Seed, p.Data.Seed); err != nil {
+			m.RealTraceNote = err.Error()
+		} else {
+			m.auditFullTraces(d, decoded, synthY, p.Data.Seed)
+		}
+	}
 	err = m.classify(b, p.Downstream, protocols.Dataset{X: real.Pixels, Y: d.TrainY}, protocols.Dataset{X: syn.Pixels, Y: synthY},
 		protocols.Dataset{X: test.Pixels, Y: d.TestY}, real.Height)
 	return m, err
@@ -203,6 +221,45 @@ func traceFidelity(d *Data, synth diffusion.Array, seed uint64) (features.TraceF
 	return tf, nil
 }
 
+// realTraceFidelity decodes the synthetic samples twice, with the trace decoder of d's real training
+// series (seed: its draws) and at the image's side scaled to the class ranges, and compares each with
+// d's real traces (features.MeasureRealTraces).
+func realTraceFidelity(d *Data, synth diffusion.Array, synthY []int, decodeSeed, seed uint64) (full, imageSide *features.RealTraceFidelity, decoded [][]float64, err error) {
+	if len(d.TestSeries) != d.Test.Batch() {
+		return nil, nil, nil, fmt.Errorf("pipeline: %d real test series for %d test examples", len(d.TestSeries), d.Test.Batch())
+	}
+	td, err := NewTraceDecoder(d)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	coarse, err := Decode(synth)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	decoded, err = td.Decode(coarse, synthY, DecodeOptions{Seed: decodeSeed})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	scaled := make([][]float64, len(coarse))
+	for i, s := range coarse {
+		lo, hi := d.Ranges[synthY[i]][0], d.Ranges[synthY[i]][1]
+		scaled[i] = make([]float64, len(s))
+		for k, v := range s {
+			scaled[i][k] = lo + v*(hi-lo)
+		}
+	}
+	cfg := features.TraceConfig{Seed: seed}
+	f, err := features.MeasureRealTraces(d.TrainSeries, d.TrainY, d.TestSeries, d.TestY, decoded, synthY, cfg)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("pipeline: real-trace fidelity: %w", err)
+	}
+	c, err := features.MeasureRealTraces(d.TrainSeries, d.TrainY, d.TestSeries, d.TestY, scaled, synthY, cfg)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("pipeline: real-trace fidelity at the image side: %w", err)
+	}
+	return &f, &c, decoded, nil
+}
+
 // seriesMatrix stacks equal-length series as the rows of a matrix.
 func seriesMatrix(series [][]float64) *mat.Dense {
 	out := mat.NewDense(len(series), len(series[0]), nil)
@@ -266,4 +323,18 @@ func (m *Measures) classify(b compute.Backend, c protocols.Config, original, syn
 		}
 	}
 	return nil
+}
+
+// RealTraceSummary is a sentence on the trace fidelity against the real traces (the decoder's and the
+// image side's, with floors), or "" when it was not measured.
+func (m *Measures) RealTraceSummary() string {
+	if m.RealTraces == nil || m.RealTracesImageSide == nil {
+		return ""
+	}
+	part := func(r *features.RealTraceFidelity) string {
+		return fmt.Sprintf("value JSD %s bits, value EMD %s, length EMD %s, within-class volume EMD %s, autocorrelation %s, discriminative score %s",
+			r.ValueJSD, r.ValueEMD, r.LengthEMD, r.VolumeEMD, r.Autocorrelation, r.Discriminative)
+	}
+	return fmt.Sprintf("\nAgainst the real test traces (floors: real training vs real test traces), synthetic traces of %d values from the full-length decoder: %s; "+
+		"decoded at the image side (%d values, class-mean range): %s.", m.RealTraces.Lengths[2], part(m.RealTraces), m.RealTracesImageSide.Lengths[2], part(m.RealTracesImageSide))
 }

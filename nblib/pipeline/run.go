@@ -61,6 +61,9 @@ func Run(ctx context.Context, b compute.Backend, p preset.Preset, d *Data, dir s
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", d.Name, err)
 	}
+	if err := writeDecoderOf(d, dir); err != nil {
+		return nil, fmt.Errorf("%s: %w", d.Name, err)
+	}
 	start := time.Now()
 	synth, synthY, warning, err := SampleWithWarning(ctx, m, p.Sample, SampleCounts(p.Sample.PerClass, d.TrainY, len(d.Classes)), nil)
 	if err != nil {
@@ -115,4 +118,17 @@ func examplePairs(d *Data, synth diffusion.Array, synthY []int, n int) []Example
 			Real: pixels.ModelToBytes(d.Train.Example(realFirst[c])), Synth: pixels.ModelToBytes(synth.Example(synFirst[c]))})
 	}
 	return out
+}
+
+// writeDecoderOf keeps the trace decoder of d's real training series in the model folder dir (none
+// when d has no real series, as data made from image files).
+func writeDecoderOf(d *Data, dir string) error {
+	if len(d.TrainSeries) == 0 {
+		return nil
+	}
+	td, err := NewTraceDecoder(d)
+	if err != nil {
+		return err
+	}
+	return WriteDecoder(dir, td)
 }

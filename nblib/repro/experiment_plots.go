@@ -130,14 +130,14 @@ func (r *ExperimentResult) Summary() string {
 		r.Name, len(r.Classes), r.Params, r.TrainImages, r.TrainSeconds, r.ImagesPerSec, r.SynthImages, r.SampleSeconds,
 		r.TestImages, r.FID, r.FIDFloor, r.FIDMatched, r.KID, r.KIDFloor, r.KIDMatched,
 		r.ClassFIDMean, r.ClassFIDStd, r.ClassFIDRows, r.ClassFIDMatchedMean, r.ClassFIDFloorMean,
-		r.Hist.JSD, r.Hist.EMD, r.Hist.SynthMean, r.Hist.SynthStd, r.Hist.RealMean, r.Hist.RealStd, r.Traces.Marginal, r.Traces.Autocorrelation, r.Traces.Discriminative) +
+		r.Hist.JSD, r.Hist.EMD, r.Hist.SynthMean, r.Hist.SynthStd, r.Hist.RealMean, r.Hist.RealStd, r.Traces.Marginal, r.Traces.Autocorrelation, r.Traces.Discriminative) + r.RealTraceSummary() +
 		"\n" + r.EvidenceSummary() + r.notes()
 }
 
 // notes appends the run's warnings and the reasons a measure is missing.
 func (r *ExperimentResult) notes() string {
 	var out string
-	for _, n := range []string{r.SampleWarning, r.FloorNote, r.TraceNote} {
+	for _, n := range []string{r.SampleWarning, r.FloorNote, r.TraceNote, r.RealTraceNote} {
 		if n != "" {
 			out += "\nNote: " + n
 		}

@@ -127,7 +127,8 @@ func TestExperimentPlots(t *testing.T) {
 	if got := shortNames([]string{"netflix-v01", "alarm"}); got[0] != "v01" || got[1] != "alarm" {
 		t.Errorf("shortNames = %q", got)
 	}
-	if s := res.Summary(); !strings.Contains(s, "FID") || !strings.Contains(s, "KID (unbiased; may be negative)") || !strings.Contains(s, "floor") {
+	if s := res.Summary(); !strings.Contains(s, "FID") || !strings.Contains(s, "KID (unbiased; may be negative)") || !strings.Contains(s, "floor") ||
+		!strings.Contains(s, "Against the real test traces") {
 		t.Error(s)
 	}
 	if fid, floor := res.ClassFIDWithFloor(); len(fid) != len(res.Classes) || (floor != res.ClassFIDFloorMean && floor != 0) {

@@ -67,7 +67,7 @@ func (r *ExperimentResult) SummaryTable() (header []string, rows [][]string) {
 // 95% interval and the value fresh data would have, and the warning when flagged.
 func (r *ExperimentResult) auditRows() [][]string {
 	var rows [][]string
-	for _, a := range []*privacy.Report{r.Audit, r.TraceAudit} {
+	for _, a := range []*privacy.Report{r.Audit, r.TraceAudit, r.FullTraceAudit} {
 		if a == nil {
 			continue
 		}

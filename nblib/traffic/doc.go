@@ -28,6 +28,12 @@
 //	size       x_k = s_k
 //	signed     x_k = d_k * s_k
 //
+// PacketsFromSeries goes back from a series to packets (one packet per value
+// for the packet features; B_i bytes as ceil(B_i / 1514) near-equal packets
+// inside bin i), so that f.Of of its packets is the series again where a
+// capture can hold it (sizes of 54 bytes and more, whole bytes, no empty
+// leading bin).
+//
 // # Splits
 //
 // [SplitPerClass] separates every class c with n_c traces into

@@ -42,3 +42,22 @@ func ExampleSplitPerClass() {
 	fmt.Println(s.Train, s.Test)
 	// Output: [0 1 2 3 5 6 7 8] [4 9]
 }
+
+// PacketsFromSeries turns bytes per bin back into packets that reproduce them.
+func ExamplePacketsFromSeries() {
+	f := traffic.BinnedBytes(1, 3, traffic.Down)
+	pk, err := traffic.PacketsFromSeries([]float64{3000, 0, 600}, f, 1)
+	if err != nil {
+		panic(err)
+	}
+	for _, p := range pk {
+		fmt.Printf("%.2f s  %4.0f bytes\n", p.Time, p.Size)
+	}
+	back, _ := f.Of(&traffic.Trace{Packets: pk})
+	fmt.Println(back)
+	// Output:
+	// 0.00 s  1500 bytes
+	// 0.50 s  1500 bytes
+	// 2.10 s   600 bytes
+	// [3000 0 600]
+}

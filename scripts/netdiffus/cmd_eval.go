@@ -32,6 +32,7 @@ type evalFlags struct {
 	p                                    preset.Preset
 	real, synth, realLabels, synthLabels string
 	test, testLabels                     string
+	traces                               string // real traces NPZ the -real images were made from
 	extractor                            string
 	perClassN                            int
 	classifiers                          string
@@ -65,6 +66,7 @@ func runEval(args []string) error {
 	fs.StringVar(&f.synthLabels, "synth-labels", "", ".npy inputs: labels of -synth (1-D .npy)")
 	fs.StringVar(&f.test, "test", "", ".npy inputs: held-out real images for the classifiers (needs both label files)")
 	fs.StringVar(&f.testLabels, "test-labels", "", ".npy inputs: labels of -test")
+	fs.StringVar(&f.traces, "traces", "", "NPZ inputs: the real traces NPZ (netdiffus data) the -real images were made from; adds trace fidelity against the real traces, in real units at full length")
 	fs.StringVar(&f.extractor, "features", "", ".npy inputs: feature extractor for FID/KID: raw, pca:K (fitted on -real; default pca:Measure.PCAComponents), encoder (a quick CNN trained on -real and its labels) or inception[:path] (pytorch-fid weights; default path from $NETDIFFUS_INCEPTION_WEIGHTS)")
 	fs.IntVar(&f.perClassN, "n", 0, "images per class and side for per-class FID (0: Measure.FIDPerClass, else the smaller count)")
 	fs.StringVar(&f.classifiers, "classifiers", "", "comma-separated, default the preset's Downstream.Classifiers: rf (random forest), gbt (boosted trees), nb (Gaussian naive Bayes), mlp, cnn-quick, cnn8 (GoMLX)")
@@ -120,6 +122,9 @@ func evalExamples(f evalFlags) error {
 	}
 	data, err := pipeline.SplitData(f.real, ex, f.p.Data.TrainFraction)
 	if err != nil {
+		return err
+	}
+	if err := attachTraces(f.traces, data, f.p.Data.TrainFraction); err != nil {
 		return err
 	}
 	var synth pipeline.Examples
@@ -188,6 +193,7 @@ func printMeasures(p preset.Preset, d *pipeline.Data, synth pipeline.Examples, m
 	fmt.Printf("features pca:%d\nFID %.6g (floor, real test vs real training images: %.6g; matched to the test size: %.6g)\nKID (unbiased; may be negative) %.6g (floor %.6g)\nper-class FID: mean %.4f std %.4f (on %d a class: %.4f, floor %.4f)\n",
 		p.Measure.PCAComponents, m.FID, m.RealFID, m.FIDMatched, m.KID, m.KIDFloor, m.ClassFIDMean, m.ClassFIDStd, m.ClassFIDRows, m.ClassFIDMatchedMean, m.ClassFIDFloorMean)
 	fmt.Printf("decoded series: marginal W1 %s, autocorrelation distance %s, discriminative score %s\n", m.Traces.Marginal, m.Traces.Autocorrelation, m.Traces.Discriminative)
+	printRealTraces(m)
 	for c, v := range m.ClassFID {
 		fmt.Printf("  %s: %.4f\n", d.Classes[c], v)
 	}

@@ -4,48 +4,57 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
+	"github.com/netdiffus/netdiffus/nblib/diffusion"
 	"github.com/netdiffus/netdiffus/nblib/pipeline"
 	"github.com/netdiffus/netdiffus/nblib/traffic/trafficio"
 )
 
 func init() {
-	register(command{name: "generate", summary: "synthetic traffic traces from a trained model (GASF inverse; CSV folder and NPZ)", run: runGenerate})
+	register(command{name: "generate", summary: "synthetic traffic traces from a trained model (full length in real units; CSV folder, NPZ, captures)", run: runGenerate})
 }
 
 func runGenerate(args []string) error {
-	f := newRunFlags("generate", "generate -model DIR -out DIR [-per-class N] [-unit]\n\n"+
-		"Samples the model, decodes every sample to a series (the GASF inverse of its diagonal) and writes\n"+
-		"DIR/traces/ (one CSV per trace, columns time,size,direction, one packet per value, and labels.csv)\n"+
-		"and DIR/traces.npz (x: the series, y: labels, classes), the formats netdiffus data reads.")
+	f := newRunFlags("generate", "generate -model DIR -out DIR [-per-class N] [-from samples.npz] [-to csv|pcap|pcapng] [-unit]\n\n"+
+		"Samples the model (or decodes the samples of -from, drawn by netdiffus sample, without sampling) and\n"+
+		"decodes every sample to a trace: with the model folder's decoder.json (written by netdiffus experiment\n"+
+		"and the notebooks), as long as the real traces, in real units, each with a scale of its own (see the\n"+
+		"pipeline package documentation); without it, the image side's values. Writes DIR/traces/ (one CSV per\n"+
+		"trace, columns time,size,direction, and labels.csv) and DIR/traces.npz (x: the series, y: labels,\n"+
+		"classes), the formats netdiffus data reads; -to pcap|pcapng also writes DIR/captures/, one capture per\n"+
+		"trace between 192.168.1.20 (the device) and 203.0.113.10:443 (read back with the rule ip=192.168.1.20).")
 	out := f.fs.String("out", "synthetic", "output folder")
 	perClass := f.fs.Int("per-class", 0, "traces per class (0: Sample.PerClass, else as many as the class had training images)")
-	unit := f.fs.Bool("unit", false, "keep series on [0, 1] instead of scaling each to its class's typical range in the training series (known to models trained from traces: netdiffus experiment and the notebooks; models trained on image files give [0, 1] series)")
-	step := f.fs.Float64("step", 1, "time between values in the CSV traces")
+	from := f.fs.String("from", "", "decode the samples in this NPZ (netdiffus sample -out) instead of sampling the model")
+	to := f.fs.String("to", "csv", "also write captures: csv (none), pcap or pcapng")
+	unit := f.fs.Bool("unit", false, "keep series on [0, 1] at the image's resolution instead of decoding them to traces in real units")
+	scale := f.fs.String("scale", "donor", "each trace's minimum and maximum: donor (a real training trace's of the class, with its length and values) or kde (drawn from a kernel density estimate of the class's pairs; the values move off real ones)")
+	step := f.fs.Float64("step", 1, "seconds between the values of a per-packet series (binned series keep their bin width)")
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	m, p, err := openModel(f)
+	format, err := captureFormat(*to)
 	if err != nil {
 		return err
 	}
-	x, labels, err := drawSamples(f, m, p, *perClass)
+	mode, err := pipeline.ParseScaleMode(*scale)
+	if err != nil {
+		return fmt.Errorf("-scale %s: use donor or kde", *scale)
+	}
+	info, x, labels, err := generateSamples(f, *from, *perClass)
 	if err != nil {
 		return err
 	}
-	series, err := pipeline.Decode(x)
+	ds, feat, note, err := pipeline.SyntheticTraces(f.model, info, x, labels, pipeline.TraceOptions{Unit: *unit, Step: *step, Seed: info.Preset.Sample.Seed, Scale: mode})
 	if err != nil {
 		return err
 	}
-	ranges := m.Info.Ranges
-	if *unit {
-		ranges = nil
-	} else if ranges == nil && !f.quiet {
-		fmt.Fprintln(os.Stderr, "the model folder holds no value ranges of the training series (it was trained on images): series stay on [0, 1]")
+	if format != "" && note != "" {
+		return fmt.Errorf("-to %s needs traces in bytes, decoded with the model folder's %s: %s", format, pipeline.DecoderFile, note)
 	}
-	ds, feat, err := pipeline.Traces("synthetic-"+m.Info.Data, m.Info.Classes, series, labels, ranges, *step)
-	if err != nil {
-		return err
+	if note != "" && !f.quiet {
+		fmt.Fprintln(os.Stderr, "note:", note)
 	}
 	folder, npz := filepath.Join(*out, "traces"), filepath.Join(*out, "traces.npz")
 	if err := trafficio.WriteCSVFolder(folder, ds); err != nil {
@@ -54,6 +63,56 @@ func runGenerate(args []string) error {
 	if err := trafficio.WriteNPZ(npz, ds, feat); err != nil {
 		return err
 	}
-	fmt.Printf("%d synthetic traces of %d values, %d classes -> %s and %s\n", len(ds.Traces), feat.Length, len(ds.Classes), folder, npz)
+	fmt.Printf("%d synthetic traces (%v), %d classes -> %s and %s\n", len(ds.Traces), feat, len(ds.Classes), folder, npz)
+	if format != "" {
+		captures := filepath.Join(*out, "captures")
+		if err := trafficio.WriteCaptureFolder(captures, ds, trafficio.DefaultEndpoints(), format); err != nil {
+			return err
+		}
+		fmt.Printf("%d %s captures -> %s\n", len(ds.Traces), format, captures)
+	}
 	return nil
+}
+
+func captureFormat(to string) (trafficio.CaptureFormat, error) {
+	if to == "csv" {
+		return "", nil
+	}
+	format, err := trafficio.ParseCaptureFormat(to)
+	if err != nil {
+		return "", fmt.Errorf("-to %s: use csv, pcap or pcapng", to)
+	}
+	return format, nil
+}
+
+// generateSamples draws samples from the model, or reads them from the NPZ from; the model folder's
+// description says how to decode them (a folder without one decodes the NPZ on [0, 1]).
+func generateSamples(f *runFlags, from string, perClass int) (pipeline.ModelInfo, diffusion.Array, []int, error) {
+	if from == "" {
+		m, p, err := openModel(f)
+		if err != nil {
+			return pipeline.ModelInfo{}, diffusion.Array{}, nil, err
+		}
+		x, labels, err := drawSamples(f, m, p, perClass)
+		m.Info.Preset.Sample.Seed = p.Sample.Seed
+		return m.Info, x, labels, err
+	}
+	ex, err := pipeline.ReadExamples(from)
+	if err != nil {
+		return pipeline.ModelInfo{}, diffusion.Array{}, nil, err
+	}
+	info, ok, err := pipeline.ReadInfo(f.model)
+	if err != nil {
+		return info, diffusion.Array{}, nil, err
+	}
+	if !ok {
+		if !f.quiet {
+			fmt.Fprintf(os.Stderr, "note: %s has no %s: the samples of %s decode on [0, 1] with their own class names\n", f.model, pipeline.InfoFile, from)
+		}
+		return pipeline.ModelInfo{Data: filepath.Base(from), Classes: ex.Classes}, ex.X, ex.Labels, nil
+	}
+	if len(ex.Classes) > 0 && !slices.Equal(ex.Classes, info.Classes) {
+		return info, diffusion.Array{}, nil, fmt.Errorf("%s holds classes %v, the model in %s %v: decode samples with the model that drew them", from, ex.Classes, f.model, info.Classes)
+	}
+	return info, ex.X, ex.Labels, nil
 }

@@ -44,4 +44,15 @@
 // values pooled), the autocorrelation distance and the discriminative score, each beside its floor:
 // the same measure between the real training and the real test series, what fresh real traces score
 // at these sample sizes.
+//
+// [MeasureRealTraces] compares synthetic traces with the real traces themselves, in real units and at
+// each set's own length (a 16-value decoded diagonal against 300-value real traces is measured, not
+// refused): per-field value distributions as NetShare reports them (Jensen-Shannon divergence of
+// 50-bin histograms over the joint range, in bits, and the earth mover's distance W1), the W1 of the
+// active lengths (up to the last non-zero value), the W1 of the volumes sum |x_k| within each class
+// (averaged over classes: a shared per-class scale collapses the spread within a class, which pooling
+// would hide), the autocorrelation distance, and the discriminative score on per-trace summaries
+// (length, volume, minimum, maximum, mean, deviation, r_1..r_3). The synthetic side is measured against
+// the held-out real test traces and the floor is training vs test, so a decoder that reuses training
+// traces cannot score better than fresh real data merely by copying.
 package features

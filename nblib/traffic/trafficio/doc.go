@@ -59,4 +59,10 @@
 // readers' domain are an error before anything is written, so all that is
 // written reads back unchanged. WriteCSVFolder names files by TraceFileName
 // (injective escaping) and keeps the exact ids in labels.csv's trace column.
+// WriteCapture and WriteCaptureFolder (pcap or pcapng) write packet traces as
+// captures between the two Endpoints (by default 192.168.1.20, the device,
+// and 203.0.113.10:443): synthesised Ethernet/IPv4/TCP headers, the packet's
+// size as the frame length, nanosecond times; ReadPcaps with Endpoints.Rule()
+// reads them back to the same packets, and tshark opens them without an
+// expert-info warning (a test, where tshark is installed).
 package trafficio

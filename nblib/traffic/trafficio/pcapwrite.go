@@ -51,27 +51,61 @@ func DefaultEndpoints() Endpoints {
 // with these endpoints: the device's IP address.
 func (e Endpoints) Rule() DirectionRule { return DirectionRule{IPs: []netip.Addr{e.DeviceIP}} }
 
+// CaptureFormat is the file format of a written capture.
+type CaptureFormat string
+
+// The capture formats WriteCapture writes (ReadPcap reads both).
+const (
+	Pcap   CaptureFormat = "pcap"   // libpcap, nanosecond timestamps
+	PcapNg CaptureFormat = "pcapng" // pcapng, one Ethernet interface, nanosecond timestamps
+)
+
+// ParseCaptureFormat is the inverse of a CaptureFormat's string.
+func ParseCaptureFormat(s string) (CaptureFormat, error) {
+	switch f := CaptureFormat(s); f {
+	case Pcap, PcapNg:
+		return f, nil
+	}
+	return "", fmt.Errorf("trafficio: unknown capture format %q: use pcap or pcapng", s)
+}
+
 // WritePcap writes the packets of t as a pcap capture (Ethernet, nanosecond
-// timestamps) that ReadPcap reads back to the same packets. Each packet gets
-// synthesised Ethernet/IPv4/TCP headers from the device to the server (Up)
-// or back (Down); its Size is the frame's length on the wire (what ReadPcap
-// and capture tools report), so the IPv4 total length is Size-14. Only the
-// 54 header bytes are stored, as a capture with a 54-byte snap length would:
-// the payload is not known. Times are Start + Time rounded to 1 ns; TCP
-// sequence numbers advance by each direction's payload. A size below 54
-// bytes or above 65549, a fractional size, a direction other than Up/Down or
-// a time before the previous packet's is an error naming the packet.
+// timestamps) that ReadPcap reads back to the same packets; it is
+// WriteCapture in the Pcap format.
 func WritePcap(path string, t *traffic.Trace, e Endpoints) error {
+	return WriteCapture(path, t, e, Pcap)
+}
+
+// packetWriter is what pcapgo's two writers have in common.
+type packetWriter interface {
+	WritePacket(ci gopacket.CaptureInfo, data []byte) error
+}
+
+// WriteCapture writes the packets of t as a capture in format (pcap or
+// pcapng; Ethernet, nanosecond timestamps) that ReadPcap reads back to the
+// same packets. Each packet gets synthesised Ethernet/IPv4/TCP headers from
+// the device to the server (Up) or back (Down); its Size is the frame's
+// length on the wire (what ReadPcap and capture tools report), so the IPv4
+// total length is Size-14. Only the 54 header bytes are stored, as a capture
+// with a 54-byte snap length would: the payload is not known. Times are
+// Start + Time rounded to 1 ns; TCP sequence numbers advance by each
+// direction's payload. A size below 54 bytes or above 65549, a fractional
+// size, a direction other than Up/Down or a time before the previous
+// packet's is an error naming the packet.
+func WriteCapture(path string, t *traffic.Trace, e Endpoints, format CaptureFormat) error {
 	if t.Packets == nil {
 		return fmt.Errorf("%s: trace %q is a ready series without packets; a capture needs packets", path, t.ID)
 	}
 	if !e.DeviceIP.Is4() || !e.ServerIP.Is4() || len(e.DeviceMAC) != 6 || len(e.ServerMAC) != 6 {
 		return fmt.Errorf("%s: endpoints need IPv4 addresses and 6-byte MACs (start from DefaultEndpoints)", path)
 	}
+	if _, err := ParseCaptureFormat(string(format)); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
 	return atomicfile.Write(path, func(w0 io.Writer) error {
 		bw := bufio.NewWriterSize(w0, 1<<16)
-		w := pcapgo.NewWriterNanos(bw)
-		if err := w.WriteFileHeader(HeaderBytes, layers.LinkTypeEthernet); err != nil {
+		w, flush, err := newPacketWriter(bw, format)
+		if err != nil {
 			return err
 		}
 		s := newFrameState(e)
@@ -86,13 +120,33 @@ func WritePcap(path string, t *traffic.Trace, e Endpoints) error {
 				return fmt.Errorf("%s: trace %q packet %d: %w", path, t.ID, k+1, err)
 			}
 			ts := e.Start.Add(time.Duration(math.Round(p.Time * 1e9)))
-			ci := gopacket.CaptureInfo{Timestamp: ts, CaptureLength: len(frame), Length: int(p.Size)}
+			ci := gopacket.CaptureInfo{Timestamp: ts, CaptureLength: len(frame), Length: int(p.Size), InterfaceIndex: 0}
 			if err := w.WritePacket(ci, frame); err != nil {
 				return fmt.Errorf("%s: packet %d: %w", path, k+1, err)
 			}
 		}
+		if err := flush(); err != nil {
+			return err
+		}
 		return bw.Flush()
 	})
+}
+
+// newPacketWriter starts a capture in format on w; flush finishes it.
+func newPacketWriter(w io.Writer, format CaptureFormat) (packetWriter, func() error, error) {
+	if format == PcapNg {
+		intf := pcapgo.NgInterface{Name: "synthetic", LinkType: layers.LinkTypeEthernet, SnapLength: HeaderBytes, TimestampResolution: 9}
+		ng, err := pcapgo.NewNgWriterInterface(w, intf, pcapgo.NgWriterOptions{SectionInfo: pcapgo.NgSectionInfo{Application: "netdiffus"}})
+		if err != nil {
+			return nil, nil, err
+		}
+		return ng, ng.Flush, nil
+	}
+	pw := pcapgo.NewWriterNanos(w)
+	if err := pw.WriteFileHeader(HeaderBytes, layers.LinkTypeEthernet); err != nil {
+		return nil, nil, err
+	}
+	return pw, func() error { return nil }, nil
 }
 
 func checkPacket(p traffic.Packet, prev float64) error {
@@ -146,14 +200,23 @@ func (s *frameState) frame(p traffic.Packet) ([]byte, error) {
 	return append([]byte(nil), s.buf.Bytes()[:HeaderBytes]...), nil // without the padding to the 60-byte Ethernet minimum
 }
 
-// WritePcapFolder writes one capture per packet trace of ds (WritePcap; file
-// names from the trace IDs by TraceFileName, with ".pcap" in place of its
-// ".csv") and a labels.csv (file,label,group,trace: the trace column keeps
-// the exact ids) into dir, creating it: the layout
-// ReadPcaps reads with the rule e.Rule().
+// WritePcapFolder writes one pcap capture per packet trace of ds and a
+// labels.csv into dir: WriteCaptureFolder in the Pcap format.
 func WritePcapFolder(dir string, ds *traffic.Dataset, e Endpoints) error {
+	return WriteCaptureFolder(dir, ds, e, Pcap)
+}
+
+// WriteCaptureFolder writes one capture per packet trace of ds in format
+// (WriteCapture; file names from the trace IDs by TraceFileName, with
+// ".pcap" or ".pcapng" in place of its ".csv") and a labels.csv
+// (file,label,group,trace: the trace column keeps the exact ids) into dir,
+// creating it: the layout ReadPcaps reads with the rule e.Rule().
+func WriteCaptureFolder(dir string, ds *traffic.Dataset, e Endpoints, format CaptureFormat) error {
 	if err := needPackets(dir, ds); err != nil {
 		return err
+	}
+	if _, err := ParseCaptureFormat(string(format)); err != nil {
+		return fmt.Errorf("%s: %w", dir, err)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -161,8 +224,8 @@ func WritePcapFolder(dir string, ds *traffic.Dataset, e Endpoints) error {
 	labels := [][]string{{"file", "label", "group", "trace"}}
 	for i := range ds.Traces {
 		t := &ds.Traces[i]
-		name := strings.TrimSuffix(TraceFileName(t.ID), ".csv") + ".pcap"
-		if err := WritePcap(filepath.Join(dir, name), t, e); err != nil {
+		name := strings.TrimSuffix(TraceFileName(t.ID), ".csv") + "." + string(format)
+		if err := WriteCapture(filepath.Join(dir, name), t, e, format); err != nil {
 			return err
 		}
 		labels = append(labels, []string{name, t.Label, t.Group, t.ID})

@@ -1,0 +1,310 @@
+package pipeline
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+
+	"github.com/netdiffus/netdiffus/internal/atomicfile"
+	"github.com/netdiffus/netdiffus/nblib/traffic"
+)
+
+// DecoderFile is the TraceDecoder a model folder keeps beside pipeline.json (written by Run and by
+// WriteDecoder; models trained from image files have none).
+const DecoderFile = "decoder.json"
+
+// decoderVersion is the layout of DecoderFile; a file of another version is an error asking to rewrite it.
+const decoderVersion = 2
+
+// maxDonors caps the training series a TraceDecoder keeps per class.
+const maxDonors = 256
+
+// TraceDecoder turns decoded samples (Size values on [0, 1]) into full-length traces in real units
+// with a scale of their own (see the package documentation, "Full-length traces"). It holds, per class,
+// what the real training series had: each one's minimum and maximum, its active length and its
+// within-bin detail.
+type TraceDecoder struct {
+	Version   int
+	Feature   traffic.Feature // the feature of the real series
+	SeriesLen int             // their length
+	Size      int             // the decoded samples' length (image side or 1-D model length)
+	Integer   bool            // every real value is a whole number: synthetic values are rounded
+	Padded    bool            // some real series end in f.Of's zero padding: synthetic ones do too
+	Classes   []DecoderClass
+}
+
+// DecoderClass is what a TraceDecoder keeps of one class's real training series (at most maxDonors of
+// them, in dataset order).
+type DecoderClass struct {
+	Scales  [][2]float64 // minimum and maximum of each series
+	Lengths []int        // each series' active length: up to its last non-zero value
+	// Values are each series' min-max-normalised values (on [0, 1]) and Coarse its own decoded image
+	// (the Size-value series the model learns): Values minus Coarse held over each coarse value's span
+	// is the within-bin detail the image does not keep.
+	Values, Coarse [][]float32
+}
+
+// NewTraceDecoder describes the real training series of d (d.TrainSeries, imaged as d.Train).
+func NewTraceDecoder(d *Data) (*TraceDecoder, error) {
+	if len(d.TrainSeries) != d.Train.Batch() || len(d.TrainSeries) == 0 {
+		return nil, fmt.Errorf("pipeline %s: %d training series for %d training examples: the decoder needs the real series", d.Name, len(d.TrainSeries), d.Train.Batch())
+	}
+	coarse, err := Decode(d.Train)
+	if err != nil {
+		return nil, err
+	}
+	td := &TraceDecoder{Version: decoderVersion, Feature: d.Feature, SeriesLen: d.SeriesLen, Size: len(coarse[0]),
+		Integer: true, Classes: make([]DecoderClass, len(d.Classes))}
+	for i, s := range d.TrainSeries {
+		c := &td.Classes[d.TrainY[i]]
+		if len(c.Scales) == maxDonors {
+			continue
+		}
+		lo, hi := minMax(s)
+		c.Scales = append(c.Scales, [2]float64{lo, hi})
+		n := activeLength(s)
+		c.Lengths = append(c.Lengths, n)
+		td.Padded = td.Padded || n < len(s)
+		u := make([]float32, len(s))
+		for k, v := range s {
+			u[k] = float32(unit(v, lo, hi))
+			td.Integer = td.Integer && v == math.Trunc(v)
+		}
+		cs := make([]float32, len(coarse[i]))
+		for j, v := range coarse[i] {
+			cs[j] = float32(v)
+		}
+		c.Values, c.Coarse = append(c.Values, u), append(c.Coarse, cs)
+	}
+	return td, nil
+}
+
+// unit maps v from [lo, hi] to [0, 1] (0 for a constant series).
+func unit(v, lo, hi float64) float64 {
+	if hi > lo {
+		return (v - lo) / (hi - lo)
+	}
+	return 0
+}
+
+// activeLength is the length up to the last non-zero value (0 for an all-zero series).
+func activeLength(s []float64) int {
+	for k := len(s) - 1; k >= 0; k-- {
+		if s[k] != 0 {
+			return k + 1
+		}
+	}
+	return 0
+}
+
+// upsample holds coarse value j over the fine positions k with floor(k*len(coarse)/n) = j.
+func upsample(coarse []float64, n int) []float64 {
+	out := make([]float64, n)
+	for k := range out {
+		out[k] = coarse[k*len(coarse)/n]
+	}
+	return out
+}
+
+// ScaleMode says where a decoded trace's scale (minimum, maximum) comes from.
+type ScaleMode string
+
+// The scale modes of DecodeOptions.
+const (
+	// ScaleDonor takes the donor's own minimum and maximum: each trace's (minimum, maximum, active
+	// length, values) is one draw from the class's empirical joint distribution, and the values are
+	// exactly the donor's values, reordered.
+	ScaleDonor ScaleMode = "donor"
+	// ScaleKDE draws them from a kernel density estimate of the class's (minimum, maximum) pairs (a
+	// training pair plus Gaussian noise of Silverman's bandwidth, kept within the class's observed
+	// extremes): new scales, but the donor's values are stretched to them, so discrete values (packet
+	// sizes) move off the values real traces hold.
+	ScaleKDE ScaleMode = "kde"
+)
+
+// ParseScaleMode is the inverse of a ScaleMode's string ("" is ScaleDonor).
+func ParseScaleMode(s string) (ScaleMode, error) {
+	switch m := ScaleMode(s); m {
+	case "", ScaleDonor:
+		return ScaleDonor, nil
+	case ScaleKDE:
+		return m, nil
+	}
+	return "", fmt.Errorf("pipeline: unknown scale mode %q: use donor or kde", s)
+}
+
+// DecodeOptions configure TraceDecoder.Decode.
+type DecodeOptions struct {
+	Seed  uint64    // the draws of donors (and scales)
+	Scale ScaleMode // "" is ScaleDonor
+}
+
+// Decode turns decoded samples (coarse, Size values on [0, 1], of class labels[i]) into traces of
+// SeriesLen values in real units. Trace i draws, from its class's real training series with a generator
+// seeded by opt.Seed and i, a donor whose within-bin detail orders the values, whose values (sorted)
+// fill them and whose active length it keeps, and a scale (opt.Scale). See the package documentation.
+func (td *TraceDecoder) Decode(coarse [][]float64, labels []int, opt DecodeOptions) ([][]float64, error) {
+	mode, err := ParseScaleMode(string(opt.Scale))
+	if err != nil {
+		return nil, err
+	}
+	if len(coarse) != len(labels) {
+		return nil, fmt.Errorf("pipeline: %d decoded samples for %d labels", len(coarse), len(labels))
+	}
+	bw := make([][2]float64, len(td.Classes))
+	for c := range td.Classes {
+		bw[c] = td.Classes[c].bandwidth()
+	}
+	out := make([][]float64, len(coarse))
+	for i, s := range coarse {
+		c := labels[i]
+		if c < 0 || c >= len(td.Classes) || len(td.Classes[c].Scales) == 0 {
+			return nil, fmt.Errorf("pipeline: sample %d has class %d, which the decoder has no real series of (%d classes)", i, c, len(td.Classes))
+		}
+		if len(s) != td.Size {
+			return nil, fmt.Errorf("pipeline: sample %d decodes to %d values, the decoder was made for %d (another model's folder?)", i, len(s), td.Size)
+		}
+		rng := rand.New(rand.NewPCG(opt.Seed, uint64(i)))
+		out[i] = td.Classes[c].trace(s, td.SeriesLen, bw[c], td.Padded, td.Integer, mode, rng)
+	}
+	return out, nil
+}
+
+// trace is Decode of one sample: the donor's detail added to the upsampled sample orders the values,
+// and the donor's own normalised values, sorted, take those places (its active part only, when the
+// series are padded); then the scale.
+func (dc *DecoderClass) trace(coarse []float64, n int, bw [2]float64, padded, integer bool, mode ScaleMode, rng *rand.Rand) []float64 {
+	donor := rng.IntN(len(dc.Values))
+	lo, hi := dc.Scales[donor][0], dc.Scales[donor][1]
+	if mode == ScaleKDE {
+		lo, hi = dc.drawScale(bw, rng)
+	}
+	active := n
+	if padded {
+		active = dc.Lengths[donor]
+	}
+	up, upDonor := upsample(coarse, n), upsample32(dc.Coarse[donor], n)
+	vals := dc.Values[donor]
+	order := make([]int, active)
+	x := make([]float64, active)
+	for k := range order {
+		order[k] = k
+		x[k] = up[k] + float64(vals[k]) - upDonor[k]
+	}
+	sort.SliceStable(order, func(a, b int) bool { return x[order[a]] < x[order[b]] })
+	sorted := slices.Clone(vals[:active])
+	slices.Sort(sorted)
+	out := make([]float64, n) // after the active part: f.Of's zero padding
+	for j, k := range order {
+		out[k] = lo + float64(sorted[j])*(hi-lo)
+		if integer {
+			out[k] = math.Round(out[k])
+		}
+	}
+	return out
+}
+
+// upsample32 is upsample of float32 values.
+func upsample32(coarse []float32, n int) []float64 {
+	c := make([]float64, len(coarse))
+	for j, v := range coarse {
+		c[j] = float64(v)
+	}
+	return upsample(c, n)
+}
+
+// drawScale draws (minimum, maximum) from the kernel density estimate of the class's pairs.
+func (dc *DecoderClass) drawScale(bw [2]float64, rng *rand.Rand) (lo, hi float64) {
+	p := dc.Scales[rng.IntN(len(dc.Scales))]
+	lo, hi = p[0]+bw[0]*rng.NormFloat64(), p[1]+bw[1]*rng.NormFloat64()
+	floor, ceil := math.Inf(1), math.Inf(-1)
+	for _, q := range dc.Scales {
+		floor, ceil = math.Min(floor, q[0]), math.Max(ceil, q[1])
+	}
+	lo, hi = min(max(lo, floor), ceil), min(max(hi, floor), ceil)
+	return min(lo, hi), max(lo, hi)
+}
+
+// bandwidth is Silverman's rule, 1.06 sd n^(-1/5), for the minimum and the maximum.
+func (dc *DecoderClass) bandwidth() [2]float64 {
+	var out [2]float64
+	n := float64(len(dc.Scales))
+	for j := range out {
+		var sum, sq float64
+		for _, p := range dc.Scales {
+			sum += p[j]
+			sq += p[j] * p[j]
+		}
+		mean := sum / n
+		out[j] = 1.06 * math.Sqrt(max(sq/n-mean*mean, 0)) * math.Pow(n, -0.2)
+	}
+	return out
+}
+
+// WriteDecoder stores td in the model folder dir.
+func WriteDecoder(dir string, td *TraceDecoder) error {
+	raw, err := json.Marshal(td)
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(filepath.Join(dir, DecoderFile), raw)
+}
+
+// ReadDecoder returns the decoder stored in a model folder; ok is false when it has none (a model trained
+// from image files, or before decoders were kept). A file that does not describe a usable decoder is an
+// error naming it.
+func ReadDecoder(dir string) (td *TraceDecoder, ok bool, err error) {
+	path := filepath.Join(dir, DecoderFile)
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	if td, err = parseDecoder(raw); err != nil {
+		return nil, false, fmt.Errorf("pipeline: %s: %w (delete it to decode at the image's resolution)", path, err)
+	}
+	return td, true, nil
+}
+
+// parseDecoder reads and checks a decoder file's bytes.
+func parseDecoder(raw []byte) (*TraceDecoder, error) {
+	td := &TraceDecoder{}
+	if err := json.Unmarshal(raw, td); err != nil {
+		return nil, err
+	}
+	return td, td.check()
+}
+
+// check verifies what Decode relies on, so a hostile file is an error, never a panic.
+func (td *TraceDecoder) check() error {
+	switch {
+	case td.Version != decoderVersion:
+		return fmt.Errorf("version %d, this build reads version %d", td.Version, decoderVersion)
+	case td.Size <= 0 || td.SeriesLen < td.Size || td.SeriesLen > 1<<24:
+		return fmt.Errorf("series length %d for %d decoded values: need 0 < Size <= SeriesLen <= 2^24", td.SeriesLen, td.Size)
+	}
+	for c, dc := range td.Classes {
+		n := len(dc.Scales)
+		if len(dc.Lengths) != n || len(dc.Values) != n || len(dc.Coarse) != n {
+			return fmt.Errorf("class %d: %d scales, %d lengths, %d value and %d coarse series: need as many of each", c, n, len(dc.Lengths), len(dc.Values), len(dc.Coarse))
+		}
+		for k, p := range dc.Scales {
+			if math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0) || p[0] > p[1] {
+				return fmt.Errorf("class %d series %d: scale %v is not a finite minimum <= maximum", c, k, p)
+			}
+			if dc.Lengths[k] < 0 || dc.Lengths[k] > td.SeriesLen || len(dc.Values[k]) != td.SeriesLen || len(dc.Coarse[k]) != td.Size {
+				return fmt.Errorf("class %d series %d: length %d, %d values and %d coarse values for series of %d from %d", c, k, dc.Lengths[k], len(dc.Values[k]), len(dc.Coarse[k]), td.SeriesLen, td.Size)
+			}
+		}
+	}
+	return nil
+}

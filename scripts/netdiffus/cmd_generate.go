@@ -56,6 +56,10 @@ func runGenerate(args []string) error {
 	if note != "" && !f.quiet {
 		fmt.Fprintln(os.Stderr, "note:", note)
 	}
+	if note == "" && !*unit {
+		fmt.Fprintf(os.Stderr, "privacy: the full-length values of these traces are taken from real training traces (%s in %s holds them): the memorization audit flags them as near copies; do not share them, or the model folder, as private data\n",
+			pipeline.DecoderFile, f.model)
+	}
 	folder, npz := filepath.Join(*out, "traces"), filepath.Join(*out, "traces.npz")
 	if err := trafficio.WriteCSVFolder(folder, ds); err != nil {
 		return err

@@ -16,9 +16,9 @@ func init() {
 }
 
 func runBench(args []string) error {
-	f := newRunFlags("bench", "bench [-preset smoke|cpu|full] [-set Path=value] [-steps N] [-twin]\n\n" +
-		"Trains the preset's U-Net for -steps steps on random images of its shape (after one compiling step),\n" +
-		"times -calls network calls and one sampled batch with the preset's sampler, and prints the result as\n" +
+	f := newRunFlags("bench", "bench [-preset smoke|cpu|full] [-set Path=value] [-steps N] [-twin]\n\n"+
+		"Trains the preset's U-Net for -steps steps on random images of its shape (after one compiling step),\n"+
+		"times -calls network calls and one sampled batch with the preset's sampler, and prints the result as\n"+
 		"JSON on standard output and a one-line summary on standard error.")
 	steps := f.fs.Int("steps", 200, "timed training steps (after the compiling one)")
 	calls := f.fs.Int("calls", 10, "timed network calls (after the compiling one)")

@@ -72,8 +72,9 @@ type ModelInfo struct {
 
 // TrainTiming is the training measurement.
 type TrainTiming struct {
-	Batch          int     `json:"batch"`
-	Steps          int     `json:"steps"` // timed steps (after the compiling one)
+	Batch          int     `json:"batch"`   // the global batch
+	Devices        int     `json:"devices"` // devices each step is split across (Train.Devices)
+	Steps          int     `json:"steps"`   // timed steps (after the compiling one)
 	CompileSeconds float64 `json:"compile_seconds"`
 	Seconds        float64 `json:"seconds"`
 	ImagesPerSec   float64 `json:"images_per_sec"`
@@ -114,9 +115,14 @@ func Run(ctx context.Context, b compute.Backend, p preset.Preset, opt Options) (
 	if err != nil {
 		return nil, err
 	}
+	if res.Train.Devices, err = tr.SetDevices(p.Train.Devices); err != nil {
+		return nil, err
+	}
+	devices := res.Train.Devices
 	if res.Train, err = timeTraining(ctx, tr, cfg, opt); err != nil {
 		return nil, err
 	}
+	res.Train.Devices = devices
 	res.Model.Params = tr.NumParameters()
 	if res.Sample, err = timeSampling(ctx, tr, p.Sample, opt); err != nil {
 		return nil, err
@@ -215,9 +221,9 @@ func timeSampling(ctx context.Context, tr *unet.Trainer, s preset.Sample, opt Op
 
 // Summary is the one-line report.
 func (r *Result) Summary() string {
-	s := fmt.Sprintf("bench %s on %s (%s, %d device(s)): compile %.1f s; training %.1f images/s (batch %d); "+
+	s := fmt.Sprintf("bench %s on %s (%s, %d device(s)): compile %.1f s; training %.1f images/s (batch %d on %d device(s)); "+
 		"sampling %.1f images/s per network call, %.2f images/s per image (%s-%d, batch %d); peak host memory %s",
-		r.Preset, r.Backend.Name, r.Backend.Device, r.Backend.Devices, r.Train.CompileSeconds, r.Train.ImagesPerSec, r.Train.Batch,
+		r.Preset, r.Backend.Name, r.Backend.Device, r.Backend.Devices, r.Train.CompileSeconds, r.Train.ImagesPerSec, r.Train.Batch, r.Train.Devices,
 		r.Sample.CallImagesPerSec, r.Sample.ImagesPerSec, r.Sample.Sampler, r.Sample.ReverseSteps, r.Sample.Batch, bytesText(r.Memory.HostPeakBytes))
 	if r.Memory.DevicePeakBytes > 0 {
 		s += ", peak GPU memory " + bytesText(r.Memory.DevicePeakBytes)

@@ -76,7 +76,7 @@ func TestResultJSONSchema(t *testing.T) {
 		"model", "model.channels", "model.classes", "model.learn_sigma", "model.params", "model.size", "preset",
 		"sample", "sample.batch", "sample.call_images_per_sec", "sample.call_seconds", "sample.calls", "sample.compile_seconds",
 		"sample.images_per_sec", "sample.reverse_steps", "sample.sampler", "sample.seconds",
-		"train", "train.batch", "train.compile_seconds", "train.images_per_sec", "train.last_loss", "train.seconds", "train.steps",
+		"train", "train.batch", "train.compile_seconds", "train.devices", "train.images_per_sec", "train.last_loss", "train.seconds", "train.steps",
 		"twin", "twin.skipped"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("JSON keys\n got %q\nwant %q", got, want)

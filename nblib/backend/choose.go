@@ -26,6 +26,7 @@ const (
 	EnvPJRTPaths     = "PJRT_PLUGIN_LIBRARY_PATH"        // go-xla's plugin search folders (":"-separated)
 	EnvORTLibrary    = "ONNXRUNTIME_SHARED_LIBRARY_PATH" // path to libonnxruntime.so
 	EnvNoAutoInstall = "GOMLX_NO_AUTO_INSTALL"
+	EnvSitePackages  = "NETDIFFUS_SITE_PACKAGES" // extra Python package folders searched first (":"-separated)
 )
 
 // ORTRelPath is where scripts/setup puts the ONNX Runtime library, relative to the repository root.
@@ -161,9 +162,23 @@ func pjrtDirs(p Probe) []string {
 	return append(dirs, "/usr/local/lib/go-xla", "/usr/local/lib/go-xla/nvidia")
 }
 
-// jaxPluginPatterns are where pip and Debian put jax's CUDA PJRT plugin.
+// jaxPluginPatterns are where pip and Debian put jax's CUDA PJRT plugin: under every site-packages root.
 func jaxPluginPatterns(p Probe) []string {
-	const rel = "jax_plugins/xla_cuda*/xla_cuda_plugin.so"
+	roots := sitePackageRoots(p)
+	out := make([]string, len(roots))
+	for i, r := range roots {
+		out[i] = filepath.Join(r, JAXPluginRel)
+	}
+	return out
+}
+
+// JAXPluginRel is the jax CUDA plugin's path below a site-packages folder (jax-cuda12-plugin, jax-cuda13-plugin).
+const JAXPluginRel = "jax_plugins/xla_cuda*/xla_cuda_plugin.so"
+
+// sitePackageRoots are the Python package folders searched, as glob patterns, first first:
+// $NETDIFFUS_SITE_PACKAGES (":"-separated, e.g. the site.getsitepackages() of the python3 that has jax),
+// $VIRTUAL_ENV's, then the system's, conda's and the user's.
+func sitePackageRoots(p Probe) []string {
 	roots := []string{"/usr/lib/python3*/site-packages", "/usr/lib/python3/dist-packages",
 		"/usr/local/lib/python3*/site-packages", "/usr/local/lib/python3*/dist-packages", "/opt/conda/lib/python3*/site-packages"}
 	if p.HomeDir != "" {
@@ -173,11 +188,10 @@ func jaxPluginPatterns(p Probe) []string {
 	if venv := p.Getenv("VIRTUAL_ENV"); venv != "" {
 		roots = append([]string{filepath.Join(venv, "lib/python3*/site-packages")}, roots...)
 	}
-	out := make([]string, len(roots))
-	for i, r := range roots {
-		out[i] = filepath.Join(r, rel)
+	if env := p.Getenv(EnvSitePackages); env != "" {
+		roots = append(strings.FieldsFunc(env, func(r rune) bool { return r == ':' }), roots...)
 	}
-	return out
+	return roots
 }
 
 // ortCandidate returns ONNX Runtime when its library is found, else nil and why not.

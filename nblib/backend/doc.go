@@ -7,13 +7,21 @@
 //     It is validated before use: a missing library or plugin is an error that lists what was looked for.
 //  2. XLA on CUDA, when an NVIDIA driver is present and a PJRT CUDA plugin is found: $NETDIFFUS_PJRT_CUDA_PLUGIN,
 //     pjrt_c_api_cuda_plugin.so in go-xla's standard folders (or $PJRT_PLUGIN_LIBRARY_PATH), or the
-//     xla_cuda_plugin.so shipped inside an installed jax CUDA package (jax_plugins/xla_cuda*).
+//     xla_cuda_plugin.so shipped inside an installed jax CUDA package (jax_plugins/xla_cuda*) under any
+//     site-packages folder ($NETDIFFUS_SITE_PACKAGES first, then $VIRTUAL_ENV's, the system's and the user's).
 //  3. ONNX Runtime on CPU, when libonnxruntime is found: $ONNXRUNTIME_SHARED_LIBRARY_PATH, the project's own
 //     .tools/onnxruntime/ (written by scripts/setup), or ~/.local/lib/onnxruntime/.
 //  4. The pure Go backend: always available, slow; fine for unit tests of graph code.
 //
 // A candidate found on disk that fails to open (a plugin for another CUDA version, say) is skipped with its
 // error recorded in the reason, and the next candidate is tried; an explicit choice that fails is an error.
+//
+// # A GPU machine with JAX
+//
+// The plugin that pip's jax-cuda12/13-plugin installs loads the CUDA libraries of pip's nvidia-*
+// packages (site-packages/nvidia/*/lib), which the dynamic loader finds only through LD_LIBRARY_PATH,
+// read when a process starts. FindGPUEnv finds the plugin and those folders; `netdiffus gpu-env` prints
+// them as shell exports, which scripts/device-check's run script evaluates before starting netdiffus.
 //
 // # No downloads
 //

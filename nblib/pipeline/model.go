@@ -117,6 +117,9 @@ func Train(ctx context.Context, b compute.Backend, p preset.Preset, dir string, 
 	if err != nil {
 		return nil, err
 	}
+	if _, err := tr.SetDevices(p.Train.Devices); err != nil {
+		return nil, fmt.Errorf("pipeline: %s: %w", dir, err)
+	}
 	info.Preset = p
 	if old, ok, err := ReadInfo(dir); err == nil && ok {
 		info.TrainSeconds, info.ImagesPerSec = old.TrainSeconds, old.ImagesPerSec

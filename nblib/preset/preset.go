@@ -48,6 +48,11 @@ type Train struct {
 	CheckpointEvery int   // steps between checkpoints (0: a quarter of Steps, at least 50)
 	Keep            int   // checkpoints kept (0: all)
 	ReportEvery     int   // steps between progress reports (0: a twentieth of Steps)
+	// Devices splits each training step's batch across this many local devices (data parallelism
+	// through GoMLX's AutoSharding; XLA only): 0 all of them (the most that divide BatchSize: one on ONNX
+	// Runtime and the Go backend), 1 one. BatchSize stays the global batch. Not part of the model's
+	// identity: a model resumes on any count (the README says what was verified).
+	Devices int `json:",omitempty"`
 }
 
 // Sample configures drawing synthetic examples.
@@ -212,6 +217,8 @@ func (p Preset) Validate() error {
 		return fmt.Errorf("preset %s: Train.Steps is %d; want >= 1", p.Name, p.Train.Steps)
 	case p.Train.BatchSize < 1:
 		return fmt.Errorf("preset %s: Train.BatchSize is %d; want >= 1", p.Name, p.Train.BatchSize)
+	case p.Train.Devices < 0:
+		return fmt.Errorf("preset %s: Train.Devices is %d; want 0 (all local devices) or a count", p.Name, p.Train.Devices)
 	case p.Train.DiffusionSteps < 1:
 		return fmt.Errorf("preset %s: Train.DiffusionSteps is %d; want >= 1", p.Name, p.Train.DiffusionSteps)
 	case p.Sample.Steps < 0 || p.Sample.Steps > p.Train.DiffusionSteps:

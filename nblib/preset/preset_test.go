@@ -88,7 +88,7 @@ func TestSetErrors(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"Net.Sise=16", `no field "Sise"; valid names: AttentionResolutions, ChannelMult, Dims`},
 		{"Nett.Size=16", `the top level has no field "Nett"; valid names: Data, Downstream, Figures, Measure, Name, Net, Sample, Train`},
-		{"Train.Bogus=1", "BatchSize, CheckpointEvery, DiffusionSteps"},
+		{"Train.Bogus=1", "BatchSize, CheckpointEvery, Devices, DiffusionSteps"},
 		{"Net.Size=big", `"big" is not an integer`},
 		{"Net=3", "Net is a section"},
 		{"Net.Size.X=3", "is a int, not a section"},

@@ -27,6 +27,7 @@ type reproFlags struct {
 	writeReference bool
 	list           bool
 	verdicts       bool
+	plan           bool
 	quiet          bool
 	sets           setList
 }
@@ -39,6 +40,7 @@ func newReproFlags() *reproFlags {
 	f.fs.BoolVar(&f.list, "list", false, "list the figures and tables and exit")
 	f.fs.BoolVar(&f.verdicts, "verdicts", false, "print the verdicts on every stored cpu reference and exit (runs nothing)")
 	f.fs.BoolVar(&f.quiet, "quiet", false, "no progress lines")
+	f.fs.BoolVar(&f.plan, "plan", false, "print the item's model trainings (cache key and command for netdiffus train-plan) and exit")
 	f.fs.Var(&f.sets, "set", "override one preset field, e.g. -set Downstream.Epochs=5 (repeatable)")
 	f.fs.Usage = func() {
 		fmt.Fprintf(f.fs.Output(), "usage: netdiffus repro NAME [-mode smoke|cpu|full] [-force] [-write-reference] [-set Path=value]\n       netdiffus repro -list\n       netdiffus repro -verdicts\n\nflags:\n")
@@ -92,6 +94,9 @@ func runRepro(args []string) error {
 	p, err := f.preset()
 	if err != nil {
 		return err
+	}
+	if f.plan {
+		return printPlan(it.Name, p, f)
 	}
 	var log io.Writer = os.Stderr
 	if f.quiet {

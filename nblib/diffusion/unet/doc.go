@@ -97,6 +97,19 @@
 // training mode: otherwise the Go backend embeds variables that already hold values (all of them
 // after a resume) as constants and the updates are lost.
 //
+// # Several devices
+//
+// [Trainer.SetDevices] splits each step across n devices (data parallelism) with GoMLX's
+// AutoSharding strategy: the step's graph stays the one above, written for the global batch B; a
+// one-axis device mesh "data" shards the six per-example inputs (x_t, t, labels, target, x_0 and the
+// schedule coefficients) along the batch axis, B/n examples per device, and replicates every variable.
+// XLA Shardy partitions the graph; since the loss is a mean over the batch, the gradient of the
+// global loss is the average of the per-device gradients, which Shardy's all-reduce forms, so every
+// replica applies the same AdamW and EMA update. Host-side randomness (t, eps, dropout) is drawn for
+// the global batch as on one device, so only the order of floating-point additions differs. With
+// n = 1 nothing changes (the single-device step runs, bit for bit); only the XLA backend has more
+// than one device.
+//
 // # Checkpoints
 //
 // [Trainer.Save] writes dir/step-NNNNNNNNN/ (GoMLX checkpoint files for weights, AdamW moments, EMA

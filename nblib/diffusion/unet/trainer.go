@@ -43,8 +43,9 @@ type Trainer struct {
 	exec    *model.Exec
 	pcg     *rand.PCG
 	rng     *rand.Rand
-	step    int64  // training steps done
-	graph   *Graph // the last training-step graph built (for exporting and profiling it)
+	step    int64         // training steps done
+	graph   *Graph        // the last training-step graph built (for exporting and profiling it)
+	dist    *dataParallel // nil: one device (SetDevices)
 }
 
 // New returns a Trainer with freshly initialised weights (seeded by cfg.Train.Seed).
@@ -114,8 +115,15 @@ func (tr *Trainer) TrainStep(x0 diffusion.Array, labels []int) (StepResult, erro
 	if tr.Config.Train.Prediction.OrEps() == diffusion.PredictV {
 		target = tr.Schedule.VTarget(x0, ex.Noise, ex.Steps)
 	}
-	outs, err := tr.exec.Call(arrayTensor(ex.Noisy), stepsTensor(ex.Steps), labelsTensor(ex.Labels), arrayTensor(target),
-		arrayTensor(x0), stepCoefficients(tr.Schedule, ex.Steps))
+	inputs := []*tensors.Tensor{arrayTensor(ex.Noisy), stepsTensor(ex.Steps), labelsTensor(ex.Labels), arrayTensor(target),
+		arrayTensor(x0), stepCoefficients(tr.Schedule, ex.Steps)}
+	var outs []*tensors.Tensor
+	var err error
+	if tr.dist == nil {
+		outs, err = tr.exec.Call(inputs[0], inputs[1], inputs[2], inputs[3], inputs[4], inputs[5])
+	} else {
+		outs, err = tr.dist.call(tr.exec, inputs...)
+	}
 	if err != nil {
 		return StepResult{}, fmt.Errorf("unet: training step %d: %w", tr.step+1, err)
 	}

@@ -10,10 +10,12 @@ ResBlock; up path with NumResBlocks+1 ResBlocks on concatenated skips, nearest u
 GroupNorm-SiLU-conv3x3 output (2 channels for "full": learned sigma). Training step: eps-MSE, AdamW,
 global-norm clipping at 1, EMA update (the learned-sigma L_vlb term, a few elementwise ops, is left out).
 
-Usage: unet_torch.py [--preset quick|full|medium64] [--batch N] [--threads N] [--steps N] [--device cpu|cuda]
+Usage: unet_torch.py [--preset quick|full|medium64 | --net JSON] [--batch N] [--threads N] [--steps N] [--device cpu|cuda] [--json]
 Prints ms/step, images/s and process CPU ms/step (a load-independent measure with --threads 1). Needs python3-torch (Debian's 1.13 works).
+--net takes unet.NetConfig as JSON (Size, ModelChannels, ChannelMult, NumResBlocks, AttentionResolutions, NumHeads,
+NormGroups, NumClasses, NullClass, LearnSigma; `netdiffus bench -twin` passes the preset's); --json adds a last line of JSON.
 """
-import argparse, math, time
+import argparse, json, math, time
 import torch, torch.nn as nn, torch.nn.functional as F
 
 PRESETS = {  # size, channels, mult, res blocks, attention sizes, heads, groups, batch, output channels, classes
@@ -122,8 +124,10 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--steps", type=int, default=10)
     p.add_argument("--device", default="cpu")
+    p.add_argument("--net", default="", help="unet.NetConfig as JSON, in place of --preset")
+    p.add_argument("--json", action="store_true", help="add a last line of JSON")
     a = p.parse_args()
-    size, ch, mult, nres, attn, heads, groups, batch, out_ch, classes = PRESETS[a.preset]
+    size, ch, mult, nres, attn, heads, groups, batch, out_ch, classes = net_shape(a.net) if a.net else PRESETS[a.preset]
     batch = a.batch or batch
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -160,6 +164,19 @@ def main():
     n = sum(q.numel() for q in m.parameters())
     print(f"torch {torch.__version__} {a.device} threads={a.threads} preset={a.preset} batch={batch} params={n}: "
           f"{d * 1000:.1f} ms/step, {batch / d:.1f} images/s, cpu {cpu * 1000:.1f} ms/step")
+    if a.json:
+        print(json.dumps({"torch": torch.__version__, "device": a.device, "batch": batch, "params": n,
+                          "ms_per_step": d * 1000, "images_per_sec": batch / d}))
+
+
+def net_shape(text):
+    """The PRESETS tuple of a unet.NetConfig in JSON (2-D only; batch 16 unless --batch)."""
+    c = json.loads(text)
+    if c.get("Dims", 2) != 2 or c.get("InChannels", 1) != 1:
+        raise SystemExit("unet_torch.py: only 2-D single-channel networks (Dims 2, InChannels 1)")
+    classes = max(c.get("NumClasses", 0), 1) + (1 if c.get("NullClass") else 0)
+    return (c["Size"], c["ModelChannels"], tuple(c["ChannelMult"]), c["NumResBlocks"], tuple(c.get("AttentionResolutions") or ()),
+            max(c.get("NumHeads", 1), 1), c.get("NormGroups", 32), 16, 2 if c.get("LearnSigma") else 1, classes)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,113 @@
+package repro
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/netdiffus/netdiffus/nblib/preset"
+)
+
+// ModelJob is one model training a figure or table needs: independent of the item's other models, so a
+// cluster can run each as its own job. Running it trains (or resumes) the model in its folder under
+// ResultsDir()/models and caches the synthetic images the item draws from it; the item then finds both
+// and trains nothing.
+type ModelJob struct {
+	Key  string // the model folder's name under ResultsDir()/models: what the cache is keyed on
+	Item string // the item that planned it
+	What string // in words, e.g. "D1-Netflix, first 2 training traces per class (150 steps)"
+	run  func(log io.Writer) error
+}
+
+// Run trains the job's model and caches its synthetic images, writing progress lines to log.
+func (j ModelJob) Run(log io.Writer) error {
+	if log == nil {
+		log = io.Discard
+	}
+	if err := j.run(log); err != nil {
+		return fmt.Errorf("model %s (%s): %w", j.Key, j.What, err)
+	}
+	return nil
+}
+
+// planners are the items that can list their model trainings, by item name.
+var planners = map[string]func(p preset.Preset) ([]ModelJob, error){}
+
+// registerPlan declares an item's planner; called from init.
+func registerPlan(item string, plan func(p preset.Preset) ([]ModelJob, error)) {
+	if _, dup := planners[item]; dup {
+		panic("repro: plan registered twice: " + item)
+	}
+	planners[item] = plan
+}
+
+// Planned lists the items that have a training plan, sorted.
+func Planned() []string {
+	out := make([]string, 0, len(planners))
+	for n := range planners {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Plan returns every model training item name needs under p, each once, in the order the item uses
+// them. An item without a plan is an error naming those that have one.
+func Plan(name string, p preset.Preset) ([]ModelJob, error) {
+	plan, ok := planners[name]
+	if !ok {
+		if _, err := ItemNamed(name); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("repro: %s has no training plan (items with one: %s): run netdiffus repro %s, which trains its models in one process",
+			name, strings.Join(Planned(), ", "), name)
+	}
+	jobs, err := plan(p)
+	if err != nil {
+		return nil, fmt.Errorf("repro: plan of %s: %w", name, err)
+	}
+	seen := map[string]bool{}
+	out := jobs[:0]
+	for _, j := range jobs {
+		if !seen[j.Key] {
+			seen[j.Key] = true
+			j.Item = name
+			out = append(out, j)
+		}
+	}
+	return out, nil
+}
+
+// FindJob returns the job of key in the plans of every planned item under p, or an error listing the
+// keys there are.
+func FindJob(key string, p preset.Preset) (ModelJob, error) {
+	var keys []string
+	for _, name := range Planned() {
+		jobs, err := Plan(name, p)
+		if err != nil {
+			return ModelJob{}, err
+		}
+		for _, j := range jobs {
+			if j.Key == key {
+				return j, nil
+			}
+			keys = append(keys, j.Key)
+		}
+	}
+	return ModelJob{}, fmt.Errorf("repro: no model %q in the plans of %s under preset %s and these settings (their models: %s): "+
+		"use the -mode and -set of the plan that printed it", key, strings.Join(Planned(), ", "), p.Name, strings.Join(keys, ", "))
+}
+
+// standardJob is the experiment model of a dataset ("d1-netflix") under p, with its synthetic images
+// (Synthetic), as LoadImageSet uses it.
+func standardJob(p preset.Preset, name string) ModelJob {
+	ds, g := splitName(name)
+	e := ExperimentFor(p, ds, g)
+	return ModelJob{Key: filepath.Base(e.ModelDir()), What: fmt.Sprintf("%s, the standard model (%d steps)", datasetLabel(name), p.Train.Steps),
+		run: func(log io.Writer) error {
+			_, err := Synthetic(e, false, log)
+			return err
+		}}
+}

@@ -3,6 +3,7 @@ package repro
 import (
 	"context"
 	"fmt"
+	"github.com/netdiffus/netdiffus/nblib/eval/features"
 	"github.com/netdiffus/netdiffus/nblib/eval/privacy"
 	"io"
 
@@ -53,6 +54,7 @@ func (r *ExperimentResult) SummaryTable() (header []string, rows [][]string) {
 		{"decoded series: autocorrelation distance", f(r.Traces.Autocorrelation.Value), f(r.Traces.Autocorrelation.Floor), "", ""},
 		{"decoded series: discriminative score", f(r.Traces.Discriminative.Value), f(r.Traces.Discriminative.Floor), "", "0: indistinguishable"},
 	}
+	rows = append(rows, r.realTraceRows()...)
 	rows = append(rows, []string{"FID excess over the floor", r.FIDExcess.Short("%.3g"), "0", "", "matched - floor, 95% bootstrap; above 0: further from the training images than fresh real data"})
 	rows = append(rows, r.auditRows()...)
 	for _, n := range []string{r.SampleWarning, r.FloorNote, r.TraceNote, r.AuditNote} {
@@ -100,4 +102,30 @@ func (r *ExperimentResult) ExampleFigure() (*plot.Plot, vg.Length, vg.Length, er
 	}
 	w, h := plots.ExampleGridSize(len(classes))
 	return p, w, h, nil
+}
+
+// realTraceRows compare the synthetic traces with the real test traces at full length, in real units
+// (pipeline.Measures.RealTraces), for the full-length decoder and for the image-side decoding.
+func (r *ExperimentResult) realTraceRows() [][]string {
+	var rows [][]string
+	for _, d := range []struct {
+		name string
+		f    *features.RealTraceFidelity
+	}{{"full-length traces", r.RealTraces}, {"image-side traces", r.RealTracesImageSide}} {
+		if d.f == nil {
+			continue
+		}
+		g := func(s features.Scored) []string {
+			return []string{fmt.Sprintf("%.4g", s.Value), fmt.Sprintf("%.4g", s.Floor)}
+		}
+		for _, m := range []struct {
+			what string
+			s    features.Scored
+		}{{"value JSD (bits)", d.f.ValueJSD}, {"value EMD", d.f.ValueEMD}, {"length EMD", d.f.LengthEMD}, {"within-class volume EMD", d.f.VolumeEMD},
+			{"autocorrelation distance", d.f.Autocorrelation}, {"discriminative score", d.f.Discriminative}} {
+			v := g(m.s)
+			rows = append(rows, []string{d.name + " vs real test traces: " + m.what, v[0], v[1], "", fmt.Sprintf("%d values a trace", d.f.Lengths[2])})
+		}
+	}
+	return rows
 }

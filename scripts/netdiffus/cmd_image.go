@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/netdiffus/netdiffus/internal/infile"
+
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/netdiffus/netdiffus/internal/atomicfile"
@@ -235,7 +237,7 @@ func readSeries(path, layout string, column int, header bool) ([][]float64, erro
 
 // readCSVSeries reads one series per row, or one series down a column.
 func readCSVSeries(path, layout string, column int, header bool) ([][]float64, error) {
-	fh, err := os.Open(path)
+	fh, err := infile.Open(path, infile.MaxCSV)
 	if err != nil {
 		return nil, err
 	}

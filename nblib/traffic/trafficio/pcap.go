@@ -8,10 +8,11 @@ import (
 	"io"
 	"net"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/netdiffus/netdiffus/internal/infile"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -158,7 +159,7 @@ func openCapture(r *bufio.Reader) (packetSource, error) {
 // read before the truncation is kept.
 func ReadPcap(path string, rule DirectionRule, t traffic.Trace) (*traffic.Trace, traffic.Report, error) {
 	var rep traffic.Report
-	f, err := os.Open(path)
+	f, err := infile.Open(path, infile.MaxTrace)
 	if err != nil {
 		return nil, rep, err
 	}

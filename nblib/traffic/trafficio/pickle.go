@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
+
+	"github.com/netdiffus/netdiffus/internal/infile"
 
 	"github.com/nlpodyssey/gopickle/pickle"
 	py "github.com/nlpodyssey/gopickle/types"
@@ -268,16 +269,12 @@ func listFloats(l *py.List) ([]float64, error) {
 // a list of lists gives rows, a 1-D array or flat list gives one value per
 // row.
 func loadPickle(path string) ([][]float64, error) {
-	f, err := os.Open(path)
+	f, err := infile.Open(path, infile.MaxPickle)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if _, err := pickleclaims.Scan(bufio.NewReader(f), st.Size()); err != nil {
+	if _, err := pickleclaims.Scan(bufio.NewReader(f), f.Size); err != nil {
 		return nil, fmt.Errorf("%s: not a pickle this reader accepts: %w", path, err)
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"reflect"
 	"sort"
 	"strconv"
@@ -117,6 +118,9 @@ func parseInto(v reflect.Value, s string) error {
 		f, err := strconv.ParseFloat(s, v.Type().Bits())
 		if err != nil {
 			return fmt.Errorf("%q is not a number", s)
+		}
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return fmt.Errorf("%q is not a finite number", s)
 		}
 		v.SetFloat(f)
 	case reflect.Slice:

@@ -110,7 +110,17 @@ func (d *Dataset) CountPerClass() []int {
 
 // Series computes feature f for every trace, each of fixed length f.Length.
 // The error names the first trace the feature cannot be computed for.
+//
+// The series of all traces together hold at most MaxSeriesValues values: a feature length that would take
+// more memory is an error before anything is allocated.
 func (d *Dataset) Series(f Feature) ([][]float64, error) {
+	if f.Length <= 0 {
+		return nil, fmt.Errorf("traffic: dataset %s: feature %v has length %d; want >= 1", d.Name, f.Kind, f.Length)
+	}
+	if n := len(d.Traces); n > 0 && f.Length > MaxSeriesValues/n {
+		return nil, fmt.Errorf("traffic: dataset %s: %d traces of feature length %d are %.3g values (%.3g GB), over MaxSeriesValues %d; use a smaller length",
+			d.Name, n, f.Length, float64(n)*float64(f.Length), 8*float64(n)*float64(f.Length)/1e9, MaxSeriesValues)
+	}
 	out := make([][]float64, len(d.Traces))
 	for i := range d.Traces {
 		s, err := f.Of(&d.Traces[i])
@@ -121,6 +131,9 @@ func (d *Dataset) Series(f Feature) ([][]float64, error) {
 	}
 	return out, nil
 }
+
+// MaxSeriesValues bounds the values Dataset.Series makes for one dataset: 2^29 float64, 4 GiB.
+const MaxSeriesValues = 1 << 29
 
 // Subset returns a dataset with the traces at idx, in that order, sharing
 // class names (so class indices are unchanged) and trace data with d.

@@ -5,6 +5,9 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/netdiffus/netdiffus/internal/valid"
+	"github.com/netdiffus/netdiffus/nblib/preset"
+
 	"github.com/netdiffus/netdiffus/nblib/pipeline"
 	"github.com/netdiffus/netdiffus/nblib/traffic/trafficio"
 )
@@ -21,8 +24,15 @@ func runGenerate(args []string) error {
 	out := f.fs.String("out", "synthetic", "output folder")
 	perClass := f.fs.Int("per-class", 0, "traces per class (0: Sample.PerClass, else as many as the class had training images)")
 	unit := f.fs.Bool("unit", false, "keep series on [0, 1] instead of scaling each to its class's typical range in the training series (known to models trained from traces: netdiffus experiment and the notebooks; models trained on image files give [0, 1] series)")
-	step := f.fs.Float64("step", 1, "time between values in the CSV traces")
+	step := f.fs.Float64("step", 1, "time between values in the CSV traces, in (0, 1e9]")
 	if err := f.parse(args); err != nil {
+		return err
+	}
+	if err := valid.First(valid.Int("-per-class", int64(*perClass), 0, preset.MaxPerClass), valid.Positive("-step", *step, 1e9)); err != nil {
+		return err
+	}
+	g := f.outputs()
+	if err := valid.First(g.Folder(filepath.Join(*out, "traces")), g.File(filepath.Join(*out, "traces.npz"))); err != nil {
 		return err
 	}
 	m, p, err := openModel(f)

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/netdiffus/netdiffus/internal/npy"
+)
+
+// hostileCase is one command line that must end in an error mentioning want.
+type hostileCase struct {
+	name string
+	line []string
+	want string
+}
+
+// maxCaseAlloc bounds the bytes one refused command may allocate (the issue's 1 GB).
+const maxCaseAlloc = 1 << 30
+
+// runHostile runs each case as the user types it and checks that it ends, within a time bound, in an
+// error mentioning want, having allocated less than maxCaseAlloc bytes (no panic: a panic fails the test).
+func runHostile(t *testing.T, cases []hostileCase) {
+	t.Helper()
+	for _, tc := range cases {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		done := make(chan error, 1)
+		go func() {
+			_, err := netdiffus(t, tc.line...)
+			done <- err
+		}()
+		var err error
+		select {
+		case err = <-done:
+		case <-time.After(60 * time.Second):
+			t.Fatalf("%s: netdiffus %s did not end in 60 s (a hang)", tc.name, strings.Join(tc.line, " "))
+		}
+		runtime.ReadMemStats(&after)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: netdiffus %s: got %v, want an error mentioning %q", tc.name, strings.Join(tc.line, " "), err, tc.want)
+		}
+		if n := after.TotalAlloc - before.TotalAlloc; n > maxCaseAlloc {
+			t.Errorf("%s: allocated %d bytes before failing", tc.name, n)
+		}
+	}
+}
+
+// hostileFiles makes the special and malformed files of the tests in dir.
+func hostileFiles(t *testing.T, dir string) func(string) string {
+	t.Helper()
+	at := func(n string) string { return filepath.Join(dir, n) }
+	for _, n := range []string{"fifo.csv", "fifo.json", "fifo.npy", "fifo.npz", "folder/labels.csv", "traces/fifo.csv"} {
+		os.MkdirAll(filepath.Dir(at(n)), 0o755)
+		if err := syscall.Mkfifo(at(n), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.Symlink("/dev/zero", at("zero.csv"))
+	os.Symlink("/dev/zero", at("zero.json"))
+	os.Mkdir(at("dir.csv"), 0o755)
+	os.WriteFile(at("series.csv"), []byte("1,2,3,4,5,6,7,8\n2,3,4,5,6,7,8,9\n"), 0o644)
+	os.WriteFile(at("traces/labels.csv"), []byte("file,label\nfifo.csv,a\n"), 0o644)
+	os.WriteFile(at("garbage.json"), []byte(`{"Train": {"Steps": 5}} trailing`), 0o644)
+	if err := npy.WriteFile(at("x.npy"), []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, 2, 8); err != nil {
+		t.Fatal(err)
+	}
+	if err := npy.WriteFile(at("imgs.npy"), make([]float32, 4*4*4), 4, 4, 4); err != nil {
+		t.Fatal(err)
+	}
+	nan := math.NaN()
+	w, err := npy.CreateNPZ(at("allnan.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Add("x", []float64{nan, 1, 2, 3, 4, 5, 6, 7, 1, nan, 2, 3, 4, 5, 6, 7}, 2, 8)
+	w.Add("y", []int64{0, 1})
+	w.Add("classes", []byte("a\nb"))
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	return at
+}
+
+// TestHostileSpecialFiles: every reader refuses FIFOs, devices and folders where a regular file is
+// expected, at once and naming the file (a FIFO used to hang, /dev/zero to exhaust memory).
+func TestHostileSpecialFiles(t *testing.T) {
+	at := hostileFiles(t, t.TempDir())
+	out := at("out")
+	runHostile(t, []hostileCase{
+		{"series CSV is a FIFO", []string{"image", "-in", at("fifo.csv"), "-out", out, "-quiet"}, "not a regular file"},
+		{"series CSV links to /dev/zero", []string{"image", "-in", at("zero.csv"), "-out", out, "-quiet"}, "not a regular file"},
+		{"series CSV is a folder", []string{"image", "-in", at("dir.csv"), "-out", out, "-quiet"}, "not a regular file"},
+		{"series NPY is a FIFO", []string{"image", "-in", at("fifo.npy"), "-out", out, "-quiet"}, "not a regular file"},
+		{"labelled NPZ is a FIFO", []string{"image", "-in", at("fifo.npz"), "-out", out, "-quiet"}, "not a regular file"},
+		{"-config is a FIFO", []string{"train", "-config", at("fifo.json"), "-print-config"}, "not a regular file"},
+		{"-config is /dev/zero", []string{"train", "-config", "/dev/zero", "-print-config"}, "not a regular file"},
+		{"-config links to /dev/zero", []string{"sample", "-config", at("zero.json"), "-print-config"}, "not a regular file"},
+		{"-labels is /dev/zero", []string{"data", "stats", "-from", "folder", "-in", at("traces"), "-labels", "/dev/zero", "-q"}, "not a regular file"},
+		{"labels.csv is a FIFO", []string{"data", "stats", "-from", "folder", "-in", at("folder"), "-q"}, "not a regular file"},
+		{"long CSV is /dev/zero", []string{"data", "stats", "-from", "longcsv", "-in", "/dev/zero", "-q"}, "not a regular file"},
+		{"NetShare CSV is a FIFO", []string{"data", "stats", "-from", "netshare-packets", "-in", at("fifo.csv"), "-q"}, "not a regular file"},
+		{"Wikipedia CSV is /dev/zero", []string{"data", "stats", "-from", "wiki-wide", "-in", "/dev/zero", "-q"}, "not a regular file"},
+		{"pcap listed in labels.csv is a FIFO, -strict", []string{"data", "stats", "-from", "folder", "-in", at("traces"), "-strict", "-q"}, "not a regular file"},
+		{"DoppelGANger NPZ is a FIFO", []string{"data", "stats", "-from", "dg", "-in", at("fifo.npz"), "-q"}, "not a regular file"},
+		{"pickle is /dev/zero", []string{"data", "stats", "-from", "df", "-in", "/dev/zero,/dev/zero", "-q"}, "not a regular file"},
+		{"eval -real is a FIFO", []string{"eval", "-real", at("fifo.npy"), "-synth", at("x.npy")}, "not a regular file"},
+		{"eval -real-labels is /dev/zero", []string{"eval", "-real", at("imgs.npy"), "-synth", at("imgs.npy"), "-real-labels", "/dev/zero", "-synth-labels", at("x.npy")}, "not a regular file"},
+		{"train -data is a FIFO", []string{"train", "-data", at("fifo.npz"), "-model", at("m")}, "not a regular file"},
+		{"a missing file says so", []string{"image", "-in", at("missing.npz"), "-out", out}, "no such file"},
+	})
+	// A trace file listed in labels.csv that is a FIFO is reported and skipped without -strict.
+	got, err := netdiffus(t, "data", "stats", "-from", "folder", "-in", at("traces"), "-q")
+	if err == nil && !strings.Contains(got, "not a regular file") {
+		t.Errorf("a FIFO trace file is neither an error nor reported: %s", got)
+	}
+}
+
+// TestHostileFlags: numeric flags out of range, NaN, unknown enum values, stray arguments and preset
+// fields out of range end in an error naming the flag or field, before anything is allocated.
+func TestHostileFlags(t *testing.T) {
+	at := hostileFiles(t, t.TempDir())
+	out := at("out")
+	m := at("model")
+	runHostile(t, []hostileCase{
+		{"generate -length 2e9", []string{"data", "generate", "-name", "d1", "-length", "2000000000", "-out", at("g.npz")}, "-length 2000000000"},
+		{"generate -length -5", []string{"data", "generate", "-name", "d1", "-length", "-5", "-out", at("g.npz")}, "-length -5"},
+		{"generate -bin 0", []string{"data", "generate", "-name", "d1", "-bin", "0", "-out", at("g.npz")}, "-bin 0"},
+		{"generate -bin NaN", []string{"data", "generate", "-name", "d1", "-bin", "NaN", "-out", at("g.npz")}, "-bin NaN"},
+		{"generate -dir sideways", []string{"data", "generate", "-name", "d1", "-dir", "sideways", "-out", at("g.npz")}, `-dir "sideways"`},
+		{"generate -to xml", []string{"data", "generate", "-name", "d1", "-to", "xml", "-out", at("g.npz")}, `-to "xml"`},
+		{"generate stray argument", []string{"data", "generate", "-name", "d1", "-out", at("g.npz"), "extra"}, `unexpected argument "extra"`},
+		{"convert -from nonsense", []string{"data", "convert", "-from", "nonsense", "-in", at("x.npy"), "-out", at("c.npz")}, `-from "nonsense"`},
+		{"stats -dg-label-from -1", []string{"data", "stats", "-from", "dg", "-in", at("x.npy"), "-dg-label-from", "-1"}, "-dg-label-from -1"},
+		{"image -layout foo on .npy", []string{"image", "-in", at("x.npy"), "-out", out, "-layout", "foo"}, `-layout "foo"`},
+		{"image -column -1", []string{"image", "-in", at("series.csv"), "-out", out, "-layout", "column", "-column", "-1"}, "-column -1"},
+		{"image -crop -1", []string{"image", "-in", at("x.npy"), "-out", out, "-crop", "-1"}, "-crop -1"},
+		{"image -workers -1", []string{"image", "-in", at("x.npy"), "-out", out, "-workers", "-1"}, "-workers -1"},
+		{"image -gamma NaN", []string{"image", "-in", at("x.npy"), "-out", out, "-gamma", "NaN"}, "-gamma NaN"},
+		{"image stray argument", []string{"image", "-in", at("x.npy"), "-out", out, "y.npy"}, `unexpected argument "y.npy"`},
+		{"train -time -1s", []string{"train", "-data", at("x.npy"), "-model", m, "-time", "-1s"}, "-time -1s"},
+		{"train stray argument", []string{"train", "-data", at("x.npy"), "-model", m, "more"}, `unexpected argument "more"`},
+		{"sample -per-class 1e9", []string{"sample", "-model", m, "-out", at("s.npz"), "-per-class", "1000000000"}, "-per-class 1000000000"},
+		{"sample -per-class -1", []string{"sample", "-model", m, "-out", at("s.npz"), "-per-class", "-1"}, "-per-class -1"},
+		{"generate -step NaN", []string{"generate", "-model", m, "-out", at("gen"), "-step", "NaN"}, "-step NaN"},
+		{"generate -step 0", []string{"generate", "-model", m, "-out", at("gen"), "-step", "0"}, "-step 0"},
+		{"eval -n -1", []string{"eval", "-real", at("x.npy"), "-synth", at("x.npy"), "-n", "-1"}, "-n -1"},
+		{"eval -seeds -1", []string{"eval", "-real", at("x.npy"), "-synth", at("x.npy"), "-seeds", "-1"}, "-seeds -1"},
+		{"eval -epochs -3", []string{"eval", "-real", at("x.npy"), "-synth", at("x.npy"), "-epochs", "-3"}, "-epochs -3"},
+		{"eval -bins -2", []string{"eval", "-real", at("x.npy"), "-synth", at("x.npy"), "-bins", "-2"}, "-bins -2"},
+		{"eval -features pca:0", []string{"eval", "-real", at("x.npy"), "-synth", at("x.npy"), "-features", "pca:0"}, "K 0"},
+		{"eval -features pca:-3", []string{"eval", "-real", at("x.npy"), "-synth", at("x.npy"), "-features", "pca:-3"}, "K -3"},
+		{"eval -classifiers xgb", []string{"eval", "-real", at("x.npy"), "-synth", at("x.npy"), "-classifiers", "xgb"}, `"xgb"`},
+		{"experiment -time -5m", []string{"experiment", "-time", "-5m"}, "-time -5m"},
+		{"baseline -lr NaN", []string{"baseline", "train", "-lr", "NaN", "-from", "default", "-in", "ww"}, "-lr NaN"},
+		{"baseline -batch -4", []string{"baseline", "train", "-batch", "-4", "-from", "default", "-in", "ww"}, "-batch -4"},
+		{"baseline -gan gpt", []string{"baseline", "train", "-gan", "gpt", "-from", "default", "-in", "ww"}, `-gan "gpt"`},
+		{"baseline sample -n 0", []string{"baseline", "sample", "-n", "0", "-out", at("b.npz")}, "-n 0"},
+		{"-set an unknown classifier", []string{"train", "-set", "Downstream.Classifiers=rf,xgb", "-print-config"}, `Downstream.Classifiers item "xgb"`},
+		{"-set Net.NumClasses=-3", []string{"train", "-set", "Net.NumClasses=-3", "-print-config"}, "Net.NumClasses -3"},
+		{"-set Sample.Guidance=NaN", []string{"train", "-set", "Sample.Guidance=NaN", "-print-config"}, "Sample.Guidance=NaN"},
+		{"-set Sample.Eta=Inf", []string{"train", "-set", "Sample.Eta=Inf", "-print-config"}, "Sample.Eta=Inf"},
+		{"-set Sample.PerClass=1e9", []string{"sample", "-set", "Sample.PerClass=1000000000", "-print-config"}, "Sample.PerClass 1000000000"},
+		{"-set Measure.HistogramBins=0", []string{"eval", "-set", "Measure.HistogramBins=0", "-print-config"}, "Measure.HistogramBins 0"},
+		{"-config with trailing garbage", []string{"train", "-config", at("garbage.json"), "-print-config"}, "text after the JSON object"},
+	})
+}

@@ -170,3 +170,67 @@ func TestHostileFlags(t *testing.T) {
 		{"-config with trailing garbage", []string{"train", "-config", at("garbage.json"), "-print-config"}, "text after the JSON object"},
 	})
 }
+
+// TestHostileOutputs: an output never replaces an input, an existing output is replaced only with
+// -force, and outputs of one run do not collide.
+func TestHostileOutputs(t *testing.T) {
+	at := hostileFiles(t, t.TempDir())
+	os.MkdirAll(at("a"), 0o755)
+	os.MkdirAll(at("b"), 0o755)
+	os.WriteFile(at("a/s.csv"), []byte("1,2,3,4,5,6,7,8\n"), 0o644)
+	os.WriteFile(at("b/s.csv"), []byte("8,7,6,5,4,3,2,1\n"), 0o644)
+	mustRun(t, "image", "-in", at("a/s.csv"), "-out", at("imgs"), "-size", "4", "-quiet")
+	first, _ := os.ReadFile(at("imgs/s_0.png"))
+	mustRun(t, "data", "generate", "-name", "ww", "-out", at("ww.npz"))
+	os.MkdirAll(at("gen/traces"), 0o755)
+	os.WriteFile(at("gen/traces/old.csv"), nil, 0o644)
+	os.MkdirAll(at("mm/traces/inner"), 0o755)
+	os.WriteFile(at("mm/traces.npz"), nil, 0o644)
+	runHostile(t, []hostileCase{
+		{"image -save npy over its own input", []string{"image", "-in", at("x.npy"), "-out", filepath.Dir(at("x.npy")), "-save", "npy", "-size", "4", "-force"}, "is an input"},
+		{"a second input of the same base name", []string{"image", "-in", at("b/s.csv"), "-out", at("imgs"), "-size", "4", "-quiet"}, "add -force"},
+		{"data generate over an existing file", []string{"data", "generate", "-name", "ww", "-out", at("ww.npz")}, "add -force"},
+		{"data convert onto its input, even with -force", []string{"data", "convert", "-from", "npz", "-in", at("ww.npz"), "-out", at("ww.npz"), "-force"}, "is an input"},
+		{"data convert into the input folder's labels", []string{"data", "convert", "-from", "folder", "-in", at("traces"), "-to", "longcsv", "-out", at("traces/labels.csv"), "-force"}, "input folder"},
+		{"data convert -to folder onto a non-empty folder", []string{"data", "convert", "-from", "npz", "-in", at("ww.npz"), "-to", "folder", "-out", at("imgs")}, "not empty"},
+		{"sample over an existing file", []string{"sample", "-model", at("m"), "-out", at("ww.npz")}, "add -force"},
+		{"sample -png into the folder of -out", []string{"sample", "-model", at("m"), "-out", at("new/s.npz"), "-png", at("new")}, "already writes"},
+		{"generate into a non-empty traces folder", []string{"generate", "-model", at("m"), "-out", at("gen")}, "not empty"},
+		{"generate over a file of the model folder", []string{"generate", "-model", at("mm"), "-out", at("mm"), "-force"}, "input folder"},
+		{"generate -out a folder holding the model", []string{"generate", "-model", at("mm/traces/inner"), "-out", at("mm"), "-force"}, "holds the input"},
+		{"experiment -out over an existing file", []string{"experiment", "-out", at("ww.npz")}, "add -force"},
+		{"baseline sample over an existing file", []string{"baseline", "sample", "-out", at("ww.npz")}, "add -force"},
+	})
+	if again, _ := os.ReadFile(at("imgs/s_0.png")); string(again) != string(first) {
+		t.Error("a refused run changed an existing output")
+	}
+	x, _ := os.ReadFile(at("x.npy"))
+	if len(x) == 0 || !strings.HasPrefix(string(x), "\x93NUMPY") {
+		t.Error("the input series file was damaged")
+	}
+	// With -force an existing output that is not an input is replaced.
+	mustRun(t, "image", "-in", at("b/s.csv"), "-out", at("imgs"), "-size", "4", "-quiet", "-force")
+	if again, _ := os.ReadFile(at("imgs/s_0.png")); string(again) == string(first) {
+		t.Error("-force did not replace the output")
+	}
+}
+
+// TestHostileStructure: inputs that used to panic or run for minutes end in a clear error.
+func TestHostileStructure(t *testing.T) {
+	at := hostileFiles(t, t.TempDir())
+	deep := at("deep.pkl")
+	b := []byte("\x80\x02")
+	for range 200_000 {
+		b = append(b, ']')
+	}
+	for range 199_999 {
+		b = append(b, 'a')
+	}
+	os.WriteFile(deep, append(b, '.'), 0o644)
+	runHostile(t, []hostileCase{
+		{"image on an NPZ whose every series has a NaN", []string{"image", "-in", at("allnan.npz"), "-out", at("o"), "-size", "4", "-quiet"}, "no series left to image"},
+		{"image -layout column -column -1", []string{"image", "-in", at("series.csv"), "-out", at("o"), "-layout", "column", "-column", "-1"}, "-column -1"},
+		{"image -column past the fields", []string{"image", "-in", at("series.csv"), "-out", at("o"), "-layout", "column", "-column", "9"}, "no column 9"},
+		{"a pickle of 200,000 nested lists", []string{"data", "stats", "-from", "df", "-in", deep + "," + deep, "-q"}, "list of 1 items is not a number"},
+	})
+}

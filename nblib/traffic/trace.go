@@ -3,6 +3,7 @@ package traffic
 import (
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Direction of a packet: Up (+1) is device -> server, Down (-1) is
@@ -52,6 +53,9 @@ func NewDataset(name string, traces []Trace, classes []string, def Feature) (*Da
 	}
 	index := make(map[string]int, len(classes))
 	for i, c := range classes {
+		if err := CheckClassName(c); err != nil {
+			return nil, fmt.Errorf("traffic: dataset %s: class %d: %w", name, i, err)
+		}
 		if _, dup := index[c]; dup {
 			return nil, fmt.Errorf("traffic: dataset %s: class %q listed twice", name, c)
 		}
@@ -66,6 +70,20 @@ func NewDataset(name string, traces []Trace, classes []string, def Feature) (*Da
 		traces[i].Class = c
 	}
 	return &Dataset{Name: name, Classes: classes, Traces: traces, Default: def}, nil
+}
+
+// CheckClassName refuses a class name that is empty, only spaces, or holds a line break or a control
+// character: such names cannot be stored in the classes array, a labels file or a file name.
+func CheckClassName(c string) error {
+	if strings.TrimSpace(c) == "" {
+		return fmt.Errorf("class name %q is empty; give every class a name", c)
+	}
+	for _, r := range c {
+		if r < 0x20 || r == 0x7f {
+			return fmt.Errorf("class name %q holds a control character (a newline or tab); use a single-line name", c)
+		}
+	}
+	return nil
 }
 
 func distinctSorted(traces []Trace) []string {

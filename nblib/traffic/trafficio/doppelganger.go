@@ -91,7 +91,11 @@ func ReadDoppelGANger(path string, opt DGOptions) (*traffic.Dataset, traffic.Rep
 			rep.Add(path, i+1, id, fmt.Sprintf("step %d is not a finite number: series skipped", j))
 			continue
 		}
-		c := argmax(attr.data[i*a+from : i*a+to])
+		c, problem := oneHot(attr.data[i*a+from : i*a+to])
+		if problem != "" {
+			rep.Add(path, i+1, id, fmt.Sprintf("class attributes [%d,%d) are not one-hot: the row %s; series skipped", from, to, problem))
+			continue
+		}
 		traces = append(traces, traffic.Trace{ID: id, Label: classes[c], Values: vals, Step: opt.Step})
 	}
 	rep.Read = len(traces)

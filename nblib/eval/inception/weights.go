@@ -69,6 +69,11 @@ func LoadWeights(path string) (*Weights, error) {
 		if err != nil {
 			return nil, fmt.Errorf("inception: %s: %s: %w", path, key, err)
 		}
+		for i, v := range p.data {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return nil, fmt.Errorf("inception: %s: %s: value %d is %v; the weights are damaged (download pytorch-fid's file again)", path, key, i, v)
+			}
+		}
 		w.params[key] = p
 	}
 	return w, nil

@@ -125,10 +125,13 @@ func (c *csvFile) columns(names ...string) ([]int, error) {
 		n = strings.TrimSuffix(n, "?")
 		out[i] = -1
 		for j, h := range c.header {
-			if h == n {
-				out[i] = j
-				break
+			if h != n {
+				continue
 			}
+			if out[i] >= 0 {
+				return nil, fmt.Errorf("%s:1: header names the column %q twice (columns %d and %d); keep one", c.name, n, out[i]+1, j+1)
+			}
+			out[i] = j
 		}
 		if out[i] < 0 && !opt {
 			return nil, fmt.Errorf("%s:1: header has no %q column (it has %q); expected columns %v", c.name, n, c.header, names)

@@ -239,7 +239,11 @@ func (f *inputFlags) read() (*traffic.Dataset, traffic.Report, error) {
 		}
 		return trafficio.ReadPcaps(f.in, trafficio.PcapOptions{Options: opt, Rule: rule, Labels: f.labels})
 	case "npz":
-		return trafficio.ReadNPZ(f.in, trafficio.ArrayOptions{Classes: f.npzClasses(classes)})
+		names, err := f.npzClasses(classes)
+		if err != nil {
+			return nil, traffic.Report{}, err
+		}
+		return trafficio.ReadNPZ(f.in, trafficio.ArrayOptions{Classes: names})
 	case "npy":
 		x, y, err := twoPaths(f.in, "npy")
 		if err != nil {
@@ -247,7 +251,7 @@ func (f *inputFlags) read() (*traffic.Dataset, traffic.Report, error) {
 		}
 		return trafficio.ReadNPY(x, y, trafficio.ArrayOptions{Classes: classes})
 	case "dg":
-		return trafficio.ReadDoppelGANger(f.in, trafficio.DGOptions{LabelFrom: f.dgFrom, LabelTo: f.dgTo, Classes: classes})
+		return trafficio.ReadDoppelGANger(f.in, trafficio.DGOptions{LabelFrom: f.dgFrom, LabelTo: f.dgTo, Classes: classes, Strict: f.strict})
 	case "netshare-packets":
 		return trafficio.ReadNetSharePackets(f.in, trafficio.NetShareOptions{Options: opt, LabelColumn: f.labelCol})
 	case "netshare-flows":
@@ -268,16 +272,12 @@ func (f *inputFlags) read() (*traffic.Dataset, traffic.Report, error) {
 	return nil, traffic.Report{}, fmt.Errorf("-from %q: unknown input format (see 'netdiffus data -h')", f.from)
 }
 
-// npzClasses prefers -classes, then the names WriteNPZ stored.
-func (f *inputFlags) npzClasses(classes []string) []string {
+// npzClasses prefers -classes, then the names WriteNPZ stored (a damaged classes array is an error).
+func (f *inputFlags) npzClasses(classes []string) ([]string, error) {
 	if classes != nil {
-		return classes
+		return classes, nil
 	}
-	stored, err := trafficio.ReadNPZClasses(f.in)
-	if err != nil {
-		return nil
-	}
-	return stored
+	return trafficio.ReadNPZClasses(f.in)
 }
 
 func lenTraces(ds *traffic.Dataset) int {

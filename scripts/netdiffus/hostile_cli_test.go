@@ -234,3 +234,73 @@ func TestHostileStructure(t *testing.T) {
 		{"a pickle of 200,000 nested lists", []string{"data", "stats", "-from", "df", "-in", deep + "," + deep, "-q"}, "list of 1 items is not a number"},
 	})
 }
+
+// TestHostileReaderAssumptions: readers check what they assume (one-hot rows, label shapes, class
+// names, dates, unique columns and pages, address ranges) and refuse, or report and skip (stopped by
+// -strict), instead of guessing.
+func TestHostileReaderAssumptions(t *testing.T) {
+	dir := t.TempDir()
+	at := func(n string) string { return filepath.Join(dir, n) }
+	write := func(name, text string) string {
+		os.MkdirAll(filepath.Dir(at(name)), 0o755)
+		os.WriteFile(at(name), []byte(text), 0o644)
+		return at(name)
+	}
+	npzOf := func(name string, arrays map[string]any, shapes map[string][]int) string {
+		w, err := npy.CreateNPZ(at(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"x", "y", "classes", "data_feature", "data_attribute", "data_gen_flag"} {
+			if v, ok := arrays[k]; ok {
+				w.Add(k, v, shapes[k]...)
+			}
+		}
+		if err := w.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		return at(name)
+	}
+	x := []float64{1, 2, 3, 4, 5, 6, 7, 8}
+	labels2 := npzOf("labels2.npz", map[string]any{"x": x, "y": []float64{3, 0, 1, 1}}, map[string][]int{"x": {2, 4}, "y": {2, 2}})
+	newline := npzOf("newline.npz", map[string]any{"x": x, "y": []int64{0, 1}, "classes": []byte("a\n\nb")}, map[string][]int{"x": {2, 4}})
+	npy.WriteFile(at("xs.npy"), x, 2, 4)
+	npy.WriteFile(at("ys.npy"), []float64{0, math.NaN()})
+	dg := npzOf("dg.npz", map[string]any{
+		"data_feature":   []float64{1, 2, 3, 4, 5, 6},
+		"data_attribute": []float64{0, 0, 1, 1, math.NaN(), 0},
+		"data_gen_flag":  []float64{1, 1, 1, 1, 1, 1},
+	}, map[string][]int{"data_feature": {3, 2, 1}, "data_attribute": {3, 2}, "data_gen_flag": {3, 2}})
+	page := "Foo_en.wikipedia.org_desktop_all-agents"
+	ns := "srcip,dstip,srcport,dstport,proto,time,pkt_len\n"
+	write("dup/labels.csv", "file,label\na.csv,x\n")
+	write("dup/a.csv", "time,size,size,direction\n0,1,2,1\n")
+	write("empty/labels.csv", "file,label\na.csv,\" \"\n")
+	write("empty/a.csv", "time,size,direction\n0,1,1\n")
+	runHostile(t, []hostileCase{
+		{"labels of shape (N, 2) that are not one-hot", []string{"data", "stats", "-from", "npz", "-in", labels2, "-q"}, "row 0 holds 3 in column 0"},
+		{"a class name with an embedded newline", []string{"data", "stats", "-from", "npz", "-in", newline, "-q"}, `name 2 of 3: class name "" is empty`},
+		{"a NaN label names the labels file", []string{"data", "stats", "-from", "npy", "-in", at("xs.npy") + "," + at("ys.npy"), "-q"}, at("ys.npy") + ": label 1 is NaN"},
+		{"DoppelGANger attributes not one-hot, -strict", []string{"data", "stats", "-from", "dg", "-in", dg, "-strict", "-q"}, "not one-hot"},
+		{"a trace header names a column twice", []string{"data", "stats", "-from", "folder", "-in", at("dup"), "-strict", "-q"}, `names the column "size" twice`},
+		{"an empty class name, -strict", []string{"data", "stats", "-from", "folder", "-in", at("empty"), "-strict", "-q"}, "row without file or label"},
+		{"an empty -classes name", []string{"data", "stats", "-from", "npz", "-in", newline, "-classes", "a,", "-q"}, `class name "" is empty`},
+		{"wide Wikipedia dates out of order", []string{"data", "stats", "-from", "wiki-wide", "-in", write("w1.csv", "Page,2015-07-02,2015-07-01\n"+page+",1,2\n"), "-q"}, "2015-07-01 after 2015-07-02"},
+		{"wide Wikipedia dates thousands of years apart", []string{"data", "stats", "-from", "wiki-wide", "-in", write("w2.csv", "Page,0001-07-01,2015-07-01\n"+page+",1,2\n"), "-q"}, "consecutive days"},
+		{"wide Wikipedia date twice", []string{"data", "stats", "-from", "wiki-wide", "-in", write("w3.csv", "Page,2015-07-01,2015-07-01\n"+page+",1,2\n"), "-q"}, "consecutive days"},
+		{"wide Wikipedia header not a date", []string{"data", "stats", "-from", "wiki-wide", "-in", write("w4.csv", "Page,views,2015-07-01\n"+page+",1,2\n"), "-q"}, `"views" is not a YYYY-MM-DD date`},
+		{"wide Wikipedia page twice, -strict", []string{"data", "stats", "-from", "wiki-wide", "-in", write("w5.csv", "Page,2015-07-01,2015-07-02\n"+page+",1,2\n"+page+",3,4\n"), "-strict", "-q"}, "page already on line 2"},
+		{"long Wikipedia date twice, -strict", []string{"data", "stats", "-from", "wiki-long", "-in", write("w6.csv", "Page,date,value\n"+page+",2015-07-01,1\n"+page+",2015-07-01,2\n"), "-strict", "-q"}, "given twice"},
+		{"NetShare IP 999.1.1.1, -strict", []string{"data", "stats", "-from", "netshare-packets", "-in", write("n1.csv", ns+"999.1.1.1,2.2.2.2,1,2,6,0,60\n"), "-strict", "-q"}, `srcip "999.1.1.1" is not an IP address`},
+		{"NetShare port 70000, -strict", []string{"data", "stats", "-from", "netshare-packets", "-in", write("n2.csv", ns+"1.1.1.1,2.2.2.2,70000,2,6,0,60\n"), "-strict", "-q"}, `srcport "70000" is not a port number`},
+	})
+	// Without -strict the same rows are reported, not silently kept.
+	out := mustRun(t, "data", "stats", "-from", "netshare-packets", "-in", write("n3.csv", ns+"999.1.1.1,2.2.2.2,1,2,6,0,60\n1.1.1.1,2.2.2.2,1,2,6,1,60\n"), "-q")
+	if !strings.Contains(out, "skipped or repaired 1") || !strings.Contains(out, "999.1.1.1") {
+		t.Errorf("NetShare row with a bad IP is not reported:\n%s", out)
+	}
+	out = mustRun(t, "data", "stats", "-from", "dg", "-in", dg, "-q")
+	if !strings.Contains(out, "skipped or repaired 3") {
+		t.Errorf("DoppelGANger rows that are not one-hot are not all reported:\n%s", out)
+	}
+}

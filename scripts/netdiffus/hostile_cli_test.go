@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netdiffus/netdiffus/nblib/traffic"
+	"github.com/netdiffus/netdiffus/nblib/traffic/trafficio"
+
 	"github.com/netdiffus/netdiffus/internal/npy"
 )
 
@@ -277,6 +280,14 @@ func TestHostileReaderAssumptions(t *testing.T) {
 	write("dup/a.csv", "time,size,size,direction\n0,1,2,1\n")
 	write("empty/labels.csv", "file,label\na.csv,\" \"\n")
 	write("empty/a.csv", "time,size,direction\n0,1,1\n")
+	tr := &traffic.Trace{ID: "c", Label: "x", Packets: []traffic.Packet{{Time: 0, Size: 100, Dir: traffic.Up}, {Time: 1, Size: 200, Dir: traffic.Down}, {Time: 2, Size: 300, Dir: traffic.Up}}}
+	os.MkdirAll(at("caps"), 0o755)
+	if err := trafficio.WritePcap(at("caps/c.pcap"), tr, trafficio.DefaultEndpoints()); err != nil {
+		t.Fatal(err)
+	}
+	capture, _ := os.ReadFile(at("caps/c.pcap"))
+	os.WriteFile(at("caps/c.pcap"), capture[:len(capture)-20], 0o644)
+	write("caps/labels.csv", "file,label\nc.pcap,x\n")
 	runHostile(t, []hostileCase{
 		{"labels of shape (N, 2) that are not one-hot", []string{"data", "stats", "-from", "npz", "-in", labels2, "-q"}, "row 0 holds 3 in column 0"},
 		{"a class name with an embedded newline", []string{"data", "stats", "-from", "npz", "-in", newline, "-q"}, `name 2 of 3: class name "" is empty`},
@@ -291,6 +302,7 @@ func TestHostileReaderAssumptions(t *testing.T) {
 		{"wide Wikipedia header not a date", []string{"data", "stats", "-from", "wiki-wide", "-in", write("w4.csv", "Page,views,2015-07-01\n"+page+",1,2\n"), "-q"}, `"views" is not a YYYY-MM-DD date`},
 		{"wide Wikipedia page twice, -strict", []string{"data", "stats", "-from", "wiki-wide", "-in", write("w5.csv", "Page,2015-07-01,2015-07-02\n"+page+",1,2\n"+page+",3,4\n"), "-strict", "-q"}, "page already on line 2"},
 		{"long Wikipedia date twice, -strict", []string{"data", "stats", "-from", "wiki-long", "-in", write("w6.csv", "Page,date,value\n"+page+",2015-07-01,1\n"+page+",2015-07-01,2\n"), "-strict", "-q"}, "given twice"},
+		{"a truncated capture, -strict", []string{"data", "stats", "-from", "pcap", "-in", at("caps"), "-rule", "ip=192.168.1.20", "-strict", "-q"}, "capture ends early at packet 3"},
 		{"NetShare IP 999.1.1.1, -strict", []string{"data", "stats", "-from", "netshare-packets", "-in", write("n1.csv", ns+"999.1.1.1,2.2.2.2,1,2,6,0,60\n"), "-strict", "-q"}, `srcip "999.1.1.1" is not an IP address`},
 		{"NetShare port 70000, -strict", []string{"data", "stats", "-from", "netshare-packets", "-in", write("n2.csv", ns+"1.1.1.1,2.2.2.2,70000,2,6,0,60\n"), "-strict", "-q"}, `srcport "70000" is not a port number`},
 	})

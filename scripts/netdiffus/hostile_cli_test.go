@@ -316,3 +316,35 @@ func TestHostileReaderAssumptions(t *testing.T) {
 		t.Errorf("DoppelGANger rows that are not one-hot are not all reported:\n%s", out)
 	}
 }
+
+// TestUnclearErrorsMadeClear: valid input that used to fail with a message about something else now
+// works, and errors name the flag or file they are about.
+func TestUnclearErrorsMadeClear(t *testing.T) {
+	at := hostileFiles(t, t.TempDir())
+	px := make([]float32, 8*4*4)
+	for i := range px {
+		px[i] = float32((i*7)%16) / 15
+	}
+	npy.WriteFile(at("real.npy"), px, 8, 4, 4)
+	for i := range px {
+		px[i] = float32((i*5)%16) / 15
+	}
+	npy.WriteFile(at("synth.npy"), px, 8, 4, 4)
+	// eval of two .npy image sets needs no -bins (it used to fail with "histogram needs bins >= 1").
+	out := mustRun(t, "eval", "-real", at("real.npy"), "-synth", at("synth.npy"))
+	if !strings.Contains(out, "pixel histograms on [0, 1], 32 bins") {
+		t.Errorf("eval on .npy images does not use the preset's histogram bins:\n%s", out)
+	}
+	// image accepts -q as data does.
+	mustRun(t, "image", "-in", at("x.npy"), "-out", at("q"), "-size", "4", "-q")
+	// A missing file is reported as missing, not as malformed data.
+	_, err := netdiffus(t, "image", "-in", at("missing.npz"), "-out", at("o"))
+	if err == nil || strings.Contains(err.Error(), "malformed") || !strings.Contains(err.Error(), "no such file") {
+		t.Errorf("missing input: %v", err)
+	}
+	runHostile(t, []hostileCase{
+		{"-set Sample.Guidance=NaN names the field", []string{"sample", "-set", "Sample.Guidance=NaN", "-print-config"}, `-set Sample.Guidance=NaN: "NaN" is not a finite number`},
+		{"generate -step NaN names the flag", []string{"generate", "-step", "NaN"}, "-step NaN: want a finite number"},
+		{"eval -features pca:0 names the flag", []string{"eval", "-real", at("real.npy"), "-synth", at("synth.npy"), "-features", "pca:0"}, "-features pca:K, K 0: want 1..65536"},
+	})
+}

@@ -84,8 +84,8 @@ func Alloc(what string, count, each int64) error {
 		return fmt.Errorf("%s: negative size", what)
 	}
 	if each > 0 && count > MaxAllocBytes/each {
-		return fmt.Errorf("%s: %d items of %d bytes need %.3g GB, over the limit of %d GB for one run (use smaller values)",
-			what, count, each, float64(count)*float64(each)/1e9, MaxAllocBytes>>30)
+		return fmt.Errorf("%s: %d items of %d bytes need %.4g GiB, over the limit of %d GiB for one run (use smaller values)",
+			what, count, each, float64(count)*float64(each)/(1<<30), MaxAllocBytes>>30)
 	}
 	return nil
 }

@@ -28,7 +28,7 @@ func TestChecks(t *testing.T) {
 		{"enum unknown", Enum("-dir", "sideways", "up", "down", "both"), `-dir "sideways": want up, down or both`},
 		{"enum ok", Enum("-dir", "up", "up", "down"), ""},
 		{"stray argument", NoArgs(fs), `unexpected argument "stray"`},
-		{"alloc over", Alloc("-per-class 1000000000", 1e9, 1024), "over the limit of 4 GB"},
+		{"alloc over", Alloc("-per-class 1000000000", 1e9, 1024), "over the limit of 4 GiB"},
 		{"alloc under", Alloc("small", 1000, 1000), ""},
 		{"alloc overflow", Alloc("huge", math.MaxInt64, 8), "over the limit"},
 		{"first of several", First(nil, Int("-a", -1, 0, 1), Int("-b", -1, 0, 1)), "-a -1"},

@@ -22,6 +22,7 @@ type Guard struct {
 	force   bool
 	inputs  []input
 	claimed map[string]string // absolute path -> how it was claimed ("file" or "folder")
+	folders []string          // the claimed folders, so that claiming n files costs O(n), not O(n²)
 }
 
 type input struct {
@@ -58,9 +59,19 @@ func (g *Guard) claim(path, kind string) error {
 	if err != nil {
 		return fmt.Errorf("output %s: %w", path, err)
 	}
-	for other, k := range g.claimed {
-		if other == abs || (k == "folder" && within(abs, other)) || (kind == "folder" && within(other, abs)) {
-			return fmt.Errorf("output %s: this run already writes %s there; give each output its own name", path, k)
+	if k, ok := g.claimed[abs]; ok {
+		return fmt.Errorf("output %s: this run already writes a %s there; give each output its own name", path, k)
+	}
+	for _, folder := range g.folders {
+		if within(abs, folder) {
+			return fmt.Errorf("output %s: this run already writes the folder %s around it; give each output its own name", path, folder)
+		}
+	}
+	if kind == "folder" {
+		for other := range g.claimed {
+			if within(other, abs) {
+				return fmt.Errorf("output folder %s: this run already writes %s inside it; give each output its own name", path, other)
+			}
 		}
 	}
 	info, statErr := os.Stat(path)
@@ -80,6 +91,9 @@ func (g *Guard) claim(path, kind string) error {
 		}
 	}
 	g.claimed[abs] = kind
+	if kind == "folder" {
+		g.folders = append(g.folders, abs)
+	}
 	return nil
 }
 

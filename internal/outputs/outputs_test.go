@@ -33,8 +33,9 @@ func TestGuardRules(t *testing.T) {
 		{"a folder holding the input", true, []string{"d:."}, "holds the input"},
 		{"a non-empty folder", false, []string{"d:full"}, "not empty"},
 		{"a non-empty folder with -force", true, []string{"d:full"}, ""},
-		{"the same output twice", false, []string{"f:n.npz", "f:n.npz"}, "already writes"},
-		{"a file inside a claimed folder", false, []string{"d:out", "f:out/x.csv"}, "already writes"},
+		{"the same output twice", false, []string{"f:n.npz", "f:n.npz"}, "already writes a file"},
+		{"a file inside a claimed folder", false, []string{"d:out", "f:out/x.csv"}, "folder"},
+		{"a folder around a claimed file", false, []string{"f:out2/x.csv", "d:out2"}, "inside it"},
 		{"a file where a folder is", true, []string{"f:full"}, "is a folder"},
 	} {
 		g := New(tc.force, at("x.npy"), at("infolder"))

@@ -221,20 +221,18 @@ func TestHostileOutputs(t *testing.T) {
 // TestHostileStructure: inputs that used to panic or run for minutes end in a clear error.
 func TestHostileStructure(t *testing.T) {
 	at := hostileFiles(t, t.TempDir())
-	deep := at("deep.pkl")
-	b := []byte("\x80\x02")
-	for range 200_000 {
-		b = append(b, ']')
+	nested := func(name string, depth int) string {
+		b := []byte("\x80\x02" + strings.Repeat("]", depth) + strings.Repeat("a", depth-1) + ".")
+		os.WriteFile(at(name), b, 0o644)
+		return at(name)
 	}
-	for range 199_999 {
-		b = append(b, 'a')
-	}
-	os.WriteFile(deep, append(b, '.'), 0o644)
+	deep, deepButAllowed := nested("deep.pkl", 200_000), nested("nested.pkl", 60_000)
 	runHostile(t, []hostileCase{
 		{"image on an NPZ whose every series has a NaN", []string{"image", "-in", at("allnan.npz"), "-out", at("o"), "-size", "4", "-quiet"}, "no series left to image"},
 		{"image -layout column -column -1", []string{"image", "-in", at("series.csv"), "-out", at("o"), "-layout", "column", "-column", "-1"}, "-column -1"},
 		{"image -column past the fields", []string{"image", "-in", at("series.csv"), "-out", at("o"), "-layout", "column", "-column", "9"}, "no column 9"},
-		{"a pickle of 200,000 nested lists", []string{"data", "stats", "-from", "df", "-in", deep + "," + deep, "-q"}, "list of 1 items is not a number"},
+		{"a pickle of 200,000 nested lists", []string{"data", "stats", "-from", "df", "-in", deep + "," + deep, "-q"}, "nests deeper than MaxDepth 65536"},
+		{"a pickle of 60,000 nested lists", []string{"data", "stats", "-from", "df", "-in", deepButAllowed + "," + deepButAllowed, "-q"}, "list of 1 items is not a number"},
 	})
 }
 

@@ -53,7 +53,7 @@ func TestScan(t *testing.T) {
 
 // FuzzScan: arbitrary bytes never panic Scan, and what it accepts ends with STOP within the input.
 func FuzzScan(f *testing.F) {
-	for _, s := range []string{"\x80\x02}.", "\x80\x04\x95\x02\x00\x00\x00\x00\x00\x00\x00N.", "cnumpy\nndarray\n.", "\x8e\xff"} {
+	for _, s := range []string{"\x80\x02}.", "\x80\x04\x95\x02\x00\x00\x00\x00\x00\x00\x00N.", "cnumpy\nndarray\n.", "\x8e\xff", "\x80\x02((]e]a1.", "\x80\x02" + strings.Repeat("]", MaxDepth+1) + "."} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {

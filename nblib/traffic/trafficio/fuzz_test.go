@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/netdiffus/netdiffus/nblib/traffic"
@@ -102,6 +103,8 @@ func FuzzReadDFPickles(f *testing.F) {
 	y := pkArray([]int{2}, "i8", make([]byte, 16))
 	f.Add([]byte(x), []byte(y))
 	f.Add([]byte("\xff"), []byte(y))
+	f.Add([]byte("\x80\x02"+strings.Repeat("]", 70_000)+strings.Repeat("a", 69_999)+"."), []byte(y)) // nested past pickleclaims.MaxDepth
+	f.Add([]byte("\x80\x02]]]aa."), []byte(y))                                                       // nested lists, not numbers
 	f.Add([]byte("\x80\x02cnumpy.core.multiarray\n_reconstruct\ncnumpy\nndarray\nK\x00\x85"+pkString("b")+"\x87R."), []byte(y))
 	f.Add([]byte(pkArray([]int{3, 2}, "f8", f8(1, 2))), []byte(y))
 	f.Add([]byte("\x80\x03B\xff\xff\xff\xff."), []byte(y))

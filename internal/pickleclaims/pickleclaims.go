@@ -77,7 +77,7 @@ func (s *scanner) track(op byte) error {
 }
 
 type scanner struct {
-	r    *bufio.Reader
+	r      *bufio.Reader
 	pos    int64 // bytes consumed
 	size   int64 // bytes available from the start
 	height int   // values on the unpickler's stack (an upper bound for malformed pickles)

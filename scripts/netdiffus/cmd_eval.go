@@ -331,7 +331,7 @@ func pcaComponents(spec string) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("-features %q: %q is not a whole number of components", spec, k)
 	}
-	return n, valid.Int("-features pca:K, K", int64(n), 1, 1<<16)
+	return n, valid.Int(fmt.Sprintf("-features %s: K", spec), int64(n), 1, 1<<16)
 }
 
 func printFidelity(name string, fr, fsyn *mat.Dense) error {

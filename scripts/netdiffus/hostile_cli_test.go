@@ -343,6 +343,6 @@ func TestUnclearErrorsMadeClear(t *testing.T) {
 	runHostile(t, []hostileCase{
 		{"-set Sample.Guidance=NaN names the field", []string{"sample", "-set", "Sample.Guidance=NaN", "-print-config"}, `-set Sample.Guidance=NaN: "NaN" is not a finite number`},
 		{"generate -step NaN names the flag", []string{"generate", "-step", "NaN"}, "-step NaN: want a finite number"},
-		{"eval -features pca:0 names the flag", []string{"eval", "-real", at("real.npy"), "-synth", at("synth.npy"), "-features", "pca:0"}, "-features pca:K, K 0: want 1..65536"},
+		{"eval -features pca:0 names the flag", []string{"eval", "-real", at("real.npy"), "-synth", at("synth.npy"), "-features", "pca:0"}, "-features pca:0: K 0: want 1..65536"},
 	})
 }

@@ -44,3 +44,43 @@ func Prune(dir, prefix string, keep int) error {
 	}
 	return nil
 }
+
+// Differences compares the checkpoint folders (names starting with prefix) that dirs a and b both hold,
+// file by file and byte for byte, and lists what differs: a file present in one only, or with other
+// bytes. It also returns how many files were compared; a checkpoint folder in only one of them is not
+// compared (the folders kept depend on when each run was stopped).
+func Differences(a, b, prefix string) (diffs []string, compared int, err error) {
+	inA, err := List(a, prefix)
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, fa := range inA {
+		fb := filepath.Join(b, filepath.Base(fa))
+		if st, err := os.Stat(fb); err != nil || !st.IsDir() {
+			continue
+		}
+		names := map[string]bool{}
+		for _, d := range []string{fa, fb} {
+			entries, err := os.ReadDir(d)
+			if err != nil {
+				return nil, compared, err
+			}
+			for _, e := range entries {
+				names[e.Name()] = true
+			}
+		}
+		for name := range names {
+			x, errA := os.ReadFile(filepath.Join(fa, name))
+			y, errB := os.ReadFile(filepath.Join(fb, name))
+			switch {
+			case errA != nil || errB != nil:
+				diffs = append(diffs, fmt.Sprintf("%s/%s: in one folder only (%v, %v)", filepath.Base(fa), name, errA, errB))
+			case string(x) != string(y):
+				diffs = append(diffs, fmt.Sprintf("%s/%s: %d and %d bytes differ", filepath.Base(fa), name, len(x), len(y)))
+			}
+			compared++
+		}
+	}
+	sort.Strings(diffs)
+	return diffs, compared, nil
+}

@@ -8,9 +8,10 @@ import (
 	"io"
 	"math"
 	"math/bits"
-	"os"
 	"strconv"
 	"strings"
+
+	"github.com/netdiffus/netdiffus/internal/infile"
 )
 
 // ErrLimit is wrapped by every error that reports an input exceeding a Limits field: raise the limit
@@ -382,19 +383,12 @@ func ReadFrom(r io.Reader, size int64, lim Limits, file, array string) (*Array, 
 
 // ReadFile reads an .npy file, checking its header against the file's size and lim first.
 func ReadFile(path string, lim Limits) (*Array, error) {
-	f, err := os.Open(path)
+	f, err := infile.Open(path, infile.MaxNumPy)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	return ReadFrom(f, st.Size(), lim, path, "")
+	return ReadFrom(f, f.Size, lim, path, "")
 }
 
 func (a *Array) order() binary.ByteOrder {

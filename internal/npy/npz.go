@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/netdiffus/netdiffus/internal/infile"
+
 	"github.com/netdiffus/netdiffus/internal/atomicfile"
 )
 
@@ -24,16 +26,21 @@ type Archive struct {
 // OpenNPZ opens an .npz archive and indexes its members (at most Limits.MaxMembers). Members are read
 // lazily by Read.
 func OpenNPZ(path string, lim Limits) (*Archive, error) {
-	zr, err := zip.OpenReader(path)
+	f, err := infile.Open(path, infile.MaxNumPy)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w: not a readable .npz (zip) archive: %v", path, ErrFormat, err)
-	}
-	a, err := index(&zr.Reader, path, lim)
-	if err != nil {
-		zr.Close()
 		return nil, err
 	}
-	a.closer = zr
+	zr, err := zip.NewReader(f, f.Size)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w: not a readable .npz (zip) archive: %v", path, ErrFormat, err)
+	}
+	a, err := index(zr, path, lim)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	a.closer = f
 	return a, nil
 }
 

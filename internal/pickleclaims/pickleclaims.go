@@ -5,6 +5,10 @@
 // (no recover). Scan walks the opcodes of one pickle (protocols 0 to 5) without building anything and
 // checks each claim against the bytes that really follow it, so that the unpickler given the same bytes
 // never allocates more than their length.
+//
+// Scan also follows the height of the unpickler's stack (values and marks): a pickle that nests
+// containers more than MaxDepth deep (200,000 nested lists fit in 400 KB) is refused, since code that
+// walks or prints such a value recursively takes time quadratic in its depth, or its stack.
 package pickleclaims
 
 import (
@@ -33,13 +37,51 @@ func Scan(r *bufio.Reader, size int64) (int64, error) {
 		if err := s.argument(op); err != nil {
 			return s.pos, err
 		}
+		if err := s.track(op); err != nil {
+			return s.pos, err
+		}
 	}
 }
 
+// MaxDepth bounds the unpickler's stack: values plus marks. Pickles of arrays, lists of rows and
+// state_dicts stay below a few thousand (pickle writes lists and dicts in batches of 1000).
+const MaxDepth = 1 << 16
+
+// track follows the stack height after op (the pickle opcodes' stack effects) and refuses a height over
+// MaxDepth.
+func (s *scanner) track(op byte) error {
+	switch op {
+	case 'N', 'I', 'J', 'K', 'L', 'M', 'F', 'G', 'S', 'T', 'U', 'V', 'X', 'B', 'C', 0x8c, 0x8d, 0x8e, 0x96,
+		'g', 'h', 'j', ']', ')', '}', 0x8f, 0x88, 0x89, 0x8a, 0x8b, 'c', 'P', 0x82, 0x83, 0x84, 0x97, '2':
+		s.height++
+	case '0', 'a', 'b', 'R', 0x93, 0x81, 0x86:
+		s.height--
+	case 's', 0x87, 0x92:
+		s.height -= 2
+	case '(':
+		s.marks = append(s.marks, s.height)
+	case '1', 'e', 'u', 0x90, 'l', 't', 'd', 0x91, 'o', 'i':
+		if len(s.marks) == 0 {
+			return fmt.Errorf("pickle opcode 0x%02x at byte %d pops a mark that was never pushed", op, s.pos-1)
+		}
+		s.height, s.marks = s.marks[len(s.marks)-1], s.marks[:len(s.marks)-1]
+		if op == 'l' || op == 't' || op == 'd' || op == 0x91 || op == 'o' || op == 'i' {
+			s.height++ // the container built from the items above the mark
+		}
+	} // the others (PUT, MEMOIZE, PROTO, FRAME, TUPLE1, BINPERSID, READONLY_BUFFER) keep the height
+	s.height = max(s.height, 0)
+	if depth := s.height + len(s.marks); depth > MaxDepth {
+		return fmt.Errorf("pickle nests deeper than MaxDepth %d at byte %d (%d values and marks on the unpickler's stack)", MaxDepth, s.pos-1, depth)
+	}
+	return nil
+}
+
 type scanner struct {
-	r    *bufio.Reader
-	pos  int64 // bytes consumed
-	size int64 // bytes available from the start
+	r      *bufio.Reader
+	pos    int64 // bytes consumed
+	size   int64 // bytes available from the start
+	height int   // values on the unpickler's stack (an upper bound for malformed pickles)
+	marks  []int // the height at each MARK
 }
 
 // argument skips the argument of op, checking what it claims.

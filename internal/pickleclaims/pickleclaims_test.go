@@ -30,6 +30,11 @@ func TestScan(t *testing.T) {
 		{"unknown opcode", "\x80\x02\xff.", 0, "unknown pickle opcode 0xff at byte 2"},
 		{"no STOP", "\x80\x02}", 0, "no STOP"},
 		{"empty", "", 0, "no STOP"},
+		{"nested lists at MaxDepth", "\x80\x02" + strings.Repeat("]", MaxDepth) + strings.Repeat("a", MaxDepth-1) + ".", 2 + 2*MaxDepth, ""},
+		{"200,000 nested lists", "\x80\x02" + strings.Repeat("]", 200_000) + strings.Repeat("a", 199_999) + ".", 0, "nests deeper than MaxDepth 65536"},
+		{"200,000 nested marks", strings.Repeat("(", 200_000) + ".", 0, "nests deeper than MaxDepth"},
+		{"a batch of 1000 appends", "\x80\x02](" + strings.Repeat("K\x01", 1000) + "e.", 2006, ""},
+		{"APPENDS without a mark", "\x80\x02]e.", 0, "never pushed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			n, err := scan(tc.pickle)
@@ -48,7 +53,7 @@ func TestScan(t *testing.T) {
 
 // FuzzScan: arbitrary bytes never panic Scan, and what it accepts ends with STOP within the input.
 func FuzzScan(f *testing.F) {
-	for _, s := range []string{"\x80\x02}.", "\x80\x04\x95\x02\x00\x00\x00\x00\x00\x00\x00N.", "cnumpy\nndarray\n.", "\x8e\xff"} {
+	for _, s := range []string{"\x80\x02}.", "\x80\x04\x95\x02\x00\x00\x00\x00\x00\x00\x00N.", "cnumpy\nndarray\n.", "\x8e\xff", "\x80\x02((]e]a1.", "\x80\x02" + strings.Repeat("]", MaxDepth+1) + "."} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {

@@ -6,12 +6,13 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/netdiffus/netdiffus/internal/infile"
 
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 	"github.com/netdiffus/netdiffus/nblib/traffic/trafficio"
@@ -282,7 +283,7 @@ func gretelDataset(path string, traces []traffic.Trace, length int, opt GretelOp
 
 // readCSV reads a whole CSV (header lower-cased and trimmed).
 func readCSV(path string) ([][]string, []string, error) {
-	f, err := os.Open(path)
+	f, err := infile.Open(path, infile.MaxCSV)
 	if err != nil {
 		return nil, nil, err
 	}

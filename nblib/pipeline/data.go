@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -104,6 +105,12 @@ func ImageArray(series [][]float64, size int) (diffusion.Array, error) {
 // ImageArrayParams images every series with the imaging parameters p (side p.Size) into the model range.
 func ImageArrayParams(series [][]float64, p gasf.Params) (diffusion.Array, error) {
 	size := p.Size
+	if len(series) == 0 {
+		return diffusion.Array{}, errors.New("no series to image (was every series dropped by the reader? see its report)")
+	}
+	if size < 1 {
+		return diffusion.Array{}, fmt.Errorf("image size %d: want >= 1", size)
+	}
 	out := diffusion.NewArray(len(series), size, size, 1)
 	for i, s := range series {
 		img, err := gasf.Encode(s, p)
@@ -118,6 +125,9 @@ func ImageArrayParams(series [][]float64, p gasf.Params) (diffusion.Array, error
 // SeriesArray min-max scales every series to [-1, 1] (a constant series maps to -1) and resizes it to
 // length by area averaging, for 1-D models.
 func SeriesArray(series [][]float64, length int) (diffusion.Array, error) {
+	if len(series) == 0 || length < 1 {
+		return diffusion.Array{}, fmt.Errorf("%d series of length %d: want at least one series and a length >= 1", len(series), length)
+	}
 	out := diffusion.NewArray(len(series), length, 1)
 	for i, s := range series {
 		if len(s) < length {

@@ -35,6 +35,11 @@ func WriteExamples(path string, e Examples) error {
 	if len(e.Labels) != e.X.Batch() {
 		return fmt.Errorf("pipeline: %s: %d labels for %d examples", path, len(e.Labels), e.X.Batch())
 	}
+	for i, c := range e.Classes {
+		if err := traffic.CheckClassName(c); err != nil {
+			return fmt.Errorf("pipeline: %s: class %d: %w", path, i, err)
+		}
+	}
 	w, err := npy.CreateCompressedNPZ(path)
 	if err != nil {
 		return fmt.Errorf("pipeline: %w", err)

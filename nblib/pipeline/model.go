@@ -7,12 +7,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/netdiffus/netdiffus/internal/infile"
 
 	"github.com/gomlx/compute"
 
@@ -49,7 +50,7 @@ type ModelInfo struct {
 
 // ReadInfo returns the description stored in a model folder; ok is false when it has none.
 func ReadInfo(dir string) (info ModelInfo, ok bool, err error) {
-	raw, err := os.ReadFile(filepath.Join(dir, InfoFile))
+	raw, err := infile.ReadFile(filepath.Join(dir, InfoFile), infile.MaxJSON)
 	if errors.Is(err, fs.ErrNotExist) {
 		return info, false, nil
 	}
@@ -300,7 +301,7 @@ func (m *Model) writeInfo() error {
 
 // readLoss returns the stored curve up to step (later points belong to steps the checkpoint lost).
 func readLoss(dir string, step int64) ([]LossPoint, error) {
-	b, err := os.ReadFile(filepath.Join(dir, LossFile))
+	b, err := infile.ReadFile(filepath.Join(dir, LossFile), infile.MaxCSV)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
+	"io"
+	"math"
 	"reflect"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/netdiffus/netdiffus/internal/infile"
 )
 
 // Set changes one field from text: assignment is "Path.To.Field=value" (see the package doc for the
@@ -116,6 +119,9 @@ func parseInto(v reflect.Value, s string) error {
 		if err != nil {
 			return fmt.Errorf("%q is not a number", s)
 		}
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return fmt.Errorf("%q is not a finite number", s)
+		}
 		v.SetFloat(f)
 	case reflect.Slice:
 		var parts []string
@@ -136,9 +142,10 @@ func parseInto(v reflect.Value, s string) error {
 }
 
 // Load overlays the JSON file at path on p: the file names only the fields it changes, with Print's
-// layout. Unknown field names are an error.
+// layout. Unknown field names are an error, and so is anything after the one JSON object. The file must be
+// a regular file of at most infile.MaxJSON bytes.
 func (p *Preset) Load(path string) error {
-	b, err := os.ReadFile(path)
+	b, err := infile.ReadFile(path, infile.MaxJSON)
 	if err != nil {
 		return fmt.Errorf("preset: %w", err)
 	}
@@ -146,6 +153,9 @@ func (p *Preset) Load(path string) error {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(p); err != nil {
 		return fmt.Errorf("preset: %s: %w (print a valid file with -print-config)", path, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("preset: %s: text after the JSON object at byte %d; a configuration file holds one object (print a valid file with -print-config)", path, dec.InputOffset())
 	}
 	return nil
 }

@@ -2,8 +2,12 @@ package preset
 
 import (
 	"fmt"
+	"math"
 	"os"
+	"reflect"
 	"strings"
+
+	"github.com/netdiffus/netdiffus/internal/valid"
 
 	"github.com/netdiffus/netdiffus/datasets"
 	"github.com/netdiffus/netdiffus/nblib/diffusion"
@@ -212,6 +216,12 @@ func (p Preset) Model(numClasses int) unet.Config {
 
 // Validate checks the settings that would otherwise fail late (after training).
 func (p Preset) Validate() error {
+	if err := finiteFields(reflect.ValueOf(p), ""); err != nil {
+		return fmt.Errorf("preset %s: %w", p.Name, err)
+	}
+	if err := p.checkRanges(); err != nil {
+		return fmt.Errorf("preset %s: %w", p.Name, err)
+	}
 	switch {
 	case p.Train.Steps < 1:
 		return fmt.Errorf("preset %s: Train.Steps is %d; want >= 1", p.Name, p.Train.Steps)
@@ -241,6 +251,92 @@ func (p Preset) Validate() error {
 		return fmt.Errorf("preset %s: %w", p.Name, err)
 	}
 	return nil
+}
+
+// Field limits that bound what a preset may make a run allocate (see checkRanges).
+const (
+	MaxPerClass      = 1_000_000 // Sample.PerClass
+	MaxSampleBatch   = 4096      // Sample.BatchSize
+	MaxSeeds         = 1000      // Downstream.Seeds and EnsembleSeeds
+	MaxEpochs        = 100_000   // Downstream.Epochs and MLPEpochs
+	MaxHistogramBins = 1 << 20   // Measure.HistogramBins
+)
+
+// checkRanges checks the fields Model().Validate does not: counts that must not be negative, sizes bounded
+// before they allocate, and the classifier names.
+func (p Preset) checkRanges() error {
+	d := p.Downstream
+	if err := valid.First(
+		valid.Int("Net.NumClasses", int64(p.Net.NumClasses), 0, unet.MaxClasses),
+		valid.Int("Train.CheckpointEvery", int64(p.Train.CheckpointEvery), 0, math.MaxInt32),
+		valid.Int("Train.Keep", int64(p.Train.Keep), 0, math.MaxInt32),
+		valid.Int("Train.ReportEvery", int64(p.Train.ReportEvery), 0, math.MaxInt32),
+		valid.Float("Sample.Guidance", p.Sample.Guidance, 0, 100),
+		valid.Float("Sample.Eta", p.Sample.Eta, 0, 10),
+		valid.Int("Sample.PerClass", int64(p.Sample.PerClass), 0, MaxPerClass),
+		valid.Int("Sample.BatchSize", int64(p.Sample.BatchSize), 0, MaxSampleBatch),
+		valid.Int("Measure.PCAComponents", int64(p.Measure.PCAComponents), 1, 1<<16),
+		valid.Int("Measure.FIDPerClass", int64(p.Measure.FIDPerClass), 0, MaxPerClass),
+		valid.Int("Measure.HistogramBins", int64(p.Measure.HistogramBins), 1, MaxHistogramBins),
+		valid.Int("Downstream.Seeds (count)", int64(len(d.Seeds)), 1, MaxSeeds),
+		valid.Int("Downstream.EnsembleSeeds (count)", int64(len(d.EnsembleSeeds)), 0, MaxSeeds),
+		valid.Int("Downstream.Epochs", int64(d.Epochs), 0, MaxEpochs),
+		valid.Int("Downstream.MLPEpochs", int64(d.MLPEpochs), 0, MaxEpochs),
+		valid.Int("Downstream.BatchSize", int64(d.BatchSize), 0, MaxSampleBatch),
+		valid.Int("Downstream.TracesPerClass", int64(d.TracesPerClass), 0, MaxPerClass),
+	); err != nil {
+		return err
+	}
+	for _, name := range d.Classifiers {
+		if err := valid.Enum("Downstream.Classifiers item", name, protocols.Names()...); err != nil {
+			return err
+		}
+	}
+	if d.CNN != "" {
+		return valid.Enum("Downstream.CNN", d.CNN, protocols.CNN8, protocols.CNNQuick)
+	}
+	return nil
+}
+
+// finiteFields refuses a NaN or infinite float anywhere in v, naming its field path.
+func finiteFields(v reflect.Value, path string) error {
+	switch v.Kind() {
+	case reflect.Float32, reflect.Float64:
+		if f := v.Float(); math.IsNaN(f) || math.IsInf(f, 0) {
+			return fmt.Errorf("%s is %g; want a finite number", path, f)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			f := v.Type().Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name := f.Name
+			if f.Anonymous {
+				name = ""
+			}
+			if err := finiteFields(v.Field(i), joinPath(path, name)); err != nil {
+				return err
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if err := finiteFields(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func joinPath(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "." + b
 }
 
 // Guided reports whether sampling uses classifier-free guidance under the package's one rule: a scale

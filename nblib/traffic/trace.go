@@ -3,6 +3,7 @@ package traffic
 import (
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Direction of a packet: Up (+1) is device -> server, Down (-1) is
@@ -52,6 +53,9 @@ func NewDataset(name string, traces []Trace, classes []string, def Feature) (*Da
 	}
 	index := make(map[string]int, len(classes))
 	for i, c := range classes {
+		if err := CheckClassName(c); err != nil {
+			return nil, fmt.Errorf("traffic: dataset %s: class %d: %w", name, i, err)
+		}
 		if _, dup := index[c]; dup {
 			return nil, fmt.Errorf("traffic: dataset %s: class %q listed twice", name, c)
 		}
@@ -66,6 +70,20 @@ func NewDataset(name string, traces []Trace, classes []string, def Feature) (*Da
 		traces[i].Class = c
 	}
 	return &Dataset{Name: name, Classes: classes, Traces: traces, Default: def}, nil
+}
+
+// CheckClassName refuses a class name that is empty, only spaces, or holds a line break or a control
+// character: such names cannot be stored in the classes array, a labels file or a file name.
+func CheckClassName(c string) error {
+	if strings.TrimSpace(c) == "" {
+		return fmt.Errorf("class name %q is empty; give every class a name", c)
+	}
+	for _, r := range c {
+		if r < 0x20 || r == 0x7f {
+			return fmt.Errorf("class name %q holds a control character (a newline or tab); use a single-line name", c)
+		}
+	}
+	return nil
 }
 
 func distinctSorted(traces []Trace) []string {
@@ -110,7 +128,17 @@ func (d *Dataset) CountPerClass() []int {
 
 // Series computes feature f for every trace, each of fixed length f.Length.
 // The error names the first trace the feature cannot be computed for.
+//
+// The series of all traces together hold at most MaxSeriesValues values: a feature length that would take
+// more memory is an error before anything is allocated.
 func (d *Dataset) Series(f Feature) ([][]float64, error) {
+	if f.Length <= 0 {
+		return nil, fmt.Errorf("traffic: dataset %s: feature %v has length %d; want >= 1", d.Name, f.Kind, f.Length)
+	}
+	if n := len(d.Traces); n > 0 && f.Length > MaxSeriesValues/n {
+		return nil, fmt.Errorf("traffic: dataset %s: %d traces of feature length %d are %.3g values (%.3g GB), over MaxSeriesValues %d; use a smaller length",
+			d.Name, n, f.Length, float64(n)*float64(f.Length), 8*float64(n)*float64(f.Length)/1e9, MaxSeriesValues)
+	}
 	out := make([][]float64, len(d.Traces))
 	for i := range d.Traces {
 		s, err := f.Of(&d.Traces[i])
@@ -121,6 +149,9 @@ func (d *Dataset) Series(f Feature) ([][]float64, error) {
 	}
 	return out, nil
 }
+
+// MaxSeriesValues bounds the values Dataset.Series makes for one dataset: 2^29 float64, 4 GiB.
+const MaxSeriesValues = 1 << 29
 
 // Subset returns a dataset with the traces at idx, in that order, sharing
 // class names (so class indices are unchanged) and trace data with d.

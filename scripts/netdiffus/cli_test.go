@@ -110,6 +110,7 @@ func TestChainSmoke(t *testing.T) {
 	wantError(t, `no field "Sise"; valid names: AttentionResolutions`, "train", "-data", images, "-set", "Net.Sise=16")
 	wantError(t, "another configuration (Net.ModelChannels 16 (folder) vs 8 (asked))", append([]string{"train", "-data", images, "-model", model, "-set", "Net.ModelChannels=8"}, quick...)...)
 	wantError(t, "no checkpoint", "sample", "-model", at("images"), "-out", at("x.npz"))
+	wantError(t, "Net.Size 16 (folder) vs 32 (asked)", "sample", "-model", model, "-out", at("x.npz"), "-set", "Net.Size=32")
 	wantError(t, "null class", "sample", "-model", model, "-out", at("x.npz"), "-set", "Net.NullClass=false", "-set", "Sample.Guidance=3")
 	wantError(t, "shaped [16 16 1]", "eval", "-real", at("images2/traces.npz"), "-synth", at("samples.npz"), "-set", "Data.TrainFraction=0.5")
 	wantError(t, "leaves 6 for training and 0 for testing", "eval", "-real", at("images2/traces.npz"), "-synth", at("samples.npz"))

@@ -9,6 +9,9 @@ import (
 	"os"
 	"os/signal"
 
+	"github.com/netdiffus/netdiffus/internal/valid"
+	"github.com/netdiffus/netdiffus/nblib/preset"
+
 	"github.com/netdiffus/netdiffus/nblib/backend"
 	"github.com/netdiffus/netdiffus/nblib/baselines"
 )
@@ -64,6 +67,19 @@ func (o *ganOverrides) register(fs *flag.FlagSet) {
 	fs.Uint64Var(&o.seed, "gan-seed", 0, "GAN random seed: weights, noise, batch order (0: preset)")
 }
 
+// check refuses negative, NaN or oversized overrides (0 keeps the preset's value).
+func (o *ganOverrides) check() error {
+	return valid.First(
+		valid.Int("-steps", o.steps, 0, 1<<40),
+		valid.Int("-batch", int64(o.batch), 0, 1<<16),
+		valid.Int("-sample-len", int64(o.sampleLen), 0, 1<<16),
+		valid.Int("-units", int64(o.units), 0, 1<<14),
+		valid.Int("-disc-units", int64(o.discUnits), 0, 1<<14),
+		valid.Int("-disc-layers", int64(o.discLay), 0, 64),
+		valid.Float("-lr", o.lr, 0, 10),
+	)
+}
+
 func (o *ganOverrides) apply(c *baselines.Config) {
 	for _, s := range []struct {
 		dst *int
@@ -97,6 +113,10 @@ func baselineTrain(args []string, log io.Writer) error {
 	var o ganOverrides
 	o.register(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := valid.First(valid.NoArgs(fs), o.check(), in.check(), valid.Enum("-gan", *gan, "doppelganger", "netshare"),
+		valid.Enum("-mode", *mode, "smoke", "cpu", "full")); err != nil {
 		return err
 	}
 	cfg, err := baselines.Preset(*gan, *mode)
@@ -144,16 +164,21 @@ func baselineSample(args []string, log io.Writer) error {
 	seed := fs.Uint64("seed", 1, "sampling seed")
 	to := fs.String("to", "npz", "output format: npz (feature series, labels, class names), longcsv or folder (packet traces)")
 	out := fs.String("out", "", "output file or folder (required)")
+	force := fs.Bool("force", false, "replace an existing output (never the model's files)")
 	var feat featureFlags
 	feat.register(fs, "npz feature (default: the training data's)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if err := valid.First(valid.NoArgs(fs), feat.check(), valid.Int("-n", int64(*n), 1, preset.MaxPerClass),
+		valid.Enum("-to", *to, "npz", "longcsv", "folder")); err != nil {
+		return err
+	}
 	if *out == "" {
 		return errors.New("sample: -out is required")
 	}
-	if *n < 1 {
-		return fmt.Errorf("-n %d: want at least 1", *n)
+	if err := claimOutput(*to, *out, *force, *modelDir); err != nil {
+		return err
 	}
 	b, choice, err := backend.Shared()
 	if err != nil {
@@ -162,6 +187,11 @@ func baselineSample(args []string, log io.Writer) error {
 	fmt.Fprintln(log, choice)
 	tr, err := baselines.Resume(b, *modelDir)
 	if err != nil {
+		return err
+	}
+	// a packet series holds up to 3 features (size, direction, gap) per step, as float64 and as packets
+	if err := valid.Alloc(fmt.Sprintf("-n %d for %d classes of %d steps", *n, tr.Config.NumClasses, tr.Config.Length),
+		int64(*n)*int64(tr.Config.NumClasses), 64*int64(tr.Config.Length)); err != nil {
 		return err
 	}
 	counts := make([]int, tr.Config.NumClasses)

@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/netdiffus/netdiffus/internal/outputs"
+	"github.com/netdiffus/netdiffus/internal/valid"
+
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/netdiffus/netdiffus/datasets"
@@ -92,9 +95,57 @@ func (f *inputFlags) register(fs *flag.FlagSet) {
 // register adds -feature (described by kindHelp), -length, -bin and -dir.
 func (f *featureFlags) register(fs *flag.FlagSet, kindHelp string) {
 	fs.StringVar(&f.kind, "feature", "", kindHelp)
-	fs.IntVar(&f.length, "length", 0, "feature length (bins, packets or values)")
-	fs.Float64Var(&f.bin, "bin", traffic.DefaultBin, "bytes feature: bin width in seconds")
+	fs.IntVar(&f.length, "length", 0, "feature length (bins, packets or values; 0: the dataset's), at most 2^29 values over all traces")
+	fs.Float64Var(&f.bin, "bin", traffic.DefaultBin, "bytes feature: bin width in seconds, in (0, 1e6]")
 	fs.StringVar(&f.dir, "dir", "down", "bytes feature: up, down or both")
+}
+
+// check refuses out-of-range values before any work.
+func (f featureFlags) check() error {
+	if err := valid.First(
+		valid.Int("-length", int64(f.length), 0, traffic.MaxSeriesValues),
+		valid.Positive("-bin", f.bin, 1e6),
+		valid.Enum("-dir", f.dir, "up", "down", "both"),
+	); err != nil {
+		return err
+	}
+	if f.kind != "" {
+		_, err := traffic.ParseKind(f.kind)
+		return err
+	}
+	return nil
+}
+
+// inputFormats are the values of -from.
+var inputFormats = []string{"folder", "longcsv", "pcap", "npz", "npy", "dg", "netshare-packets", "netshare-flows",
+	"wiki-long", "wiki-wide", "df", "throughput", "default"}
+
+// check refuses out-of-range values before any work.
+func (f *inputFlags) check() error {
+	return valid.First(
+		valid.Enum("-from", f.from, inputFormats...),
+		valid.Enum("-variant", f.variant, "quick", "full"),
+		valid.Int("-dg-label-from", int64(f.dgFrom), 0, 1<<20),
+		valid.Int("-dg-label-to", int64(f.dgTo), 0, 1<<20),
+		f.feature.check(),
+	)
+}
+
+// paths are the files and folders the input flags read, for the output rules.
+func (f *inputFlags) paths() []string {
+	if f.from == "default" {
+		return nil
+	}
+	return append(splitList(f.in), f.labels)
+}
+
+// claimOutput checks out (a file, or a folder for -to folder) against the output rules.
+func claimOutput(to, out string, force bool, inputs ...string) error {
+	g := outputs.New(force, inputs...)
+	if to == "folder" {
+		return g.Folder(out)
+	}
+	return g.File(out)
 }
 
 // resolve returns the dataset's default feature with the flags' overrides.
@@ -188,7 +239,11 @@ func (f *inputFlags) read() (*traffic.Dataset, traffic.Report, error) {
 		}
 		return trafficio.ReadPcaps(f.in, trafficio.PcapOptions{Options: opt, Rule: rule, Labels: f.labels})
 	case "npz":
-		return trafficio.ReadNPZ(f.in, trafficio.ArrayOptions{Classes: f.npzClasses(classes)})
+		names, err := f.npzClasses(classes)
+		if err != nil {
+			return nil, traffic.Report{}, err
+		}
+		return trafficio.ReadNPZ(f.in, trafficio.ArrayOptions{Classes: names})
 	case "npy":
 		x, y, err := twoPaths(f.in, "npy")
 		if err != nil {
@@ -196,7 +251,7 @@ func (f *inputFlags) read() (*traffic.Dataset, traffic.Report, error) {
 		}
 		return trafficio.ReadNPY(x, y, trafficio.ArrayOptions{Classes: classes})
 	case "dg":
-		return trafficio.ReadDoppelGANger(f.in, trafficio.DGOptions{LabelFrom: f.dgFrom, LabelTo: f.dgTo, Classes: classes})
+		return trafficio.ReadDoppelGANger(f.in, trafficio.DGOptions{LabelFrom: f.dgFrom, LabelTo: f.dgTo, Classes: classes, Strict: f.strict})
 	case "netshare-packets":
 		return trafficio.ReadNetSharePackets(f.in, trafficio.NetShareOptions{Options: opt, LabelColumn: f.labelCol})
 	case "netshare-flows":
@@ -217,16 +272,12 @@ func (f *inputFlags) read() (*traffic.Dataset, traffic.Report, error) {
 	return nil, traffic.Report{}, fmt.Errorf("-from %q: unknown input format (see 'netdiffus data -h')", f.from)
 }
 
-// npzClasses prefers -classes, then the names WriteNPZ stored.
-func (f *inputFlags) npzClasses(classes []string) []string {
+// npzClasses prefers -classes, then the names WriteNPZ stored (a damaged classes array is an error).
+func (f *inputFlags) npzClasses(classes []string) ([]string, error) {
 	if classes != nil {
-		return classes
+		return classes, nil
 	}
-	stored, err := trafficio.ReadNPZClasses(f.in)
-	if err != nil {
-		return nil
-	}
-	return stored
+	return trafficio.ReadNPZClasses(f.in)
 }
 
 func lenTraces(ds *traffic.Dataset) int {
@@ -267,13 +318,21 @@ func dataGenerate(args []string) error {
 	seed := fs.Uint64("seed", datasets.DefaultSeed, "generator seed")
 	to := fs.String("to", "npz", "output format: npz, longcsv or folder (packet datasets d2, d3 only)")
 	out := fs.String("out", "", "output file or folder (required)")
+	force := fs.Bool("force", false, "replace an existing output")
 	var feat featureFlags
 	feat.register(fs, "npz feature (default: the dataset's)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if err := valid.First(valid.NoArgs(fs), feat.check(), valid.Enum("-to", *to, "npz", "longcsv", "folder"),
+		valid.Enum("-variant", *variant, "quick", "full")); err != nil {
+		return err
+	}
 	if *out == "" {
 		return errors.New("generate: -out is required")
+	}
+	if err := claimOutput(*to, *out, *force); err != nil {
+		return err
 	}
 	v, err := datasets.ParseVariant(*variant)
 	if err != nil {
@@ -296,11 +355,18 @@ func dataConvert(args []string) error {
 	in.register(fs)
 	to := fs.String("to", "npz", "output format: longcsv, folder or npz")
 	out := fs.String("out", "", "output file or folder (required)")
+	force := fs.Bool("force", false, "replace an existing output (never an input)")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := valid.First(valid.NoArgs(fs), in.check(), valid.Enum("-to", *to, "npz", "longcsv", "folder")); err != nil {
 		return err
 	}
 	if *out == "" {
 		return errors.New("convert: -out is required")
+	}
+	if err := claimOutput(*to, *out, *force, in.paths()...); err != nil {
+		return err
 	}
 	ds, rep, err := in.read()
 	if err != nil {
@@ -320,6 +386,9 @@ func dataStats(args []string) error {
 	in.register(fs)
 	all := fs.Bool("all", false, "list every skipped item, not just the first 20")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := valid.First(valid.NoArgs(fs), in.check()); err != nil {
 		return err
 	}
 	ds, rep, err := in.read()

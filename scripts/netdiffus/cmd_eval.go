@@ -8,6 +8,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/netdiffus/netdiffus/internal/valid"
+
 	"github.com/gomlx/compute"
 	"gonum.org/v1/gonum/mat"
 
@@ -77,6 +79,14 @@ func runEval(args []string) error {
 	if err := rf.parse(args); err != nil {
 		return err
 	}
+	if err := valid.First(
+		valid.Int("-n", int64(f.perClassN), 0, preset.MaxPerClass),
+		valid.Int("-seeds", int64(f.seeds), 0, preset.MaxSeeds),
+		valid.Int("-epochs", int64(f.epochs), 0, preset.MaxEpochs),
+		valid.Int("-bins", int64(f.bins), 0, preset.MaxHistogramBins),
+	); err != nil {
+		return err
+	}
 	var base *preset.Preset
 	if rf.model != "" {
 		var err error
@@ -103,6 +113,9 @@ func runEval(args []string) error {
 	}
 	if f.extractor == "" {
 		f.extractor = fmt.Sprintf("pca:%d", p.Measure.PCAComponents)
+	}
+	if _, err := pcaComponents(f.extractor); err != nil {
+		return err
 	}
 	f.p = p
 	if strings.EqualFold(filepath.Ext(f.real), ".npz") {
@@ -256,7 +269,7 @@ func evalSets(f evalFlags) error {
 	if err := printFidelity(ex.Name(), fr, fsyn); err != nil {
 		return err
 	}
-	if err := printHistograms(real, synth, f.bins); err != nil {
+	if err := printHistograms(real, synth, f.p.Measure.HistogramBins); err != nil {
 		return err
 	}
 	if yr == nil {
@@ -302,14 +315,29 @@ func makeExtractor(f evalFlags, ref features.Images, labels []int) (features.Ext
 		}
 		return inception.New(b, strings.TrimPrefix(path, ":"))
 	}
-	if k, ok := strings.CutPrefix(spec, "pca:"); ok {
-		n, err := strconv.Atoi(k)
+	if n, err := pcaComponents(spec); n > 0 || err != nil {
 		if err != nil {
-			return nil, fmt.Errorf("-features %q: %v", spec, err)
+			return nil, err
+		}
+		if ref.Len() < 2 {
+			return nil, fmt.Errorf("-features %s: PCA needs at least 2 real images, %s has %d", spec, f.real, ref.Len())
 		}
 		return features.FitPCA(ref, min(n, ref.Len()-1))
 	}
 	return nil, fmt.Errorf("-features %q: want raw, pca:K, encoder or inception[:weights.pth]", spec)
+}
+
+// pcaComponents returns K of a "pca:K" -features value (0 for other values), checked against 1..65536.
+func pcaComponents(spec string) (int, error) {
+	k, ok := strings.CutPrefix(spec, "pca:")
+	if !ok {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(k)
+	if err != nil {
+		return 0, fmt.Errorf("-features %q: %q is not a whole number of components", spec, k)
+	}
+	return n, valid.Int(fmt.Sprintf("-features %s: K", spec), int64(n), 1, 1<<16)
 }
 
 func printFidelity(name string, fr, fsyn *mat.Dense) error {
@@ -341,7 +369,11 @@ func evalConfig(f evalFlags, cfg protocols.Config) (protocols.Config, error) {
 	if f.classifiers != "" {
 		cfg.Classifiers = nil
 		for _, name := range strings.Split(f.classifiers, ",") {
-			cfg.Classifiers = append(cfg.Classifiers, strings.TrimSpace(name))
+			name = strings.TrimSpace(name)
+			if err := valid.Enum("-classifiers item", name, protocols.Names()...); err != nil {
+				return cfg, err
+			}
+			cfg.Classifiers = append(cfg.Classifiers, name)
 		}
 	}
 	if f.epochs > 0 {

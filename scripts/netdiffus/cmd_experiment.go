@@ -7,6 +7,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"time"
+
+	"github.com/netdiffus/netdiffus/internal/valid"
 
 	"github.com/netdiffus/netdiffus/internal/atomicfile"
 	"github.com/netdiffus/netdiffus/nblib/pipeline"
@@ -24,6 +27,14 @@ func runExperiment(args []string) error {
 	budget := f.fs.Duration("time", 0, "stop training after this much wall time and sample the model as it is (resume later)")
 	if err := f.parse(args); err != nil {
 		return err
+	}
+	if err := valid.Duration("-time", *budget, 10000*time.Hour); err != nil {
+		return err
+	}
+	if *out != "" {
+		if err := f.outputs().File(*out); err != nil {
+			return err
+		}
 	}
 	p, err := f.resolve(nil)
 	if err != nil {

@@ -6,8 +6,10 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/netdiffus/netdiffus/internal/valid"
 	"github.com/netdiffus/netdiffus/nblib/diffusion"
 	"github.com/netdiffus/netdiffus/nblib/pipeline"
+	"github.com/netdiffus/netdiffus/nblib/preset"
 	"github.com/netdiffus/netdiffus/nblib/traffic/trafficio"
 )
 
@@ -30,12 +32,27 @@ func runGenerate(args []string) error {
 	to := f.fs.String("to", "csv", "also write captures: csv (none), pcap or pcapng")
 	unit := f.fs.Bool("unit", false, "keep series on [0, 1] at the image's resolution instead of decoding them to traces in real units")
 	scale := f.fs.String("scale", "donor", "each trace's minimum and maximum: donor (a real training trace's of the class, with its length and values) or kde (drawn from a kernel density estimate of the class's pairs; the values move off real ones)")
-	step := f.fs.Float64("step", 1, "seconds between the values of a per-packet series (binned series keep their bin width)")
+	step := f.fs.Float64("step", 1, "seconds between the values of a per-packet series (binned series keep their bin width), in (0, 1e9]")
 	if err := f.parse(args); err != nil {
+		return err
+	}
+	if err := valid.First(valid.Int("-per-class", int64(*perClass), 0, preset.MaxPerClass), valid.Positive("-step", *step, 1e9)); err != nil {
 		return err
 	}
 	format, err := captureFormat(*to)
 	if err != nil {
+		return err
+	}
+	var inputs []string
+	if *from != "" {
+		inputs = append(inputs, *from)
+	}
+	g := f.outputs(inputs...)
+	claims := []error{g.Folder(filepath.Join(*out, "traces")), g.File(filepath.Join(*out, "traces.npz"))}
+	if format != "" {
+		claims = append(claims, g.Folder(filepath.Join(*out, "captures")))
+	}
+	if err := valid.First(claims...); err != nil {
 		return err
 	}
 	mode, err := pipeline.ParseScaleMode(*scale)

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"time"
+
+	"github.com/netdiffus/netdiffus/internal/valid"
 
 	"github.com/schollz/progressbar/v3"
 
@@ -23,10 +26,22 @@ func runSample(args []string) error {
 	f := newRunFlags("sample", "sample -model DIR -out samples.npz [-per-class N] [-set Sample.Steps=50] [-png DIR]\n\n"+
 		"Sampling settings (Sample.*) come from the model folder's preset unless -preset, -config or -set change them.")
 	out := f.fs.String("out", "samples.npz", "NPZ output: \"images\" (uint8) or \"series\", \"labels\" and \"classes\", as netdiffus image writes")
-	perClass := f.fs.Int("per-class", 0, "samples per class (0: Sample.PerClass, else as many as the class had training images)")
+	perClass := f.fs.Int("per-class", 0, "samples per class (0: Sample.PerClass, else as many as the class had training images); at most 1000000")
 	pngDir := f.fs.String("png", "", "also write PNGs into this folder")
 	if err := f.parse(args); err != nil {
 		return err
+	}
+	if err := valid.Int("-per-class", int64(*perClass), 0, preset.MaxPerClass); err != nil {
+		return err
+	}
+	g := f.outputs()
+	if err := g.File(*out); err != nil {
+		return err
+	}
+	if *pngDir != "" {
+		if err := g.Folder(*pngDir); err != nil {
+			return err
+		}
 	}
 	m, p, err := openModel(f)
 	if err != nil {
@@ -63,7 +78,19 @@ func openModel(f *runFlags) (*pipeline.Model, preset.Preset, error) {
 		return nil, p, err
 	}
 	m, err := pipeline.Open(b, f.model)
-	return m, p, err
+	if err != nil {
+		return nil, p, err
+	}
+	if base != nil || f.setsNet() {
+		have := m.Config()
+		asked := p.Model(have.Net.NumClasses)
+		asked.Train = have.Train
+		if diff := pipeline.ConfigDiff(have, asked); len(diff) > 0 {
+			return nil, p, fmt.Errorf("-model %s was trained with another network (%s): sampling cannot change Net.*; drop those -preset/-set/-config values",
+				f.model, strings.Join(diff, "; "))
+		}
+	}
+	return m, p, nil
 }
 
 // drawSamples samples the model with the preset's settings and a progress bar unless -quiet; Ctrl-C
@@ -78,6 +105,16 @@ func drawSamples(f *runFlags, m *pipeline.Model, p preset.Preset, perClass int) 
 		counts = pipeline.SampleCounts(perClass, nil, len(m.Info.Classes))
 	case len(counts) == 0: // a folder trained by unet alone
 		counts = pipeline.SampleCounts(10, nil, len(m.Info.Classes))
+	}
+	total, each := int64(0), int64(4)
+	for _, c := range counts {
+		total += int64(c)
+	}
+	for _, d := range m.Config().Net.ExampleShape() {
+		each *= int64(d)
+	}
+	if err := valid.Alloc(fmt.Sprintf("%d samples", total), total, each); err != nil {
+		return diffusion.Array{}, nil, err
 	}
 	return sampleCounts(f, m, p, counts)
 }

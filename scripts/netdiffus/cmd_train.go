@@ -8,6 +8,9 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"time"
+
+	"github.com/netdiffus/netdiffus/internal/valid"
 
 	"github.com/netdiffus/netdiffus/nblib/pipeline"
 	"github.com/netdiffus/netdiffus/nblib/preset"
@@ -24,6 +27,9 @@ func runTrain(args []string) error {
 	data := f.fs.String("data", "", "NPZ of labelled images (netdiffus image) or series, with class names (required)")
 	budget := f.fs.Duration("time", 0, "stop after this much wall time, e.g. 10m (resume later with the same command)")
 	if err := f.parse(args); err != nil {
+		return err
+	}
+	if err := valid.Duration("-time", *budget, 10000*time.Hour); err != nil {
 		return err
 	}
 	base, err := modelPreset(f.model)

@@ -7,6 +7,9 @@ import (
 	"os"
 	"strings"
 
+	"github.com/netdiffus/netdiffus/internal/outputs"
+	"github.com/netdiffus/netdiffus/internal/valid"
+
 	"github.com/netdiffus/netdiffus/nblib/preset"
 )
 
@@ -29,6 +32,7 @@ type runFlags struct {
 	printConfig bool
 	model       string
 	quiet       bool
+	force       bool
 }
 
 // newRunFlags makes a flag set for command name with the shared flags; usage is printed above them.
@@ -40,6 +44,7 @@ func newRunFlags(name, usage string) *runFlags {
 	f.fs.BoolVar(&f.printConfig, "print-config", false, "print the effective configuration as JSON and exit")
 	f.fs.StringVar(&f.model, "model", "diffusion-run", "model folder: checkpoints, loss curve and pipeline.json")
 	f.fs.BoolVar(&f.quiet, "quiet", false, "no progress bars or progress lines")
+	f.fs.BoolVar(&f.force, "force", false, "replace existing output files (never an input)")
 	f.fs.Usage = func() {
 		fmt.Fprintf(f.fs.Output(), "usage: netdiffus %s\n\nflags:\n", usage)
 		f.fs.PrintDefaults()
@@ -47,8 +52,28 @@ func newRunFlags(name, usage string) *runFlags {
 	return f
 }
 
-// parse parses args.
-func (f *runFlags) parse(args []string) error { return f.fs.Parse(args) }
+// parse parses args; a positional argument left over is an error.
+func (f *runFlags) parse(args []string) error {
+	if err := f.fs.Parse(args); err != nil {
+		return err
+	}
+	return valid.NoArgs(f.fs)
+}
+
+// outputs returns the output guard of a run reading inputs (and the model folder).
+func (f *runFlags) outputs(inputs ...string) *outputs.Guard {
+	return outputs.New(f.force, append(inputs, f.model)...)
+}
+
+// setsNet reports whether -preset, -config or a -set of a Net field may have changed the network.
+func (f *runFlags) setsNet() bool {
+	for _, s := range f.sets {
+		if strings.HasPrefix(strings.ToLower(strings.TrimSpace(s)), "net.") {
+			return true
+		}
+	}
+	return f.preset != "" || f.config != ""
+}
 
 // resolve returns the effective preset: -preset (else base, else smoke), then -config, then each -set
 // in order. With -print-config it prints it and returns errPrinted.

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netdiffus/netdiffus/internal/ckptdir"
+
 	"github.com/netdiffus/netdiffus/nblib/diffusion/unet"
 )
 
@@ -104,7 +106,8 @@ func finalState(t *testing.T, dir string) (vars map[string][]byte, state []byte,
 // TestTrainSIGKILLResumeIsBitExact kills a real `netdiffus train` process with SIGKILL between
 // checkpoints, runs the same command again on its folder, and compares the final checkpoint with that
 // of an uninterrupted run of the same command: every variable and the trainer state (step, random
-// stream) must be bit-identical, and the second run must say it resumed.
+// stream) must be bit-identical, every file of the checkpoints both runs keep byte-identical, and the
+// second run must say it resumed.
 func TestTrainSIGKILLResumeIsBitExact(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: trains the model three times in child processes of this test binary")
@@ -187,4 +190,15 @@ poll:
 		t.Errorf("%d of %d variables differ after SIGKILL at step %d and resume", differ, len(want), killedAt)
 	}
 	t.Logf("%d variables and trainer.json compared, %d variables differ", len(want), differ)
+	diffs, files, err := ckptdir.Differences(at("A"), at("B"), "step-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files == 0 {
+		t.Fatal("no checkpoint file compared: the runs keep no common checkpoint")
+	}
+	for _, d := range diffs {
+		t.Errorf("checkpoint file differs after kill and resume: %s", d)
+	}
+	t.Logf("%d checkpoint files compared byte for byte, %d differ", files, len(diffs))
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -61,16 +62,21 @@ func (tr *Trainer) Save(dir string, keep int) (string, error) {
 
 func (tr *Trainer) writeCheckpoint(folder string) error {
 	// A clone keeps the live store free of checkpoint handlers (each attaches itself as a loader).
-	clone, err := tr.store.Clone()
+	clone, err := canonicalStore(tr.store)
 	if err != nil {
 		return fmt.Errorf("unet: checkpoint: %w", err)
 	}
 	defer clone.Finalize()
-	h, err := checkpoint.Build(clone).Dir(folder).WithCompression(checkpoint.BinUncompressed).Done()
+	// No Params: Resume never reads them (the configuration is in trainer.json), and a resumed store
+	// holds none, so writing them would make a resumed run's files differ from an uninterrupted run's.
+	h, err := checkpoint.Build(clone).Dir(folder).WithCompression(checkpoint.BinUncompressed).ExcludeAllParams().Done()
 	if err != nil {
 		return fmt.Errorf("unet: checkpoint %s: %w", folder, err)
 	}
 	if err := h.Save(); err != nil {
+		return fmt.Errorf("unet: checkpoint %s: %w", folder, err)
+	}
+	if err := renameWithoutTime(folder, tr.step); err != nil {
 		return fmt.Errorf("unet: checkpoint %s: %w", folder, err)
 	}
 	rng, err := tr.pcg.MarshalBinary()
@@ -89,6 +95,44 @@ func (tr *Trainer) writeCheckpoint(folder string) error {
 
 // syncTree fsyncs the files of a checkpoint folder and the folder itself, so the rename that
 // publishes it never exposes files whose data is still only in the page cache.
+// renameWithoutTime gives the GoMLX files of a checkpoint folder (checkpoint-n<count>-<date>-<time>-...)
+// names without the wall-clock time they were written at, so that two runs reaching the same step write
+// files of the same names. GoMLX lists any checkpoint-*.json, so the names still load.
+func renameWithoutTime(folder string, step int64) error {
+	jsons, err := filepath.Glob(filepath.Join(folder, "checkpoint-*"+checkpoint.JsonNameSuffix))
+	if err != nil || len(jsons) != 1 {
+		return fmt.Errorf("want one GoMLX checkpoint-*.json after saving, found %d (%v)", len(jsons), err)
+	}
+	base := strings.TrimSuffix(jsons[0], checkpoint.JsonNameSuffix)
+	name := filepath.Join(folder, fmt.Sprintf("checkpoint-n0000000-step-%09d", step))
+	for _, suffix := range []string{checkpoint.BinDataSuffix, checkpoint.JsonNameSuffix} { // the .json last: it names the checkpoint
+		if err := os.Rename(base+suffix, name+suffix); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// canonicalStore copies the variables of store into a new store in path order, so that a checkpoint's
+// files do not depend on the order the variables were created in (a fresh trainer creates them as the
+// graph is built, a resumed one as the checkpoint lists them): an uninterrupted run and a killed and
+// resumed one write byte-identical checkpoints.
+func canonicalStore(store *model.Store) (*model.Store, error) {
+	var vars []*model.Variable
+	for v := range store.IterVariables() {
+		vars = append(vars, v)
+	}
+	sort.Slice(vars, func(i, j int) bool { return vars[i].Path() < vars[j].Path() })
+	out := model.NewStore()
+	for _, v := range vars {
+		if _, err := v.CloneToStore(out); err != nil {
+			out.Finalize()
+			return nil, fmt.Errorf("copying variable %s: %w", v.Path(), err)
+		}
+	}
+	return out, nil
+}
+
 func syncTree(folder string) error {
 	ents, err := os.ReadDir(folder)
 	if err != nil {

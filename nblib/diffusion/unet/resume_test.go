@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netdiffus/netdiffus/internal/ckptdir"
+
 	"github.com/netdiffus/netdiffus/nblib/diffusion"
 )
 
@@ -90,13 +92,15 @@ func variableBytes(t testing.TB, tr *Trainer) map[string][]byte {
 
 // TestSIGKILLResumeIsBitExact kills a real training process with SIGKILL after a few steps,
 // resumes from its folder and compares every variable (weights, AdamW moments, EMA weights,
-// counters) and the step count with an uninterrupted run: they must be bit-identical. While the
-// child runs, a second lock on its folder must fail naming the child's pid.
+// counters) and the step count with an uninterrupted run: they must be bit-identical, and so must every
+// file of the checkpoints both runs keep (metadata, variable order, trainer.json). While the child runs,
+// a second lock on its folder must fail naming the child's pid.
 func TestSIGKILLResumeIsBitExact(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a child process")
 	}
-	ref := trainInto(t, t.TempDir(), false)
+	refDir := t.TempDir()
+	ref := trainInto(t, refDir, false)
 	want := variableBytes(t, ref)
 
 	dir := t.TempDir()
@@ -149,6 +153,17 @@ func TestSIGKILLResumeIsBitExact(t *testing.T) {
 		}
 	}
 	t.Logf("%d variables compared, %d differ", len(want), differ)
+	diffs, files, err := ckptdir.Differences(refDir, dir, stepDirPrefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files == 0 {
+		t.Fatal("no checkpoint file compared: the runs keep no common checkpoint")
+	}
+	for _, d := range diffs {
+		t.Errorf("checkpoint file differs after kill and resume: %s", d)
+	}
+	t.Logf("%d checkpoint files compared byte for byte, %d differ", files, len(diffs))
 }
 
 // TestShufflerSeekReplaysOrder: the batches after SeekBatch(k) are batches k, k+1, ... of a fresh

@@ -5,6 +5,8 @@ import (
 	"math"
 	"os"
 
+	"github.com/netdiffus/netdiffus/internal/infile"
+
 	"github.com/nlpodyssey/gopickle/pytorch"
 	"github.com/nlpodyssey/gopickle/types"
 )
@@ -31,6 +33,9 @@ func LoadWeights(path string) (*Weights, error) {
 	}
 	if path == "" {
 		return nil, fmt.Errorf("inception: no weights: pass the path of pytorch-fid's pt_inception-2015-12-05-6726825d.pth or set %s", EnvWeights)
+	}
+	if err := infile.Check(path, infile.MaxWeights); err != nil {
+		return nil, fmt.Errorf("inception: %w", err)
 	}
 	if err := checkClaims(path); err != nil {
 		return nil, fmt.Errorf("inception: %s: %w", path, err)
@@ -63,6 +68,11 @@ func LoadWeights(path string) (*Weights, error) {
 		p, err := tensorData(t)
 		if err != nil {
 			return nil, fmt.Errorf("inception: %s: %s: %w", path, key, err)
+		}
+		for i, v := range p.data {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return nil, fmt.Errorf("inception: %s: %s: value %d is %v; the weights are damaged (download pytorch-fid's file again)", path, key, i, v)
+			}
 		}
 		w.params[key] = p
 	}

@@ -42,6 +42,7 @@ func FuzzLoadWeights(f *testing.F) {
 	f.Add([]byte("PK\x05\x06" + strings.Repeat("\x00", 18)))
 	f.Add(zipWeights(f, statePickle(two, false), twoFloats))
 	f.Add(legacyWeights(statePickle(two, true), count2, twoFloats))
+	f.Add(zipWeights(f, statePickle(two, false), nanFloats))
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, b []byte) {
 		p := filepath.Join(dir, "w.pth")
@@ -61,6 +62,9 @@ func statePickle(size string, legacy bool) string {
 	return "\x80\x02ccollections\nOrderedDict\n)RX\x01\x00\x00\x00w" +
 		"ctorch._utils\n_rebuild_tensor_v2\n(" + id + "tQK\x00K\x02\x85K\x01\x85\x89ccollections\nOrderedDict\n)RtRs."
 }
+
+// nanFloats is 1.0 and a float32 NaN.
+const nanFloats = "\x00\x00\x80\x3f\x00\x00\xc0\x7f"
 
 // twoFloats is the storage data of statePickle: 1.0 and 2.0, little-endian float32.
 const twoFloats = "\x00\x00\x80\x3f\x00\x00\x00\x40"
@@ -120,6 +124,8 @@ func TestLoadWeightsClaims(t *testing.T) {
 		{"legacy, truncated before the count", legacyWeights(statePickle(two, true), "\x02\x00", ""), "before its element count"},
 		{"legacy, object pickle BINBYTES8 claims 2^62 bytes", legacyWeights(bytes8Claim, count2, twoFloats), "claims 4611686018427387904 bytes"},
 		{"legacy, unknown opcode", legacyWeights("\x80\x02\xff.", count2, twoFloats), "unknown pickle opcode 0xff"},
+		{"zip, a weight is NaN", zipWeights(t, statePickle(two, false), nanFloats), "value 1 is NaN"},
+		{"legacy, a weight is +Inf", legacyWeights(statePickle(two, true), count2, "\x00\x00\x80\x7f\x00\x00\x00\x40"), "value 0 is +Inf"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "w.pth")

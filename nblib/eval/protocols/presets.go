@@ -19,6 +19,9 @@ const (
 	NB       = "nb"        // Gaussian Naive Bayes
 )
 
+// Names lists the classifier names [Config.Factory] accepts.
+func Names() []string { return []string{CNN8, CNNQuick, MLP, RF, GBT, NB} }
+
 // Config is one run mode of the downstream experiments: the classifiers, how often each is trained,
 // how long, and the x positions of every figure. [QuickConfig] and [FullConfig] are the two presets;
 // notebooks and `netdiffus eval` start from one and override fields.

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/netdiffus/netdiffus/internal/infile"
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 )
 
@@ -74,21 +75,21 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // csvFile is an open CSV file with its header, read row by row.
 type csvFile struct {
 	name   string
-	f      *os.File
+	f      *infile.File
 	count  *countingReader
 	size   int64
 	r      *csv.Reader
 	header []string
 }
 
+// openCSV opens a data CSV file (regular files of at most infile.MaxCSV bytes) and reads its header.
 func openCSV(path string, comma rune) (*csvFile, error) {
-	f, err := os.Open(path)
+	return openCSVLimit(path, comma, infile.MaxCSV)
+}
+
+func openCSVLimit(path string, comma rune, limit int64) (*csvFile, error) {
+	f, err := infile.Open(path, limit)
 	if err != nil {
-		return nil, err
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
 		return nil, err
 	}
 	c := &countingReader{r: f}
@@ -109,7 +110,7 @@ func openCSV(path string, comma rune) (*csvFile, error) {
 	for i, s := range h {
 		header[i] = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(s, "\ufeff")))
 	}
-	return &csvFile{name: path, f: f, count: c, size: st.Size(), r: r, header: header}, nil
+	return &csvFile{name: path, f: f, count: c, size: f.Size, r: r, header: header}, nil
 }
 
 func (c *csvFile) Close() error { return c.f.Close() }
@@ -124,10 +125,13 @@ func (c *csvFile) columns(names ...string) ([]int, error) {
 		n = strings.TrimSuffix(n, "?")
 		out[i] = -1
 		for j, h := range c.header {
-			if h == n {
-				out[i] = j
-				break
+			if h != n {
+				continue
 			}
+			if out[i] >= 0 {
+				return nil, fmt.Errorf("%s:1: header names the column %q twice (columns %d and %d); keep one", c.name, n, out[i]+1, j+1)
+			}
+			out[i] = j
 		}
 		if out[i] < 0 && !opt {
 			return nil, fmt.Errorf("%s:1: header has no %q column (it has %q); expected columns %v", c.name, n, c.header, names)
@@ -308,7 +312,7 @@ func (e LabelEntry) traceID() string { return orDefault(e.ID, e.File) }
 // (see confine).
 func ReadLabels(path string, opt Options) ([]LabelEntry, traffic.Report, error) {
 	var rep traffic.Report
-	c, err := openCSV(path, ',')
+	c, err := openCSVLimit(path, ',', infile.MaxLabels)
 	if err != nil {
 		return nil, rep, err
 	}

@@ -24,6 +24,9 @@ type DGOptions struct {
 	Step float64
 	// MaxArrayBytes bounds the data of one array (npy.DefaultMaxArrayBytes, 1 GiB, when 0).
 	MaxArrayBytes int64
+	// Strict turns the first series that cannot be read (no valid step, a NaN, class attributes that are
+	// not one-hot) into an error instead of a report entry.
+	Strict bool
 }
 
 // ReadDoppelGANger reads DoppelGANger's data_train.npz / data_test.npz:
@@ -75,12 +78,15 @@ func ReadDoppelGANger(path string, opt DGOptions) (*traffic.Dataset, traffic.Rep
 		return nil, rep, fmt.Errorf("%s: %d class names for %d attribute columns [%d,%d)", path, len(classes), to-from, from, to)
 	}
 	a := attr.shape[1]
+	rows := Options{Strict: opt.Strict}
 	var traces []traffic.Trace
 	for i := range n {
 		id := "series " + strconv.Itoa(i)
 		length := validLength(flag.data[i*t : (i+1)*t])
 		if length == 0 {
-			rep.Add(path, i+1, id, "data_gen_flag is all zero: empty series skipped")
+			if err := rows.rowProblem(&rep, path, i+1, id, "data_gen_flag is all zero: empty series skipped"); err != nil {
+				return nil, rep, err
+			}
 			continue
 		}
 		vals := make([]float64, length)
@@ -88,10 +94,18 @@ func ReadDoppelGANger(path string, opt DGOptions) (*traffic.Dataset, traffic.Rep
 			vals[k] = feat.data[(i*t+k)*f+opt.Feature]
 		}
 		if j := firstNaN(vals); j >= 0 {
-			rep.Add(path, i+1, id, fmt.Sprintf("step %d is not a finite number: series skipped", j))
+			if err := rows.rowProblem(&rep, path, i+1, id, fmt.Sprintf("step %d is not a finite number: series skipped", j)); err != nil {
+				return nil, rep, err
+			}
 			continue
 		}
-		c := argmax(attr.data[i*a+from : i*a+to])
+		c, problem := oneHot(attr.data[i*a+from : i*a+to])
+		if problem != "" {
+			if err := rows.rowProblem(&rep, path, i+1, id, fmt.Sprintf("class attributes [%d,%d) are not one-hot: the row %s; series skipped", from, to, problem)); err != nil {
+				return nil, rep, err
+			}
+			continue
+		}
 		traces = append(traces, traffic.Trace{ID: id, Label: classes[c], Values: vals, Step: opt.Step})
 	}
 	rep.Read = len(traces)

@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/netdiffus/netdiffus/nblib/traffic"
@@ -71,6 +72,7 @@ func FuzzReadNPZ(f *testing.F) {
 	f.Add(npzSeed(f, map[string][]byte{"x.npy": npyBytes(f, []float64{1, 2, 3, 4}, 2, 2), "y.npy": npyBytes(f, []int64{0, 1})}))
 	f.Add(npzSeed(f, map[string][]byte{"x.npy": []byte("\x93NUMPY\x01000"), "y.npy": npyBytes(f, []int64{0})}))
 	f.Add([]byte("PK\x03\x04garbage"))
+	f.Add(npzSeed(f, map[string][]byte{"x.npy": npyBytes(f, []float64{1, 2, 3, 4}, 2, 2), "y.npy": npyBytes(f, []float64{3, 0, 1, 1}, 2, 2)}))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ds, _, err := ReadNPZ(fuzzFile(t, t.TempDir(), "a.npz", b), ArrayOptions{MaxArrayBytes: fuzzLimit, MaxClasses: 1 << 10})
 		if err == nil {
@@ -86,6 +88,8 @@ func FuzzReadDoppelGANger(f *testing.F) {
 	f.Add(npzSeed(f, map[string][]byte{"data_feature.npy": feat, "data_attribute.npy": attr, "data_gen_flag.npy": flag}))
 	f.Add(npzSeed(f, map[string][]byte{"data_feature.npy": feat, "data_attribute.npy": rawNPYHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (3, 100000000000), }", nil), "data_gen_flag.npy": flag}))
 	f.Add(npzSeed(f, map[string][]byte{"data_feature.npy": feat, "data_attribute.npy": npyBytes(f, []float64{}, 3, 0), "data_gen_flag.npy": flag}))
+	notOneHot := npyBytes(f, []float64{0, 0, 1, 1, math.NaN(), 0}, 3, 2) // all zero, two ones, NaN
+	f.Add(npzSeed(f, map[string][]byte{"data_feature.npy": feat, "data_attribute.npy": notOneHot, "data_gen_flag.npy": flag}))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ds, _, err := ReadDoppelGANger(fuzzFile(t, t.TempDir(), "dg.npz", b), DGOptions{MaxArrayBytes: fuzzLimit})
 		if err == nil {
@@ -99,6 +103,8 @@ func FuzzReadDFPickles(f *testing.F) {
 	y := pkArray([]int{2}, "i8", make([]byte, 16))
 	f.Add([]byte(x), []byte(y))
 	f.Add([]byte("\xff"), []byte(y))
+	f.Add([]byte("\x80\x02"+strings.Repeat("]", 70_000)+strings.Repeat("a", 69_999)+"."), []byte(y)) // nested past pickleclaims.MaxDepth
+	f.Add([]byte("\x80\x02]]]aa."), []byte(y))                                                       // nested lists, not numbers
 	f.Add([]byte("\x80\x02cnumpy.core.multiarray\n_reconstruct\ncnumpy\nndarray\nK\x00\x85"+pkString("b")+"\x87R."), []byte(y))
 	f.Add([]byte(pkArray([]int{3, 2}, "f8", f8(1, 2))), []byte(y))
 	f.Add([]byte("\x80\x03B\xff\xff\xff\xff."), []byte(y))
@@ -117,6 +123,7 @@ func FuzzReadCSVFolder(f *testing.F) {
 	f.Add([]byte("file,label\n../../../../etc/passwd,x\na.csv,y\n"), []byte(goodTrace))
 	f.Add([]byte("file,label,group,trace\na.csv,x,g,a/b\n"), []byte(goodTrace+"inf,5,1\n1e308,1,1\n1,-5,1\n"))
 	f.Add([]byte("file,label\na.csv,x\n"), []byte("time,size,direction\n0,\"1,1\n"))
+	f.Add([]byte("file,label\na.csv,x\nb.csv,\"two\nlines\"\n"), []byte("time,size,size,direction\n0,1,2,1\n"))
 	f.Fuzz(func(t *testing.T, labels, trace []byte) {
 		dir := t.TempDir()
 		fuzzFile(t, dir, "labels.csv", labels)
@@ -165,6 +172,7 @@ func FuzzReadPcap(f *testing.F) {
 func FuzzReadNetShare(f *testing.F) {
 	h := "srcip,dstip,srcport,dstport,proto,time,pkt_len\n"
 	f.Add([]byte(h + "1.1.1.1,2.2.2.2,1,2,6,0,60\n2.2.2.2,1.1.1.1,2,1,6,1,1500\n"))
+	f.Add([]byte(h + "999.1.1.1,2.2.2.2,1,2,6,0,60\n1.1.1.1,2.2.2.2,70000,-1,6,1,60\n3232235777,::1,1.5,2,6,2,60\n"))
 	f.Add([]byte(h + "1.1.1.1,2.2.2.2,1,2,6,0,-60\n1.1.1.1,2.2.2.2,1,2,6,inf,60\n"))
 	f.Add([]byte("srcip,dstip,srcport,dstport,proto,ts,td,pkt,byt,type\n1.1.1.1,2.2.2.2,1,2,6,1e308,1,1,-5,dos\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -185,6 +193,8 @@ func FuzzReadWiki(f *testing.F) {
 	f.Add([]byte("Page,date,value\n" + page + ",2015-07-01,1\n" + page + ",2015-07-02,-5\n"))
 	f.Add([]byte("Page,date,value\n" + page + ",2015-07-01,1\n" + page + ",9999-07-02,inf\n"))
 	f.Add([]byte("Page,2015-07-01,2015-07-02\n" + page + ",-5,3\n" + page + ",1e400,NaN\n"))
+	f.Add([]byte("Page,2015-07-02,2015-07-01,2015-07-01,0001-01-01,day\n" + page + ",1,2,3,4,5\n"))
+	f.Add([]byte("Page,date,value\n" + page + ",2015-07-01,1\n" + page + ",2015-07-01,2\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		p := fuzzFile(t, t.TempDir(), "w.csv", b)
 		for _, read := range []func(string, WikiOptions) (*traffic.Dataset, traffic.Report, error){ReadWikiLong, ReadWikiWide} {

@@ -3,7 +3,10 @@ package trafficio
 import (
 	"errors"
 	"fmt"
+	"math"
+	"net/netip"
 	"path/filepath"
+	"strconv"
 
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 )
@@ -102,6 +105,16 @@ func addNetShareRow(rec []string, cols []int, opt NetShareOptions, index map[str
 	if src == "" || dst == "" {
 		return fmt.Errorf("missing srcip or dstip")
 	}
+	for _, e := range []struct{ name, v string }{{"srcip", src}, {"dstip", dst}} {
+		if err := checkIP(e.name, e.v); err != nil {
+			return err
+		}
+	}
+	for _, e := range []struct{ name, v string }{{"srcport", sp}, {"dstport", dp}} {
+		if err := checkPort(e.name, e.v); err != nil {
+			return err
+		}
+	}
 	t, err := parseFloat(rec, cols[5], "time")
 	if err != nil {
 		return err
@@ -135,4 +148,27 @@ func addNetShareRow(rec []string, cols []int, opt NetShareOptions, index map[str
 	}
 	tr.trace.Packets = append(tr.trace.Packets, traffic.Packet{Time: t * opt.unit(), Size: size, Dir: dir})
 	return nil
+}
+
+// checkIP accepts an IPv4 or IPv6 address, or an IPv4 address as an integer in [0, 2^32) (NetShare's
+// numeric form).
+func checkIP(name, v string) error {
+	if _, err := netip.ParseAddr(v); err == nil {
+		return nil
+	}
+	if n, err := strconv.ParseFloat(v, 64); err == nil && n >= 0 && n < 1<<32 && n == math.Trunc(n) {
+		return nil
+	}
+	return fmt.Errorf("%s %q is not an IP address (dotted IPv4, IPv6, or an integer below 2^32)", name, v)
+}
+
+// checkPort accepts an empty port (protocols without ports) or a whole number in [0, 65535].
+func checkPort(name, v string) error {
+	if v == "" {
+		return nil
+	}
+	if n, err := strconv.ParseFloat(v, 64); err == nil && n >= 0 && n <= 65535 && n == math.Trunc(n) {
+		return nil
+	}
+	return fmt.Errorf("%s %q is not a port number in [0, 65535]", name, v)
 }

@@ -16,6 +16,7 @@ import (
 type array struct {
 	shape []int
 	data  []float64
+	name  string // the file (and array) it came from, for errors
 }
 
 // MaxClasses bounds the class count a reader derives from label values (a label of 2e9 must not make
@@ -27,7 +28,7 @@ func readNPZArray(ar *npy.Archive, name string) (array, error) {
 	if err != nil {
 		return array{}, err
 	}
-	return array{shape: a.Shape, data: a.Float64s()}, nil
+	return array{shape: a.Shape, data: a.Float64s(), name: name}, nil
 }
 
 func readNPYArray(path string, lim npy.Limits) (array, error) {
@@ -35,7 +36,7 @@ func readNPYArray(path string, lim npy.Limits) (array, error) {
 	if err != nil {
 		return array{}, err
 	}
-	return array{shape: a.Shape, data: a.Float64s()}, nil
+	return array{shape: a.Shape, data: a.Float64s(), name: path}, nil
 }
 
 // ArrayOptions configure the NumPy readers.
@@ -74,6 +75,7 @@ func ReadNPZ(path string, opt ArrayOptions) (*traffic.Dataset, traffic.Report, e
 	if err != nil {
 		return nil, traffic.Report{}, err
 	}
+	y.name = fmt.Sprintf("%s (array %s)", path, yn)
 	return fromArrays(path, x, y, opt)
 }
 
@@ -153,6 +155,9 @@ func seriesShape(file string, shape []int) (n, l int, err error) {
 
 // classIndices accepts (N) integer labels or (N, C) one-hot rows (argmax).
 func classIndices(file string, y array, n int) ([]int, error) {
+	if y.name != "" {
+		file = y.name
+	}
 	if len(y.shape) == 0 || y.shape[0] != n {
 		return nil, fmt.Errorf("%s: labels have shape %v but there are %d series", file, y.shape, n)
 	}
@@ -175,19 +180,32 @@ func classIndices(file string, y array, n int) ([]int, error) {
 			out[i] = int(v)
 			continue
 		}
-		out[i] = argmax(y.data[i*width : (i+1)*width])
+		c, problem := oneHot(y.data[i*width : (i+1)*width])
+		if problem != "" {
+			return nil, fmt.Errorf("%s: labels have shape %v, one-hot rows, but row %d %s; store class indices as shape (N) instead", file, y.shape, i, problem)
+		}
+		out[i] = c
 	}
 	return out, nil
 }
 
-func argmax(v []float64) int {
-	best := 0
+// oneHot returns the column of the single 1 of a one-hot row, or what is wrong with the row.
+func oneHot(v []float64) (int, string) {
+	hot := -1
 	for i, x := range v {
-		if x > v[best] {
-			best = i
+		switch {
+		case x == 1 && hot >= 0:
+			return -1, fmt.Sprintf("has a 1 in columns %d and %d", hot, i)
+		case x == 1:
+			hot = i
+		case x != 0:
+			return -1, fmt.Sprintf("holds %g in column %d (want 0 or 1)", x, i)
 		}
 	}
-	return best
+	if hot < 0 {
+		return -1, "has no 1"
+	}
+	return hot, ""
 }
 
 // labelClasses names the classes of integer labels. With given names, labels index them (a label

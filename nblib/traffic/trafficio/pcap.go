@@ -8,10 +8,11 @@ import (
 	"io"
 	"net"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/netdiffus/netdiffus/internal/infile"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -157,8 +158,13 @@ func openCapture(r *bufio.Reader) (packetSource, error) {
 // rule.Otherwise is 0) and a capture that ends early are reported; what was
 // read before the truncation is kept.
 func ReadPcap(path string, rule DirectionRule, t traffic.Trace) (*traffic.Trace, traffic.Report, error) {
+	return readPcap(path, rule, t, Options{})
+}
+
+// readPcap is ReadPcap; under opt.Strict a capture that ends early is an error.
+func readPcap(path string, rule DirectionRule, t traffic.Trace, opt Options) (*traffic.Trace, traffic.Report, error) {
 	var rep traffic.Report
-	f, err := os.Open(path)
+	f, err := infile.Open(path, infile.MaxTrace)
 	if err != nil {
 		return nil, rep, err
 	}
@@ -175,7 +181,9 @@ func ReadPcap(path string, rule DirectionRule, t traffic.Trace) (*traffic.Trace,
 			break
 		}
 		if err != nil {
-			rep.Add(path, n, t.ID, fmt.Sprintf("capture ends early at packet %d (%v): kept the %d packets before it", n, err, len(t.Packets)))
+			if err := opt.rowProblem(&rep, path, n, t.ID, fmt.Sprintf("capture ends early at packet %d (%v): kept the %d packets before it", n, err, len(t.Packets))); err != nil {
+				return nil, rep, err
+			}
 			break
 		}
 		d := rule.direction(gopacket.NewPacket(data, src.LinkType(), opts))
@@ -218,7 +226,7 @@ func ReadPcaps(dir string, opt PcapOptions) (*traffic.Dataset, traffic.Report, e
 	for i, e := range labels {
 		opt.progress(int64(i), int64(len(labels)))
 		path := filepath.Join(dir, e.File)
-		t, r, err := ReadPcap(path, opt.Rule, traffic.Trace{ID: e.traceID(), Label: e.Label, Group: e.Group})
+		t, r, err := readPcap(path, opt.Rule, traffic.Trace{ID: e.traceID(), Label: e.Label, Group: e.Group}, opt.Options)
 		rep.Merge(r)
 		if err != nil {
 			if err := opt.rowProblem(&rep, labelsPath, e.Line, e.File, err.Error()); err != nil {

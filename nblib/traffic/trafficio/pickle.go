@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
+
+	"github.com/netdiffus/netdiffus/internal/infile"
 
 	"github.com/nlpodyssey/gopickle/pickle"
 	py "github.com/nlpodyssey/gopickle/types"
@@ -67,7 +68,7 @@ func (pyDtypeClass) Call(args ...any) (any, error) {
 func (d *pyDtype) PySetState(state any) error {
 	t, ok := state.(*py.Tuple)
 	if !ok || t.Len() < 2 {
-		return fmt.Errorf("numpy.dtype state %v not understood", state)
+		return fmt.Errorf("numpy.dtype state (a %s) not understood", pyTypeName(state))
 	}
 	if o, ok := t.Get(1).(string); ok {
 		d.order = o
@@ -99,12 +100,12 @@ func (pyCodecsEncode) Call(args ...any) (any, error) {
 func (a *pyArray) PySetState(state any) error {
 	t, ok := state.(*py.Tuple)
 	if !ok || t.Len() < 4 {
-		return fmt.Errorf("ndarray state %v not understood", state)
+		return fmt.Errorf("ndarray state (a %s) not understood", pyTypeName(state))
 	}
 	off := t.Len() - 4
 	shape, ok := t.Get(off).(*py.Tuple)
 	if !ok {
-		return fmt.Errorf("ndarray shape %v not a tuple", t.Get(off))
+		return fmt.Errorf("ndarray shape (a %s) not a tuple", pyTypeName(t.Get(off)))
 	}
 	if shape.Len() > 8 {
 		return fmt.Errorf("ndarray shape has %d dimensions; want (N) or (N, L)", shape.Len())
@@ -121,7 +122,7 @@ func (a *pyArray) PySetState(state any) error {
 		a.shape = append(a.shape, n)
 	}
 	if a.dtype, ok = t.Get(off + 1).(*pyDtype); !ok {
-		return fmt.Errorf("ndarray dtype %v not understood", t.Get(off+1))
+		return fmt.Errorf("ndarray dtype (a %s) not understood", pyTypeName(t.Get(off+1)))
 	}
 	if f, _ := t.Get(off + 2).(bool); f && len(a.shape) > 1 {
 		return fmt.Errorf("fortran-ordered arrays are not supported: pickle numpy.ascontiguousarray(x)")
@@ -165,7 +166,7 @@ func pyInt(v any) (int, error) {
 		}
 		return 0, nil
 	}
-	return 0, fmt.Errorf("%v (%T) is not an int", v, v)
+	return 0, fmt.Errorf("a %s is not an int", pyTypeName(v))
 }
 
 func pyFloat(v any) (float64, error) {
@@ -176,7 +177,7 @@ func pyFloat(v any) (float64, error) {
 		n, _ := pyInt(x)
 		return float64(n), nil
 	}
-	return 0, fmt.Errorf("%v (%T) is not a number", v, v)
+	return 0, fmt.Errorf("a %s is not a number", pyTypeName(v))
 }
 
 // count returns the product of the shape, or an error when it overflows or exceeds the items
@@ -268,16 +269,12 @@ func listFloats(l *py.List) ([]float64, error) {
 // a list of lists gives rows, a 1-D array or flat list gives one value per
 // row.
 func loadPickle(path string) ([][]float64, error) {
-	f, err := os.Open(path)
+	f, err := infile.Open(path, infile.MaxPickle)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if _, err := pickleclaims.Scan(bufio.NewReader(f), st.Size()); err != nil {
+	if _, err := pickleclaims.Scan(bufio.NewReader(f), f.Size); err != nil {
 		return nil, fmt.Errorf("%s: not a pickle this reader accepts: %w", path, err)
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
@@ -426,4 +423,21 @@ func ReadDFPickles(xPath, yPath string, opt DFOptions) (*traffic.Dataset, traffi
 	}
 	ds, err := traffic.NewDataset(filepath.Base(xPath), traces, classes, traffic.Feature{Kind: traffic.Values, Length: length})
 	return ds, rep, err
+}
+
+// pyTypeName names the Python type of v for errors without formatting v, which for a deeply nested
+// container would take time and memory quadratic in its depth.
+func pyTypeName(v any) string {
+	switch x := v.(type) {
+	case *py.List:
+		return fmt.Sprintf("list of %d items", x.Len())
+	case string:
+		if len(x) > 20 {
+			x = x[:20] + "..."
+		}
+		return fmt.Sprintf("string %q", x)
+	case nil:
+		return "None"
+	}
+	return fmt.Sprintf("%T", v)
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 )
@@ -265,14 +266,14 @@ func TestReadWikiTimetk(t *testing.T) {
 	}
 }
 
-// writeWide writes ds as Kaggle's wide layout, with placeholder dates.
+// writeWide writes ds as Kaggle's wide layout, with consecutive dates from 2015-07-01.
 func writeWide(t *testing.T, ds *traffic.Dataset) string {
 	path := filepath.Join(t.TempDir(), "wide.csv")
 	f, _ := os.Create(path)
 	w := csv.NewWriter(f)
 	head := []string{"Page"}
 	for i := range ds.Traces[0].Values {
-		head = append(head, "d"+strconv.Itoa(i))
+		head = append(head, time.Date(2015, 7, 1+i, 0, 0, 0, 0, time.UTC).Format(time.DateOnly))
 	}
 	w.Write(head)
 	for _, tr := range ds.Traces {

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/netdiffus/netdiffus/internal/infile"
+
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 )
 
@@ -115,7 +117,7 @@ func orDefaultInt(v, def int) int {
 }
 
 func readThroughputFile(path string, step float64, maxBins int, opt Options, rep *traffic.Report) ([]float64, error) {
-	f, err := os.Open(path)
+	f, err := infile.Open(path, infile.MaxTrace)
 	if err != nil {
 		return nil, err
 	}

@@ -133,8 +133,12 @@ func ReadWikiLong(path string, opt WikiOptions) (*traffic.Dataset, traffic.Repor
 			last = d
 		}
 		v, err := wikiValue(rec, cols[2])
+		key := int(d.Unix() / int64(day/time.Second))
+		if _, dup := s.value[key]; dup && err == nil {
+			return opt.rowProblem(&rep, path, line, page, fmt.Sprintf("date %s given twice for this page: the later row skipped", ds))
+		}
 		if err == nil { // an empty value is a missing day, handled per series
-			s.value[int(d.Unix()/int64(day/time.Second))] = v
+			s.value[key] = v
 			return nil
 		}
 		if field(rec, cols[2]) == "" {
@@ -194,12 +198,20 @@ func ReadWikiWide(path string, opt WikiOptions) (*traffic.Dataset, traffic.Repor
 	if len(c.header) < 2 || c.header[0] != "page" {
 		return nil, rep, fmt.Errorf("%s:1: header must be Page,<date>,<date>,...; got %d columns starting %q", path, len(c.header), c.header[0])
 	}
+	if err := checkWikiDates(path, c.header[1:]); err != nil {
+		return nil, rep, err
+	}
 	nDays := len(c.header) - 1
 	var traces []traffic.Trace
+	seen := map[string]int{}
 	err = c.eachRow(path, opt.Options, &rep, 1024, func(rec []string, line int) error {
 		if len(rec) != nDays+1 {
 			return opt.rowProblem(&rep, path, line, field(rec, 0), fmt.Sprintf("%d fields, header has %d: row skipped", len(rec), nDays+1))
 		}
+		if prev, dup := seen[field(rec, 0)]; dup {
+			return opt.rowProblem(&rep, path, line, field(rec, 0), fmt.Sprintf("page already on line %d: row skipped", prev))
+		}
+		seen[field(rec, 0)] = line
 		vals := make([]float64, nDays)
 		bad := 0
 		for i := range vals {
@@ -227,6 +239,28 @@ func ReadWikiWide(path string, opt WikiOptions) (*traffic.Dataset, traffic.Repor
 		return nil, rep, err
 	}
 	return wikiDataset(path, traces, nDays, opt, &rep)
+}
+
+// checkWikiDates checks that the date columns of a wide file are consecutive days in order (each the day
+// after the one before): a column that is not a date, a repeated or out-of-order date or a gap is an error
+// naming the column, since the series would otherwise join days that are not neighbours.
+func checkWikiDates(path string, cols []string) error {
+	if len(cols) > MaxWikiDays {
+		return fmt.Errorf("%s:1: %d date columns, over MaxWikiDays %d", path, len(cols), MaxWikiDays)
+	}
+	var prev time.Time
+	for i, s := range cols {
+		d, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
+		if err != nil {
+			return fmt.Errorf("%s:1: column %d header %q is not a YYYY-MM-DD date; the header must be Page,<date>,<date>,...", path, i+2, s)
+		}
+		if i > 0 && !d.Equal(prev.Add(day)) {
+			return fmt.Errorf("%s:1: column %d is %s after %s: the date columns must be consecutive days in order (no repeats, gaps or reordering)",
+				path, i+2, d.Format(time.DateOnly), prev.Format(time.DateOnly))
+		}
+		prev = d
+	}
+	return nil
 }
 
 func rowReadProblem(err error, path string, opt Options, rep *traffic.Report) error {

@@ -203,5 +203,16 @@ func ReadNPZClasses(path string) ([]string, error) {
 	if a.Kind != 'u' || a.ItemSize != 1 || len(a.Shape) != 1 {
 		return nil, fmt.Errorf("%s: array \"classes\" is %s of shape %v; want uint8 bytes (N,)", path, a.Descr, a.Shape)
 	}
-	return strings.Split(string(a.Raw), "\n"), nil
+	names := strings.Split(string(a.Raw), "\n")
+	seen := map[string]int{}
+	for i, c := range names {
+		if err := traffic.CheckClassName(c); err != nil {
+			return nil, fmt.Errorf("%s: array \"classes\", name %d of %d: %w", path, i+1, len(names), err)
+		}
+		if j, dup := seen[c]; dup {
+			return nil, fmt.Errorf("%s: array \"classes\" names class %q twice (names %d and %d)", path, c, j+1, i+1)
+		}
+		seen[c] = i
+	}
+	return names, nil
 }

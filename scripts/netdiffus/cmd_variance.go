@@ -20,7 +20,7 @@ func runVariance(args []string) error {
 	names := f.fs.String("datasets", "d1-netflix,d3-google", "comma-separated datasets (d1-netflix, d3-google, alexa, ...)")
 	seeds := f.fs.String("seeds", "1,2,3", "comma-separated training seeds (Train.Seed), at least 2")
 	classifier := f.fs.String("classifier", "", "classifier whose synthetic-only accuracy is compared (default: the preset's first)")
-	force := f.fs.Bool("force", false, "recompute the cached experiments (trained models are reused)")
+	recompute := f.fs.Bool("recompute", false, "recompute the cached experiments (trained models are reused)")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -40,7 +40,7 @@ func runVariance(args []string) error {
 	if f.quiet {
 		log = io.Discard
 	}
-	r, err := repro.ModelVariance(c, *force, log)
+	r, err := repro.ModelVariance(c, *recompute, log)
 	if err != nil {
 		return err
 	}

@@ -50,10 +50,11 @@ func goldenRuns() []goldenRun {
 
 // TestStepLossesMatchGolden checks that the training step still computes what it computed before
 // it was made faster: the same fixed-seed runs give the recorded losses and gradient norms within
-// relative 2e-3 per step. The rewritten graph sums in other orders (bias inside the kernel-gradient
-// product, one product instead of 9 taps), so float32 rounding differs by ~1e-6 relative in the
-// first step and grows through 8 Adam updates; a changed formula (a dropped bias gradient, a wrong
-// SiLU derivative, a misplaced kernel tap) moves the first step's gradient norm by far more.
+// relative 2e-3 per step. A rewritten graph may round differently in float32 (~1e-7 relative for the
+// hand-written SiLU gradient, growing through 8 Adam updates); a changed formula moves them by far
+// more: with SiLU's gradient missing its y s term, the smoke run's later steps fail (the first step
+// does not see it: the zero-initialised convolutions after each SiLU block every gradient but their
+// own kernels' at step 1, which is why the runs take several steps).
 func TestStepLossesMatchGolden(t *testing.T) {
 	const tol = 2e-3
 	golden := map[string][]StepResult{}

@@ -135,7 +135,7 @@ func (n *net) attention(scope *model.Scope, x *Node) *Node {
 	q, k, v := split("q"), split("k"), split("v")
 	q = MulScalar(q, 1/math.Sqrt(float64(d))) // scaling q is 4x cheaper than scaling the logits at 16x16
 	logits := Einsum("bhds,bhdt->bhst", q, k)
-	weights := Softmax(logits, -1)
+	weights := softmaxLast(logits)
 	att := Reshape(Einsum("bhst,bhdt->bhds", weights, v), dims...)
 	return Add(x, conv(scope.In("proj"), att, c, 1, true))
 }
@@ -171,6 +171,26 @@ func silu(x *Node) *Node {
 	y = Mul(xc, s)
 	return IdentityWithCustomGradient(y, func(_, v *Node) *Node {
 		dy = v
+		return v
+	})
+}
+
+// softmaxLast is the softmax over the last axis with its gradient written out,
+// dL/dlogits = s v - s sum(s v) over the last axis (4 logits-sized ops). GoMLX differentiates its
+// fused Softmax through the decomposed formula instead (max, exp, sum, divide: about 12 ops, two of
+// them materialising broadcasts), which for attention at 16x16 means [B, heads, 256, 256] tensors.
+func softmaxLast(logits *Node) *Node {
+	var s, ds *Node // ds = dL/ds, captured when the autodiff reaches s
+	lc := IdentityWithCustomGradient(logits, func(_, _ *Node) *Node {
+		if ds == nil {
+			panic("unet: softmax input gradient requested before the output gradient")
+		}
+		sv := Mul(s, ds)
+		return Sub(sv, Mul(s, ReduceAndKeep(sv, ReduceSum, -1)))
+	})
+	s = Softmax(lc, -1)
+	return IdentityWithCustomGradient(s, func(_, v *Node) *Node {
+		ds = v
 		return v
 	})
 }

@@ -14,8 +14,9 @@ import (
 )
 
 // goldenLossesPath holds the losses and gradient norms of fixed-seed runs recorded from the
-// training-step graph before the speed work of issue 21 (commit b1fd098: bias added after the
-// convolution, GoMLX's SiLU gradient, the 9-tap kernel gradient). Regenerate only on purpose:
+// training-step graph before the speed work of issue 21 (commit b1fd098: GoMLX's own SiLU and
+// softmax gradients, the clipping norm and EMA blend per variable). Regenerate only on purpose, from
+// a commit whose graph is the reference:
 //
 //	UNET_GOLDEN_UPDATE=1 go test ./nblib/diffusion/unet -run TestStepLossesMatchGolden
 const goldenLossesPath = "testdata/step_losses_golden.json"

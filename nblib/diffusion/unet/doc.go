@@ -86,8 +86,8 @@
 //
 // Profile of a Quick step (batch 32) at one thread, by ONNX Runtime's profiler: Conv (forward and
 // input gradient) is about 30% of kernel time, the kernel-gradient products and windows about 30%,
-// attention products 7%, and activation-sized elementwise ops (group norm, SiLU, biases, residual
-// sums, their gradients) about a quarter; about 5,400 small optimiser nodes remain (GoMLX's AdamW,
+// attention products 6%, and activation-sized elementwise ops (group norm, SiLU, biases, residual
+// sums, their gradients) about a quarter; about 4,400 small optimiser nodes remain (GoMLX's AdamW,
 // about 14 ops per variable). To reproduce it (from this folder):
 //
 //	UNET_EXPORT_ONNX=/tmp/step.onnx go test -run TestExportStepONNX .

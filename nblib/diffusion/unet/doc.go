@@ -70,17 +70,49 @@
 // network's convolutions (conv.go) keep GoMLX's forward pass and input gradient but compute dW as
 // k*k batched products dy_b [O, P] . shift_d(x_b)^T summed over the batch, where each shift is a
 // contiguous window of the zero-padded image flattened row by row (dy is padded by 2p columns so the
-// window's wrapped columns meet zeros); a test checks it against ConvGeneral's VJP. Group
-// normalisation folds its affine and scale-shift terms into one multiply-add per activation and
-// has a written-out backward pass (tested against GoMLX's autodiff of the textbook formula).
-// On one core of the development machine (AMD EPYC, AVX-512) a Quick step (batch 32) spends about
-// 40% in ONNX Runtime's convolutions (forward and input gradient, ~85 GFLOP/s), 20% in the
-// kernel-gradient products (~90 GFLOP/s, MLAS's ceiling), 8% in attention products and the rest,
-// about a third, in unfused elementwise ops (group norm, SiLU, biases, residuals, softmax, window
-// copies) and ~5000 small optimiser/EMA ops. PyTorch's fused native kernels do that other work in
-// an estimated quarter of the time; its matrix work takes about as long as ours.
-// BenchmarkTrainStepQuick and testdata/unet_torch.py time the step against PyTorch;
-// testdata/ortprofile profiles it.
+// window's wrapped columns meet zeros); a test checks it against ConvGeneral's VJP. Stacking the k*k
+// windows into one operand for a single product (im2col) was measured slower: ONNX Runtime copies
+// every window twice (Slice or Pad, then Concat) and its matrix product gains nothing from the wider
+// operand. Hand-written gradients replace GoMLX's op-by-op differentiation where that costs
+// activation-sized ops: group normalisation folds its affine and scale-shift terms into one
+// multiply-add per activation and has a written-out backward pass; SiLU's gradient
+// v (s + y - y s) takes 4 ops instead of 6; the attention softmax's s v - s sum(s v) takes 4 instead
+// of about 12 (GoMLX differentiates its fused Softmax through the max-exp-sum-divide decomposition,
+// materialising two broadcasts of the [B, heads, 256, 256] logits). Gradient clipping's norm and
+// the EMA blend run over one flattened vector of all weights instead of a few ops per variable.
+// Tests compare each against GoMLX's autodiff of the textbook formula or a closed form, and
+// TestStepLossesMatchGolden compares fixed-seed runs with the losses of the graph before these
+// changes.
+//
+// Profile of a Quick step (batch 32) at one thread, by ONNX Runtime's profiler: Conv (forward and
+// input gradient) is about 30% of kernel time, the kernel-gradient products and windows about 30%,
+// attention products 6%, and activation-sized elementwise ops (group norm, SiLU, biases, residual
+// sums, their gradients) about a quarter; about 4,400 small optimiser nodes remain (GoMLX's AdamW,
+// about 14 ops per variable). To reproduce it (from this folder):
+//
+//	UNET_EXPORT_ONNX=/tmp/step.onnx go test -run TestExportStepONNX .
+//	ORT=../../../.tools/onnxruntime; H=$(go env GOMODCACHE)/github.com/gomlx/compute-onnx@v0.1.13/internal/ort
+//	gcc -O2 -I$H testdata/ortprofile/ort_profile.c -o /tmp/ort_profile $ORT/libonnxruntime.so.1 -Wl,-rpath,$ORT
+//	/tmp/ort_profile /tmp/step.onnx 1 3 /tmp/prof && python3 testdata/ortprofile/categorize.py '/tmp/prof_*.json'
+//
+// categorize.py prints the split by kind of work, then the top op kinds (time, share, nodes per run).
+//
+// What stands between this step and a much faster one lies in GoMLX and its ONNX backend, not here:
+//   - ConvGeneral has no bias operand, so every convolution is followed by a broadcast Add (and its
+//     gradient by a ReduceSum); ONNX Runtime's Conv takes the bias as its third input and adds it
+//     inside its GEMM. Upstream: a bias operand on ConvGeneral (or a FusedConv op) that compute-onnx
+//     emits as Conv's B input.
+//   - Variables enter the graph as inputs, so ONNX Runtime's layout transformer (NCHWc, its fastest
+//     convolution kernels) never applies: it only reorders constant weights. Upstream: an option
+//     for compute-onnx to emit the Conv in NCHWc or to pre-pack weights per step.
+//   - No fused normalisation+activation or fused optimiser: each elementwise op reads and writes the
+//     whole activation. Upstream: a FusedGroupNorm(+SiLU) with its VJP in compute, and a fused
+//     AdamW over a list of tensors (a single ONNX Runtime contrib op, or a flat parameter buffer
+//     in model.Store so the update is a few ops).
+//
+// BenchmarkTrainStepQuick times the step alone (images/s and process CPU per step); BenchmarkTwin
+// times the step and a forward pass against the PyTorch twin testdata/unet_torch.py at 1 and 2
+// threads, interleaved, printing the ratio (the measured numbers are in the README).
 //
 // # Training step
 //

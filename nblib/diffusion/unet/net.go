@@ -7,7 +7,6 @@ import (
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph code reads best with dot-import.
 	"github.com/gomlx/gomlx/ml/layers"
-	"github.com/gomlx/gomlx/ml/layers/activation"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/model/initializer"
 )
@@ -28,7 +27,7 @@ func Build(scope *model.Scope, cfg NetConfig, x, t, labels *Node) *Node {
 		onehot := OneHot(labels, cfg.NumEmbeddedClasses(), x.DType())
 		emb = Add(emb, layers.Dense(scope.In("class"), onehot, false, embDim))
 	}
-	n := &net{cfg: cfg, emb: emb}
+	n := &net{cfg: cfg, embAct: silu(emb)}
 	h := conv(scope.In("input"), toChannelsFirst(x), cfg.ModelChannels*cfg.ChannelMult[0], 3, false)
 	skips := []*Node{h}
 	size, last := cfg.Size, len(cfg.ChannelMult)-1
@@ -64,7 +63,7 @@ func Build(scope *model.Scope, cfg NetConfig, x, t, labels *Node) *Node {
 			}
 		}
 	}
-	h = activation.Swish(groupNorm(scope.In("out_norm"), h, nil, nil, cfg.NormGroups))
+	h = silu(groupNorm(scope.In("out_norm"), h, nil, nil, cfg.NormGroups))
 	return toChannelsLast(conv(scope.In("out"), h, cfg.OutChannels(), 3, true))
 }
 
@@ -91,8 +90,8 @@ func toChannelsLast(x *Node) *Node {
 
 // net carries what every block needs while the graph is built.
 type net struct {
-	cfg NetConfig
-	emb *Node // [B, 4*ModelChannels]
+	cfg    NetConfig
+	embAct *Node // SiLU of the embedding, [B, 4*ModelChannels], shared by every ResBlock
 }
 
 // resBlock is guided-diffusion's ResBlock with use_scale_shift_norm: h = conv(SiLU(GN(x)));
@@ -100,13 +99,13 @@ type net struct {
 // at zero and skip is the identity or a 1x1 convolution when the channel count changes.
 func (n *net) resBlock(scope *model.Scope, x *Node, out int) *Node {
 	in := channels(x)
-	h := activation.Swish(groupNorm(scope.In("norm1"), x, nil, nil, n.cfg.NormGroups))
+	h := silu(groupNorm(scope.In("norm1"), x, nil, nil, n.cfg.NormGroups))
 	h = conv(scope.In("conv1"), h, out, 3, false)
-	e := activation.Swish(n.emb)
+	e := n.embAct
 	scale := layers.Dense(scope.In("emb_scale"), e, true, out)
 	shift := layers.Dense(scope.In("emb_shift"), e, true, out)
 	h = groupNorm(scope.In("norm2"), h, scale, shift, n.cfg.NormGroups)
-	h = conv(scope.In("conv2"), activation.Swish(h), out, 3, true)
+	h = conv(scope.In("conv2"), silu(h), out, 3, true)
 	if in != out {
 		x = conv(scope.In("skip"), x, out, 1, false)
 	}
@@ -136,7 +135,7 @@ func (n *net) attention(scope *model.Scope, x *Node) *Node {
 	q, k, v := split("q"), split("k"), split("v")
 	q = MulScalar(q, 1/math.Sqrt(float64(d))) // scaling q is 4x cheaper than scaling the logits at 16x16
 	logits := Einsum("bhds,bhdt->bhst", q, k)
-	weights := Softmax(logits, -1)
+	weights := softmaxLast(logits)
 	att := Reshape(Einsum("bhst,bhdt->bhds", weights, v), dims...)
 	return Add(x, conv(scope.In("proj"), att, c, 1, true))
 }
@@ -153,8 +152,47 @@ func timeEmbedding(scope *model.Scope, t *Node, freqDim, embDim int) *Node {
 	b := t.Shape().Dimensions[0]
 	args := Mul(Reshape(t, b, 1), Reshape(Const(g, freqs), 1, half))
 	feats := Concatenate([]*Node{Cos(args), Sin(args)}, -1)
-	h := activation.Swish(layers.Dense(scope.In("dense1"), feats, true, embDim))
+	h := silu(layers.Dense(scope.In("dense1"), feats, true, embDim))
 	return layers.Dense(scope.In("dense2"), h, true, embDim)
+}
+
+// silu is SiLU(x) = x s, s = sigmoid(x), with its derivative written out from the forward values,
+// dL/dx = v (s + y (1 - s)) = v (s + y - y s) with y = x s: 4 activation-sized ops instead of the
+// 6 of differentiating x sigmoid(x) op by op (v s, v x, 1 - s, two products, one sum).
+func silu(x *Node) *Node {
+	var s, y, dy *Node // dy = dL/dy, captured when the autodiff reaches y
+	xc := IdentityWithCustomGradient(x, func(_, _ *Node) *Node {
+		if dy == nil {
+			panic("unet: SiLU input gradient requested before the output gradient")
+		}
+		return Mul(dy, Sub(Add(s, y), Mul(y, s)))
+	})
+	s = Sigmoid(xc)
+	y = Mul(xc, s)
+	return IdentityWithCustomGradient(y, func(_, v *Node) *Node {
+		dy = v
+		return v
+	})
+}
+
+// softmaxLast is the softmax over the last axis with its gradient written out,
+// dL/dlogits = s v - s sum(s v) over the last axis (4 logits-sized ops). GoMLX differentiates its
+// fused Softmax through the decomposed formula instead (max, exp, sum, divide: about 12 ops, two of
+// them materialising broadcasts), which for attention at 16x16 means [B, heads, 256, 256] tensors.
+func softmaxLast(logits *Node) *Node {
+	var s, ds *Node // ds = dL/ds, captured when the autodiff reaches s
+	lc := IdentityWithCustomGradient(logits, func(_, _ *Node) *Node {
+		if ds == nil {
+			panic("unet: softmax input gradient requested before the output gradient")
+		}
+		sv := Mul(s, ds)
+		return Sub(sv, Mul(s, ReduceAndKeep(sv, ReduceSum, -1)))
+	})
+	s = Softmax(lc, -1)
+	return IdentityWithCustomGradient(s, func(_, v *Node) *Node {
+		ds = v
+		return v
+	})
 }
 
 // groupNorm normalises x [B, C, spatial...] over the channels and positions of each of G groups

@@ -10,10 +10,12 @@ ResBlock; up path with NumResBlocks+1 ResBlocks on concatenated skips, nearest u
 GroupNorm-SiLU-conv3x3 output (2 channels for "full": learned sigma). Training step: eps-MSE, AdamW,
 global-norm clipping at 1, EMA update (the learned-sigma L_vlb term, a few elementwise ops, is left out).
 
-Usage: unet_torch.py [--preset quick|full|medium64 | --net JSON] [--batch N] [--threads N] [--steps N] [--device cpu|cuda] [--json]
-Prints ms/step, images/s and process CPU ms/step (a load-independent measure with --threads 1). Needs python3-torch (Debian's 1.13 works).
+Usage: unet_torch.py [--preset quick|full|medium64 | --net JSON] [--batch N] [--threads N] [--steps N] [--device cpu|cuda] [--forward] [--json]
+Prints ms/step, images/s and process CPU ms/step (a load-independent measure with --threads 1); with
+--forward it times one forward pass of the network (no gradient) instead of a training step.
 --net takes unet.NetConfig as JSON (Size, ModelChannels, ChannelMult, NumResBlocks, AttentionResolutions, NumHeads,
 NormGroups, NumClasses, NullClass, LearnSigma; `netdiffus bench -twin` passes the preset's); --json adds a last line of JSON.
+BenchmarkTwin in twin_bench_test.go runs it interleaved with the Go step and prints the ratio. Needs python3-torch (Debian's 1.13 works).
 """
 import argparse, json, math, time
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -126,6 +128,7 @@ def main():
     p.add_argument("--device", default="cpu")
     p.add_argument("--net", default="", help="unet.NetConfig as JSON, in place of --preset")
     p.add_argument("--json", action="store_true", help="add a last line of JSON")
+    p.add_argument("--forward", action="store_true", help="time a forward pass instead of a training step")
     a = p.parse_args()
     size, ch, mult, nres, attn, heads, groups, batch, out_ch, classes = net_shape(a.net) if a.net else PRESETS[a.preset]
     batch = a.batch or batch
@@ -152,6 +155,15 @@ def main():
                 e.mul_(0.995).add_(q, alpha=0.005)
         return loss
 
+    if a.forward:
+        m.eval()
+        xt = x0 * 0.7 + torch.randn_like(x0) * 0.7
+        t = torch.randint(0, 1000, (batch,), device=dev)
+
+        def step():
+            with torch.no_grad():
+                return m(xt, t, y)
+
     for _ in range(2):
         step()
     if dev.type == "cuda": torch.cuda.synchronize()
@@ -162,7 +174,7 @@ def main():
     d = (time.perf_counter() - t0) / a.steps
     cpu = (time.process_time() - c0) / a.steps  # all threads: equals d when one thread is not interrupted
     n = sum(q.numel() for q in m.parameters())
-    print(f"torch {torch.__version__} {a.device} threads={a.threads} preset={a.preset} batch={batch} params={n}: "
+    print(f"torch {torch.__version__} {a.device} threads={a.threads} preset={a.preset} batch={batch} params={n}{' forward' if a.forward else ''}: "
           f"{d * 1000:.1f} ms/step, {batch / d:.1f} images/s, cpu {cpu * 1000:.1f} ms/step")
     if a.json:
         print(json.dumps({"torch": torch.__version__, "device": a.device, "batch": batch, "params": n,

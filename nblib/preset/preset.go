@@ -2,6 +2,7 @@ package preset
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"strings"
 
@@ -52,9 +53,9 @@ type Train struct {
 
 // Sample configures drawing synthetic examples.
 type Sample struct {
-	Sampler   diffusion.SamplerKind // ddim or ddpm
-	Steps     int                   // reverse steps (0: all T)
-	Spacing   diffusion.Spacing     // which Steps of the T are visited: leading, trailing or linspace ("": leading)
+	Sampler   diffusion.SamplerKind // ddpm, ddim, heun (EDM, 2 network calls a step) or dpmpp2m (DPM-Solver++(2M))
+	Steps     int                   // reverse steps (0: all T); heun makes 2 Steps - 1 network calls
+	Spacing   diffusion.Spacing     // which Steps of the T are visited: leading, trailing, linspace or karras ("": leading; heun: karras only)
 	Eta       float64               // DDIM noise (0: deterministic; 1: DDPM's posterior variance)
 	Guidance  float64               // classifier-free guidance scale; used when > 1 (see the package doc)
 	Clip      bool                  // clamp the predicted x0 to [-1, 1] at each step
@@ -62,6 +63,10 @@ type Sample struct {
 	BatchSize int                   // examples per network call (0: 64)
 	Seed      uint64
 	Raw       bool // sample the raw weights instead of the EMA weights
+
+	// Churn is heun's S_churn (Karras et al. 2022): 0 is the deterministic sampler; other samplers
+	// need 0.
+	Churn float64 `json:",omitempty"`
 }
 
 // Measure configures the fidelity measurements.
@@ -216,10 +221,16 @@ func (p Preset) Validate() error {
 		return fmt.Errorf("preset %s: Train.DiffusionSteps is %d; want >= 1", p.Name, p.Train.DiffusionSteps)
 	case p.Sample.Steps < 0 || p.Sample.Steps > p.Train.DiffusionSteps:
 		return fmt.Errorf("preset %s: Sample.Steps is %d; want 0..Train.DiffusionSteps (%d)", p.Name, p.Sample.Steps, p.Train.DiffusionSteps)
-	case p.Sample.Sampler != diffusion.DDIM && p.Sample.Sampler != diffusion.DDPM:
-		return fmt.Errorf("preset %s: Sample.Sampler %q: use ddim or ddpm", p.Name, p.Sample.Sampler)
-	case p.Sample.Spacing != "" && p.Sample.Spacing != diffusion.Leading && p.Sample.Spacing != diffusion.Trailing && p.Sample.Spacing != diffusion.Linspace:
-		return fmt.Errorf("preset %s: Sample.Spacing %q: use leading, trailing or linspace", p.Name, p.Sample.Spacing)
+	case p.Sample.Sampler == "" || p.Sample.Sampler.Check() != nil:
+		return fmt.Errorf("preset %s: Sample.Sampler %q: use ddpm, ddim, heun or dpmpp2m", p.Name, p.Sample.Sampler)
+	case p.Sample.Spacing.Check() != nil:
+		return fmt.Errorf("preset %s: Sample.Spacing %q: use leading, trailing, linspace or karras", p.Name, p.Sample.Spacing)
+	case p.Sample.Sampler == diffusion.Heun && p.Sample.Spacing != "" && p.Sample.Spacing != diffusion.Karras:
+		return fmt.Errorf("preset %s: Sample.Sampler heun takes Karras steps only: set Sample.Spacing=karras (Sample.Spacing is %q)", p.Name, p.Sample.Spacing)
+	case math.IsNaN(p.Sample.Churn) || math.IsInf(p.Sample.Churn, 0) || p.Sample.Churn < 0:
+		return fmt.Errorf("preset %s: Sample.Churn is %g; want a finite number >= 0", p.Name, p.Sample.Churn)
+	case p.Sample.Churn > 0 && p.Sample.Sampler != diffusion.Heun:
+		return fmt.Errorf("preset %s: Sample.Churn %g applies to Sample.Sampler=heun only (it is %s): set Sample.Churn=0", p.Name, p.Sample.Churn, p.Sample.Sampler)
 	case p.Sample.Eta < 0:
 		return fmt.Errorf("preset %s: Sample.Eta is %g; want >= 0 (0 deterministic DDIM, 1 DDPM's variance)", p.Name, p.Sample.Eta)
 	case p.Data.TrainFraction <= 0 || p.Data.TrainFraction >= 1:

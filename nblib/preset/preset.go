@@ -161,9 +161,11 @@ const Prediction = diffusion.PredictV
 //
 // `netdiffus sample-sweep` compares it with DDPM-1000 and the few-step samplers (Heun on Karras steps,
 // with and without churn, and DPM-Solver++(2M)) at 10, 18, 25 and 50 network calls. On a smoke model
-// of the real Echo data (80 training and 20 test images, PCA-16 FID, floor 0.217) the samplers of at
-// most 20 calls reached FID 0.05 to 0.13 against DDPM-1000's 0.25, but a synthetic-only accuracy
-// (mean of the five classifiers) of 0.15 to 0.22 against 0.32; the same sampler's accuracy moved by
+// of the real Echo data (80 training and 20 test images, PCA-16 FID, floor 0.217) deterministic
+// DPM-Solver++ at 10 and 18 calls and Heun at 17 reached FID 0.05 to 0.13 against DDPM-1000's 0.25
+// (Heun at 9 calls 0.27; with churn up to 1.06), but every sampler of at most 20 calls a
+// synthetic-only accuracy (mean of the five classifiers) of 0.15 to 0.22 against 0.32; the same
+// sampler's accuracy moved by
 // up to 0.15 with the sampling seed, so 20 test images do not separate the samplers, and the default
 // stays DDPM-50 until a cpu-preset sweep does.
 func SmokeSampling() Sample {

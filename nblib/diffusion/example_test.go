@@ -48,3 +48,16 @@ func ExampleSchedule_SampleClasses() {
 	fmt.Printf("%d samples; class means %.1f %.1f\n", x.Batch(), sum[0]/2000, sum[1]/2000)
 	// Output: 1000 samples; class means -0.5 0.5
 }
+
+// ExampleNetworkCalls shows the network calls of a few-step sampler and the Karras steps it visits.
+func ExampleNetworkCalls() {
+	s := diffusion.MustSchedule(diffusion.Cosine, 1000)
+	steps := diffusion.StepsForCalls(diffusion.Heun, 18)
+	fmt.Println("heun:", steps, "steps,", diffusion.NetworkCalls(diffusion.Heun, steps), "calls")
+	fmt.Println("dpmpp2m:", diffusion.NetworkCalls(diffusion.DPMSolver2M, diffusion.StepsForCalls(diffusion.DPMSolver2M, 18)), "calls")
+	fmt.Println("karras steps:", s.KarrasSteps(5))
+	// Output:
+	// heun: 9 steps, 17 calls
+	// dpmpp2m: 18 calls
+	// karras steps: [0 164 802 965 991]
+}

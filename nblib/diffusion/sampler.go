@@ -21,7 +21,26 @@ const (
 	// DDIM is the sampler of Song et al. (2021) with a chosen number of steps and eta (eta = 0:
 	// deterministic; eta = 1: DDPM-like noise).
 	DDIM SamplerKind = "ddim"
+	// Heun is the second-order sampler of Karras et al. (2022, "EDM", Algorithms 1 and 2): Heun's
+	// method on the probability-flow ODE in y = x_t / sqrt(abar_t), two denoiser calls per step and one
+	// for the last; SampleConfig.Churn > 0 adds EDM's stochastic churn.
+	Heun SamplerKind = "heun"
+	// DPMSolver2M is DPM-Solver++(2M) (Lu et al. 2022): a second-order multistep solver of the same
+	// ODE in log-SNR with x_0 predictions, one denoiser call per step.
+	DPMSolver2M SamplerKind = "dpmpp2m"
 )
+
+// Samplers lists every sampler.
+func Samplers() []SamplerKind { return []SamplerKind{DDPM, DDIM, Heun, DPMSolver2M} }
+
+// Check returns an error naming the samplers when k is not one ("" is DDPM).
+func (k SamplerKind) Check() error {
+	switch k {
+	case "", DDPM, DDIM, Heun, DPMSolver2M:
+		return nil
+	}
+	return fmt.Errorf("diffusion: unknown sampler %q (use %q, %q, %q or %q)", k, DDPM, DDIM, Heun, DPMSolver2M)
+}
 
 // VarianceKind selects the reverse-process variance of the DDPM sampler.
 type VarianceKind string
@@ -40,15 +59,17 @@ const (
 
 // SampleConfig configures a sampling run. The zero value of each optional field has a stated default.
 type SampleConfig struct {
-	Sampler      SamplerKind  // DDPM (default) or DDIM
+	Sampler      SamplerKind  // DDPM (default), DDIM, Heun or DPMSolver2M
 	Steps        int          // number of reverse steps; 0 means T. Steps < T skips evenly spaced steps
 	Eta          float64      // DDIM noise scale (0: deterministic)
+	Churn        float64      // Heun's S_churn (0: deterministic); gamma = min(Churn/Steps, sqrt(2) - 1)
 	Variance     VarianceKind // DDPM variance; default FixedSmall
 	ExampleShape []int        // shape of one example, e.g. [H, W, C]
 	BatchSize    int          // examples per denoiser call; 0 means 64
 	Seed         uint64       // the same seed, counts and batch size give the same samples
 	ClipDenoised bool         // clamp the predicted x_0 to [-1, 1] at each step (images in [-1, 1])
-	// Spacing chooses which Steps of the T-step schedule are visited when Steps < T; default Leading.
+	// Spacing chooses which Steps of the T-step schedule are visited when Steps < T; default Leading
+	// (Karras for Heun, which accepts no other).
 	Spacing Spacing
 	// Progress, when set, is called after each denoiser call with the calls done and the total.
 	Progress func(done, total int)
@@ -58,8 +79,14 @@ func (c SampleConfig) withDefaults(T int) (SampleConfig, error) {
 	if c.Sampler == "" {
 		c.Sampler = DDPM
 	}
-	if c.Sampler != DDPM && c.Sampler != DDIM {
-		return c, fmt.Errorf("diffusion: unknown sampler %q (use %q or %q)", c.Sampler, DDPM, DDIM)
+	if err := c.Sampler.Check(); err != nil {
+		return c, err
+	}
+	if math.IsNaN(c.Churn) || math.IsInf(c.Churn, 0) || c.Churn < 0 {
+		return c, fmt.Errorf("diffusion: churn must be a finite number >= 0, got %g", c.Churn)
+	}
+	if c.Churn > 0 && c.Sampler != Heun {
+		return c, fmt.Errorf("diffusion: churn %g applies to the %q sampler only, not %q (set it to 0)", c.Churn, Heun, c.Sampler)
 	}
 	if c.Variance == "" {
 		c.Variance = FixedSmall
@@ -79,11 +106,17 @@ func (c SampleConfig) withDefaults(T int) (SampleConfig, error) {
 	if c.BatchSize < 0 || len(c.ExampleShape) == 0 {
 		return c, fmt.Errorf("diffusion: sample config needs a positive batch size and an example shape, got %d and %v", c.BatchSize, c.ExampleShape)
 	}
+	if c.Spacing == "" && c.Sampler == Heun {
+		c.Spacing = Karras
+	}
 	if c.Spacing == "" {
 		c.Spacing = Leading
 	}
-	if c.Spacing != Leading && c.Spacing != Trailing && c.Spacing != Linspace {
-		return c, fmt.Errorf("diffusion: unknown spacing %q (use %q, %q or %q)", c.Spacing, Leading, Trailing, Linspace)
+	if c.Sampler == Heun && c.Spacing != Karras {
+		return c, fmt.Errorf("diffusion: the %q sampler needs spacing %q, got %q: its first trapezoid step from sigma_{T-1} (about 2e4 on the cosine schedule) diverges", Heun, Karras, c.Spacing)
+	}
+	if err := c.Spacing.Check(); err != nil {
+		return c, err
 	}
 	if c.Eta < 0 {
 		return c, fmt.Errorf("diffusion: DDIM eta must be >= 0, got %g", c.Eta)
@@ -104,7 +137,32 @@ const (
 	Trailing Spacing = "trailing"
 	// Linspace is LinspaceSteps: round(i (T-1)/(n-1)), from 0 to T - 1.
 	Linspace Spacing = "linspace"
+	// Karras is Schedule.KarrasSteps: the EDM time steps (Karras et al. 2022, rho = 7) between the
+	// noise levels KarrasSigmaMax and sigma_0, rounded to the schedule's steps. It needs the schedule,
+	// so Spacing.Steps gives Leading's steps for it; the samplers call Schedule.SpacedSteps.
+	Karras Spacing = "karras"
 )
+
+// Spacings lists every spacing.
+func Spacings() []Spacing { return []Spacing{Leading, Trailing, Linspace, Karras} }
+
+// SpacedSteps returns the n steps of s chosen by sp, increasing: sp.Steps for the spacings that need
+// only T, KarrasSteps for Karras.
+func (s *Schedule) SpacedSteps(sp Spacing, n int) []int {
+	if sp == Karras {
+		return s.KarrasSteps(n)
+	}
+	return sp.Steps(s.Steps(), n)
+}
+
+// Check returns an error naming the spacings when sp is not one ("" is Leading).
+func (sp Spacing) Check() error {
+	switch sp {
+	case "", Leading, Trailing, Linspace, Karras:
+		return nil
+	}
+	return fmt.Errorf("diffusion: unknown spacing %q (use %q, %q, %q or %q)", sp, Leading, Trailing, Linspace, Karras)
+}
 
 // Steps returns the n steps of a T-step schedule chosen by the spacing, increasing.
 func (sp Spacing) Steps(T, n int) []int {
@@ -190,10 +248,10 @@ func (s *Schedule) SampleLabels(ctx context.Context, d Denoiser, labels []int, c
 		return Array{}, nil, fmt.Errorf("diffusion: nothing to sample (all counts are zero)")
 	}
 	out := NewArray(append([]int{len(labels)}, cfg.ExampleShape...)...)
-	steps := cfg.Spacing.Steps(s.Steps(), cfg.Steps)
+	steps := s.SpacedSteps(cfg.Spacing, cfg.Steps)
 	rs := s.Respace(steps)
 	numBatches := (len(labels) + cfg.BatchSize - 1) / cfg.BatchSize
-	total, done := numBatches*len(steps), 0
+	total, done := numBatches*NetworkCalls(cfg.Sampler, len(steps)), 0
 	progress := func() {
 		done++
 		if cfg.Progress != nil {
@@ -204,7 +262,12 @@ func (s *Schedule) SampleLabels(ctx context.Context, d Denoiser, labels []int, c
 	for k := range numBatches {
 		lo, hi := k*cfg.BatchSize, min((k+1)*cfg.BatchSize, len(labels))
 		rng := rand.New(rand.NewPCG(cfg.Seed, uint64(k)))
-		x, err := rs.reverse(ctx, d, steps, labels[lo:hi], cfg, rng, progress)
+		var x Array
+		if cfg.Sampler == Heun || cfg.Sampler == DPMSolver2M {
+			x, err = s.solve(ctx, d, steps, labels[lo:hi], cfg, rng, progress)
+		} else {
+			x, err = rs.reverse(ctx, d, steps, labels[lo:hi], cfg, rng, progress)
+		}
 		if err != nil {
 			return Array{}, nil, err
 		}

@@ -39,7 +39,7 @@ func SampleWithWarning(ctx context.Context, m *Model, s preset.Sample, counts []
 		den = diffusion.Guided(den, s.Guidance, net.NullLabel())
 	}
 	x, y, err := tr.Schedule.SampleClasses(ctx, den, counts, diffusion.SampleConfig{
-		Sampler: s.Sampler, Steps: s.Steps, Spacing: s.Spacing, Eta: s.Eta, Variance: net.Variance(), ExampleShape: net.ExampleShape(),
+		Sampler: s.Sampler, Steps: s.Steps, Spacing: s.Spacing, Eta: s.Eta, Churn: s.Churn, Variance: net.Variance(), ExampleShape: net.ExampleShape(),
 		BatchSize: s.BatchSize, Seed: s.Seed, ClipDenoised: s.Clip, Progress: progress,
 	})
 	if err != nil {

@@ -2,6 +2,7 @@ package preset
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -155,5 +156,60 @@ func TestValidateCatchesGuidanceWithoutNullClass(t *testing.T) {
 		if err := p.Validate(); err != nil {
 			t.Errorf("spacing %q: %v", sp, err)
 		}
+	}
+}
+
+// TestSampleFewStepSamplers: heun and dpmpp2m are selectable with -set, heun with Karras steps and a
+// churn; invalid combinations name the field to change.
+func TestSampleFewStepSamplers(t *testing.T) {
+	p := SmokePreset()
+	for _, a := range []string{"Sample.Sampler=heun", "Sample.Spacing=karras", "Sample.Steps=9", "Sample.Churn=2.5"} {
+		if err := p.Set(a); err != nil {
+			t.Fatalf("Set(%q): %v", a, err)
+		}
+	}
+	if q := p.Sample; q.Sampler != diffusion.Heun || q.Spacing != diffusion.Karras || q.Steps != 9 || q.Churn != 2.5 {
+		t.Fatalf("after -set: %+v", q)
+	}
+	if err := p.Validate(); err != nil {
+		t.Errorf("heun 9 karras churn 2.5: %v", err)
+	}
+	q := SmokePreset()
+	q.Sample.Sampler = diffusion.DPMSolver2M
+	if err := q.Validate(); err != nil {
+		t.Errorf("dpmpp2m on the smoke preset's trailing steps: %v", err)
+	}
+	for _, c := range []struct {
+		set   func(s *Sample)
+		field string
+	}{
+		{func(s *Sample) { s.Sampler = "euler" }, "Sample.Sampler"},
+		{func(s *Sample) { s.Sampler = diffusion.Heun }, "Sample.Spacing=karras"}, // the preset's trailing
+		{func(s *Sample) { s.Sampler, s.Spacing, s.Churn = diffusion.Heun, diffusion.Karras, -1 }, "Sample.Churn"},
+		{func(s *Sample) { s.Sampler, s.Spacing, s.Churn = diffusion.Heun, diffusion.Karras, math.NaN() }, "Sample.Churn"},
+		{func(s *Sample) { s.Sampler, s.Churn = diffusion.DPMSolver2M, 1 }, "Sample.Churn=0"},
+	} {
+		r := SmokePreset()
+		c.set(&r.Sample)
+		if err := r.Validate(); err == nil || !strings.Contains(err.Error(), c.field) {
+			t.Errorf("%+v: error %v, want one naming %s", r.Sample, err, c.field)
+		}
+	}
+}
+
+// TestChurnOmittedFromJSON: a zero churn leaves the preset's JSON as it was, so the stored references
+// still match today's presets.
+func TestChurnOmittedFromJSON(t *testing.T) {
+	js, err := json.Marshal(CPUPreset())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(js), "Churn") {
+		t.Errorf("cpu preset JSON mentions Churn: %s", js)
+	}
+	p := CPUPreset()
+	p.Sample.Churn = 1
+	if js, _ := json.Marshal(p); !strings.Contains(string(js), `"Churn":1`) {
+		t.Errorf("churn 1 missing from the JSON: %s", js)
 	}
 }

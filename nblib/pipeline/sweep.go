@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/netdiffus/netdiffus/nblib/eval/stats"
 
 	"github.com/gomlx/compute"
 
@@ -64,11 +65,11 @@ type SweepRow struct {
 	SynthAcc []Score
 	// OriginalAcc is the same for the real training images (scenario original): the same for every row.
 	OriginalAcc []Score
-	// NearCopy is the share of synthetic images nearer (L2) to a real training image of their class
-	// than NearCopyThreshold, the 5th percentile of the real test images' distances to their class's
-	// nearest training image.
-	NearCopy, NearCopyThreshold float64
-	Seconds                     float64 // sampling wall time
+	// NearCopy and MembershipAUC are the memorization audit's pooled near-copy share and distance
+	// attack AUC on the images (Measures.Audit, nblib/eval/privacy), with their intervals; invalid
+	// when the sets are too small to audit.
+	NearCopy, MembershipAUC stats.Interval
+	Seconds                 float64 // sampling wall time
 }
 
 // SynthAccMean is the mean over classifiers of the synthetic-only accuracy.
@@ -91,7 +92,6 @@ func SamplerSweep(ctx context.Context, b compute.Backend, p preset.Preset, d *Da
 		return nil, fmt.Errorf("pipeline: sampler sweep: the model in %s has classes %v, the data %s has %v: pass the data the model was trained on", m.Dir, m.Info.Classes, d.Name, d.Classes)
 	}
 	counts := SampleCounts(p.Sample.PerClass, d.TrainY, len(d.Classes))
-	threshold := nearCopyThreshold(d)
 	var rows []SweepRow
 	for _, e := range entries {
 		start := time.Now()
@@ -105,8 +105,11 @@ func SamplerSweep(ctx context.Context, b compute.Backend, p preset.Preset, d *Da
 			return rows, fmt.Errorf("sampler %s: %w", e.Label, err)
 		}
 		row := SweepRow{Label: e.Label, Calls: diffusion.NetworkCalls(e.Sample.Sampler, e.Sample.Steps),
-			FID: meas.FID, FIDMatched: meas.FIDMatched, FIDFloor: meas.FIDFloor, NearCopyThreshold: threshold,
-			NearCopy: nearCopyShare(d, x, y, threshold), Seconds: secs}
+			FID: meas.FID, FIDMatched: meas.FIDMatched, FIDFloor: meas.FIDFloor, Seconds: secs,
+			NearCopy: stats.Interval{Estimate: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}, MembershipAUC: stats.Interval{Estimate: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}}
+		if meas.Audit != nil {
+			row.NearCopy, row.MembershipAUC = meas.Audit.Pooled.NearCopyShare, meas.Audit.Pooled.MembershipAUC
+		}
 		for _, s := range meas.Accuracy {
 			switch protocols.Scenario(s.Scenario) {
 			case protocols.Synthetic:
@@ -116,14 +119,15 @@ func SamplerSweep(ctx context.Context, b compute.Backend, p preset.Preset, d *Da
 			}
 		}
 		rows = append(rows, row)
-		fmt.Fprintf(log, "%-28s %3d calls  FID %.3f (matched %.3f, floor %.3f)  synth acc %.3f  near-copy %.3f  %.0f s\n",
-			row.Label, row.Calls, row.FID, row.FIDMatched, row.FIDFloor, row.SynthAccMean(), row.NearCopy, secs)
+		fmt.Fprintf(log, "%-28s %3d calls  FID %.3f (matched %.3f, floor %.3f)  synth acc %.3f  near copies %s  membership AUC %s  %.0f s\n",
+			row.Label, row.Calls, row.FID, row.FIDMatched, row.FIDFloor, row.SynthAccMean(), row.NearCopy.Short("%.3f"), row.MembershipAUC.Short("%.2f"), secs)
 	}
 	return rows, nil
 }
 
 // WriteSweepTable prints rows as a table: sampler, calls, FID, matched FID, floor, mean and
-// per-classifier synthetic-only accuracy (mean ± std over seeds), near-copy share and seconds, with
+// per-classifier synthetic-only accuracy (mean ± std over seeds), near-copy share and membership AUC
+// with their 95% intervals, and seconds, with
 // the original-data accuracy of the first row as a last line.
 func WriteSweepTable(w io.Writer, rows []SweepRow) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -133,65 +137,20 @@ func WriteSweepTable(w io.Writer, rows []SweepRow) error {
 			head += "\t" + a.Classifier
 		}
 	}
-	fmt.Fprintln(tw, head+"\tnear-copy\tseconds")
+	fmt.Fprintln(tw, head+"\tnear copies (fresh: 0.05)\tmembership AUC (no leak: 0.5)\tseconds")
 	for _, r := range rows {
 		line := fmt.Sprintf("%s\t%d\t%.3f\t%.3f\t%.3f\t%.3f", r.Label, r.Calls, r.FID, r.FIDMatched, r.FIDFloor, r.SynthAccMean())
 		for _, a := range r.SynthAcc {
 			line += fmt.Sprintf("\t%.2f±%.2f", a.AccMean, a.AccStd)
 		}
-		fmt.Fprintf(tw, "%s\t%.3f\t%.0f\n", line, r.NearCopy, r.Seconds)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\n", line, r.NearCopy.Short("%.3f"), r.MembershipAUC.Short("%.2f"), r.Seconds)
 	}
 	if len(rows) > 0 {
 		line := "original data\t\t\t\t\t" + fmt.Sprintf("%.3f", SweepRow{SynthAcc: rows[0].OriginalAcc}.SynthAccMean())
 		for _, a := range rows[0].OriginalAcc {
 			line += fmt.Sprintf("\t%.2f±%.2f", a.AccMean, a.AccStd)
 		}
-		fmt.Fprintln(tw, line+"\t\t")
-		fmt.Fprintf(tw, "near-copy threshold (5th percentile of real test images' nearest-training L2, [0, 1] pixels): %.4f\n", rows[0].NearCopyThreshold)
+		fmt.Fprintln(tw, line+"\t\t\t")
 	}
 	return tw.Flush()
-}
-
-// nearestSameClass returns, for each row of x, the L2 distance (pixels on [0, 1]) to the nearest row of
-// ref with the same label, +Inf where the class has no reference row.
-func nearestSameClass(x diffusion.Array, xy []int, ref diffusion.Array, refY []int) []float64 {
-	out := make([]float64, x.Batch())
-	for i := range out {
-		a, best := x.Example(i), math.Inf(1)
-		for j, c := range refY {
-			if c != xy[i] {
-				continue
-			}
-			r, s := ref.Example(j), 0.0
-			for k := range a {
-				dv := float64(a[k]-r[k]) / 2 // model range [-1, 1] to pixel units [0, 1]
-				s += dv * dv
-			}
-			best = math.Min(best, s)
-		}
-		out[i] = math.Sqrt(best)
-	}
-	return out
-}
-
-// nearCopyThreshold is the 5th percentile (nearest rank) of the real test images' distances to their
-// class's nearest training image: a synthetic image nearer than that is closer to the training set
-// than almost every fresh real image.
-func nearCopyThreshold(d *Data) float64 {
-	dist := nearestSameClass(d.Test, d.TestY, d.Train, d.TrainY)
-	sort.Float64s(dist)
-	k := int(math.Ceil(0.05*float64(len(dist)))) - 1
-	return dist[max(0, k)]
-}
-
-// nearCopyShare is the share of synthetic images nearer than threshold to a training image of their class.
-func nearCopyShare(d *Data, x diffusion.Array, y []int, threshold float64) float64 {
-	dist := nearestSameClass(x, y, d.Train, d.TrainY)
-	n := 0
-	for _, v := range dist {
-		if v < threshold {
-			n++
-		}
-	}
-	return float64(n) / float64(len(dist))
 }

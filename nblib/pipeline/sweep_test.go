@@ -11,34 +11,6 @@ import (
 	"github.com/netdiffus/netdiffus/nblib/preset"
 )
 
-// TestNearCopyShare checks the near-copy measure on hand-made images: the threshold is the nearest-rank
-// 5th percentile of the test images' same-class nearest-training distances (pixel units), and a synthetic
-// image is a near copy when it is nearer than that to a training image of its own class only.
-func TestNearCopyShare(t *testing.T) {
-	img := func(vals ...float32) diffusion.Array { // one value per 1x1x1 image, model range
-		a := diffusion.NewArray(len(vals), 1, 1, 1)
-		copy(a.Data, vals)
-		return a
-	}
-	d := &Data{Train: img(-1, 1), TrainY: []int{0, 1}}
-	// 40 test images of class 0 at -1 + 0.05 i: distances 0.025 i in pixel units (half the model range's).
-	var test []float32
-	for i := 1; i <= 40; i++ {
-		test = append(test, float32(-1+0.05*float64(i)))
-	}
-	d.Test, d.TestY = img(test...), make([]int, 40)
-	thr := nearCopyThreshold(d) // 5% of 40: nearest rank 2, the second smallest distance
-	if math.Abs(thr-0.05) > 1e-6 {
-		t.Fatalf("threshold %g, want 0.05", thr)
-	}
-	// Distances: 0.04 (near), 0.06 (not), 0.025 to class 1's image (near), and class 0 at class 1's
-	// image: 1.0 to its own class's (not).
-	synth := img(-0.92, -0.88, 0.95, 1)
-	if share := nearCopyShare(d, synth, []int{0, 0, 1, 0}, thr); share != 0.5 {
-		t.Errorf("near-copy share %g, want 0.5", share)
-	}
-}
-
 // TestSamplerSweepEntries: DDPM-1000, DDPM-50 and four samplers per budget, each within its budget
 // of network calls and valid for the preset; the base's clipping and seed are kept.
 func TestSamplerSweepEntries(t *testing.T) {
@@ -86,7 +58,7 @@ func TestSamplerSweepRuns(t *testing.T) {
 		t.Fatalf("rows %+v", rows)
 	}
 	for _, r := range rows {
-		if math.IsNaN(r.FID) || r.FIDFloor <= 0 || len(r.SynthAcc) != 1 || len(r.OriginalAcc) != 1 || r.NearCopy < 0 || r.NearCopy > 1 || r.NearCopyThreshold <= 0 {
+		if math.IsNaN(r.FID) || r.FIDFloor <= 0 || len(r.SynthAcc) != 1 || len(r.OriginalAcc) != 1 || !(r.NearCopy.Estimate >= 0 && r.NearCopy.Estimate <= 1) || !(r.MembershipAUC.Estimate >= 0 && r.MembershipAUC.Estimate <= 1) {
 			t.Errorf("row %+v", r)
 		}
 	}
@@ -94,7 +66,7 @@ func TestSamplerSweepRuns(t *testing.T) {
 	if err := WriteSweepTable(&buf, rows); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"heun-2 karras", "dpmpp2m-3 trailing", "original data", "near-copy threshold"} {
+	for _, want := range []string{"heun-2 karras", "dpmpp2m-3 trailing", "original data", "near copies (fresh: 0.05)", "membership AUC (no leak: 0.5)"} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, buf.String())
 		}

@@ -67,22 +67,26 @@ func Bootstrap(n, reps int, seed uint64, stat func(idx []int) float64) Interval 
 	if reps <= 0 {
 		reps = DefaultReplicates
 	}
-	all := make([]int, n)
-	for i := range all {
-		all[i] = i
-	}
-	iv := Interval{Estimate: stat(all), Method: "bootstrap", N: n, Lo: math.NaN(), Hi: math.NaN()}
+	iv := Interval{Estimate: stat(identity(n)), Method: "bootstrap", N: n, Lo: math.NaN(), Hi: math.NaN()}
 	if n < 2 {
 		return iv
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x5eed_b007))
 	idx := make([]int, n)
-	vals := make([]float64, 0, reps)
-	for range reps {
+	return percentiles(iv, reps, func() float64 {
 		for i := range idx {
 			idx[i] = rng.IntN(n)
 		}
-		if v := stat(idx); !math.IsNaN(v) {
+		return stat(idx)
+	})
+}
+
+// percentiles fills iv's ends with the 2.5th and 97.5th percentiles of reps replicates of draw,
+// dropping NaN replicates; more than a tenth dropped leaves iv without ends.
+func percentiles(iv Interval, reps int, draw func() float64) Interval {
+	vals := make([]float64, 0, reps)
+	for range reps {
+		if v := draw(); !math.IsNaN(v) {
 			vals = append(vals, v)
 		}
 	}
@@ -190,24 +194,15 @@ func Bootstrap2(n1, n2, reps int, seed uint64, stat func(i1, i2 []int) float64) 
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x5eed_b002))
 	i1, i2 := make([]int, n1), make([]int, n2)
-	vals := make([]float64, 0, reps)
-	for range reps {
+	return percentiles(iv, reps, func() float64 {
 		for i := range i1 {
 			i1[i] = rng.IntN(n1)
 		}
 		for i := range i2 {
 			i2[i] = rng.IntN(n2)
 		}
-		if v := stat(i1, i2); !math.IsNaN(v) {
-			vals = append(vals, v)
-		}
-	}
-	if len(vals) < reps*9/10 {
-		return iv
-	}
-	slices.Sort(vals)
-	iv.Lo, iv.Hi = quantileSorted(vals, (1-Level)/2), quantileSorted(vals, 1-(1-Level)/2)
-	return iv
+		return stat(i1, i2)
+	})
 }
 
 func identity(n int) []int {
@@ -315,13 +310,9 @@ func StratifiedPairedMeanDiff(a, b [][]float64, seed uint64) Interval {
 		return iv
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x5eed_b005))
-	vals := make([]float64, DefaultReplicates)
-	for r := range vals {
-		vals[r] = mean(func(g, _ int) int { return rng.IntN(len(diffs[g])) })
-	}
-	slices.Sort(vals)
-	iv.Lo, iv.Hi = quantileSorted(vals, (1-Level)/2), quantileSorted(vals, 1-(1-Level)/2)
-	return iv
+	return percentiles(iv, DefaultReplicates, func() float64 {
+		return mean(func(g, _ int) int { return rng.IntN(len(diffs[g])) })
+	})
 }
 
 // PairedTracesNeeded is how many paired test traces detect a difference delta between two accuracies

@@ -95,7 +95,7 @@ func TestExperimentBadConfig(t *testing.T) {
 	}
 	cfg = tinyExperiment(1)
 	cfg.Preset.Downstream.Classifiers = []string{"svm"}
-	if _, err := runExperiment(context.Background(), goBackend(t), cfg, io.Discard); err == nil || !strings.Contains(err.Error(), `unknown classifier "svm"`) {
+	if _, err := runExperiment(context.Background(), goBackend(t), cfg, io.Discard); err == nil || !strings.Contains(err.Error(), `Downstream.Classifiers item "svm"`) {
 		t.Errorf("unknown classifier: %v", err)
 	}
 }

@@ -187,7 +187,7 @@ func TestSweepSlurmScript(t *testing.T) {
 // its key, quoted for a shell; train-plan refuses a missing or unknown key with the keys there are.
 func TestReproPlanAndTrainPlanFlags(t *testing.T) {
 	t.Setenv("NETDIFFUS_RESULTS", t.TempDir())
-	out := mustRun(t, "repro", "fig4", "-plan", "-set", "Sample.Steps=3", "-set", "Downstream.Classifiers=rf nb")
+	out := mustRun(t, "repro", "fig4", "-plan", "-set", "Sample.Steps=3", "-set", "Downstream.Classifiers=rf, nb")
 	var lines []string
 	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
 		if !strings.HasPrefix(l, "#") {
@@ -199,7 +199,7 @@ func TestReproPlanAndTrainPlanFlags(t *testing.T) {
 	}
 	for _, l := range lines {
 		f := strings.Split(l, "\t")
-		if len(f) != 3 || f[1] != "netdiffus train-plan "+f[0]+" -mode smoke -set Sample.Steps=3 -set 'Downstream.Classifiers=rf nb'" || !strings.HasPrefix(f[2], "# D1-Netflix") {
+		if len(f) != 3 || f[1] != "netdiffus train-plan "+f[0]+" -mode smoke -set Sample.Steps=3 -set 'Downstream.Classifiers=rf, nb'" || !strings.HasPrefix(f[2], "# D1-Netflix") {
 			t.Errorf("plan line %q", l)
 		}
 	}

@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -332,4 +333,41 @@ func PairedTracesNeeded(delta, discordant, power float64) int {
 	zb := distuv.UnitNormal.Quantile(power)
 	root := za*math.Sqrt(discordant) + zb*math.Sqrt(discordant-delta*delta)
 	return int(math.Ceil(root * root / (delta * delta)))
+}
+
+// intervalJSON is Interval on the wire: NaN and infinite numbers (an invalid interval's ends) are
+// null, which encoding/json cannot write as numbers.
+type intervalJSON struct {
+	Estimate, Lo, Hi *float64
+	Method           string `json:",omitempty"`
+	N                int
+}
+
+func finiteOrNil(v float64) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
+}
+
+func nilAsNaN(v *float64) float64 {
+	if v == nil {
+		return math.NaN()
+	}
+	return *v
+}
+
+// MarshalJSON writes the interval with null for a missing (NaN or infinite) number.
+func (iv Interval) MarshalJSON() ([]byte, error) {
+	return json.Marshal(intervalJSON{Estimate: finiteOrNil(iv.Estimate), Lo: finiteOrNil(iv.Lo), Hi: finiteOrNil(iv.Hi), Method: iv.Method, N: iv.N})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes: null is NaN.
+func (iv *Interval) UnmarshalJSON(b []byte) error {
+	var w intervalJSON
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*iv = Interval{Estimate: nilAsNaN(w.Estimate), Lo: nilAsNaN(w.Lo), Hi: nilAsNaN(w.Hi), Method: w.Method, N: w.N}
+	return nil
 }

@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -219,6 +220,29 @@ func TestPairedTracesNeeded(t *testing.T) {
 	for _, bad := range [][3]float64{{0, 0.3, 0.8}, {0.5, 0.3, 0.8}, {0.1, 0.3, 1}} {
 		if n := PairedTracesNeeded(bad[0], bad[1], bad[2]); n != 0 {
 			t.Errorf("PairedTracesNeeded%v = %d, want 0", bad, n)
+		}
+	}
+}
+
+// TestIntervalJSON: an invalid interval (NaN ends, as results cache them) writes as null and reads
+// back as NaN; a valid one round-trips exactly.
+func TestIntervalJSON(t *testing.T) {
+	for _, iv := range []Interval{
+		{Estimate: 0.5, Lo: 0.25, Hi: 0.75, Method: "t", N: 9},
+		{Estimate: 3, Lo: math.NaN(), Hi: math.Inf(1), Method: "bootstrap", N: 1},
+		{Estimate: math.NaN(), Lo: math.NaN(), Hi: math.NaN()},
+	} {
+		b, err := json.Marshal(iv)
+		if err != nil {
+			t.Fatalf("%+v: %v", iv, err)
+		}
+		var back Interval
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatalf("%s: %v", b, err)
+		}
+		same := func(a, b float64) bool { return a == b || (math.IsNaN(a) || math.IsInf(a, 0)) && math.IsNaN(b) }
+		if !same(iv.Estimate, back.Estimate) || !same(iv.Lo, back.Lo) || !same(iv.Hi, back.Hi) || iv.Method != back.Method || iv.N != back.N {
+			t.Errorf("%+v -> %s -> %+v", iv, b, back)
 		}
 	}
 }

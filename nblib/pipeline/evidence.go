@@ -17,33 +17,47 @@ import (
 // FIDReplicates is the bootstrap replicates behind FIDIntervals: each is two Frechet distances.
 const FIDReplicates = 400
 
-// FIDIntervals gives the size-matched FID and its floor their bootstrap intervals, and the interval of
-// their difference (the excess over fresh real data). Each replicate draws as many rows as the test
-// set has, with replacement, from the synthetic features (matched) and from the test features (floor),
-// and measures both against the fixed training features: both sides share the duplicates' bias, so
-// the excess is fair even where each value is biased upward. Invalid intervals when a set has fewer
-// than two rows.
-func FIDIntervals(train, test, synth *mat.Dense, seed uint64) (excess, matched, floor stats.Interval) {
+// FIDIntervals gives the size-matched FID and its floor (the measured values matched and floor)
+// their 95% bootstrap intervals, and the interval of their difference, the excess over fresh real
+// data. Each replicate draws nt rows with replacement (nt: the test set's size) from the test features
+// (floor) and, for the matched side, from nt distinct synthetic rows chosen at random, so both sides
+// carry the same share of duplicated rows; both are measured against the fixed training features.
+// Duplicates bias each FID upward, so every interval is the percentile interval shifted by the
+// replicates' bias (replicate mean minus the measured value). Invalid intervals when the test set has
+// fewer than two rows.
+func FIDIntervals(train, test, synth *mat.Dense, matched, floor float64, seed uint64) (excess, matchedIv, floorIv stats.Interval) {
 	nt, _ := test.Dims()
 	ns, _ := synth.Dims()
 	rng := rand.New(rand.NewPCG(seed, 0xf1d))
 	var ex, mv, fv []float64
 	for range FIDReplicates {
-		m, err1 := fid.Frechet(train, resample(synth, ns, nt, rng))
+		sub := pickRows(synth, rng.Perm(ns)[:min(nt, ns)])
+		m, err1 := fid.Frechet(train, resample(sub, min(nt, ns), nt, rng))
 		f, err2 := fid.Frechet(train, resample(test, nt, nt, rng))
 		if err1 != nil || err2 != nil {
 			continue
 		}
 		ex, mv, fv = append(ex, m-f), append(mv, m), append(fv, f)
 	}
-	mk := func(v []float64) stats.Interval {
-		iv := stats.Interval{Estimate: stats.Mean(v), Lo: math.NaN(), Hi: math.NaN(), Method: "bootstrap", N: nt}
+	mk := func(v []float64, est float64) stats.Interval {
+		iv := stats.Interval{Estimate: est, Lo: math.NaN(), Hi: math.NaN(), Method: "bootstrap", N: nt}
 		if len(v) >= FIDReplicates*9/10 && nt >= 2 {
-			iv.Lo, iv.Hi = stats.Quantile(v, 0.025), stats.Quantile(v, 0.975)
+			bias := stats.Mean(v) - est
+			iv.Lo, iv.Hi = stats.Quantile(v, 0.025)-bias, stats.Quantile(v, 0.975)-bias
 		}
 		return iv
 	}
-	return mk(ex), mk(mv), mk(fv)
+	return mk(ex, matched-floor), mk(mv, matched), mk(fv, floor)
+}
+
+// pickRows copies the given rows of x.
+func pickRows(x *mat.Dense, idx []int) *mat.Dense {
+	_, d := x.Dims()
+	out := mat.NewDense(len(idx), d, nil)
+	for k, i := range idx {
+		out.SetRow(k, x.RawRowView(i))
+	}
+	return out
 }
 
 // resample draws k of the n rows of x with replacement.

@@ -48,8 +48,11 @@ func TestMeasureAuditsCopies(t *testing.T) {
 	if fresh.Audit == nil || fresh.Audit.Flagged {
 		t.Errorf("real test images flagged as copies:\n%s", fresh.AuditSummary())
 	}
-	if !fresh.FIDExcess.Valid() || stats.Decide(stats.Greater(0), fresh.FIDExcess).Outcome == stats.Holds {
-		t.Errorf("real test images as synthetic: FID excess %v, want an interval not above 0", fresh.FIDExcess)
+	if fresh.FIDExcess.Estimate != fresh.FIDMatched-fresh.FIDFloor || fresh.FIDExcess.Estimate != 0 {
+		t.Errorf("real test images as synthetic: FID excess %v, want matched - floor = 0", fresh.FIDExcess)
+	}
+	if !fresh.FIDExcess.Valid() || !fresh.FIDExcess.Contains(0) {
+		t.Errorf("real test images as synthetic: FID excess %v, want an interval around 0", fresh.FIDExcess)
 	}
 	t.Log(fresh.EvidenceSummary())
 }

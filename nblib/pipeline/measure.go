@@ -166,7 +166,7 @@ func (m *Measures) fidelity(c preset.Measure, seed uint64, classes int, real, te
 		return err
 	}
 	m.FID, m.RealFID, m.FIDFloor, m.FIDMatched = f.Value, f.Floor, f.Floor, f.Matched
-	m.FIDExcess, m.FIDMatchedInterval, m.FIDFloorInterval = FIDIntervals(fr, ft, fs, seed)
+	m.FIDExcess, m.FIDMatchedInterval, m.FIDFloorInterval = FIDIntervals(fr, ft, fs, f.Matched, f.Floor, seed)
 	k, err := fid.KIDWithFloor(fr, ft, fs, seed)
 	if err != nil {
 		return err

@@ -7,7 +7,6 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
-	"github.com/netdiffus/netdiffus/nblib/diffusion"
 	"github.com/netdiffus/netdiffus/nblib/eval/features"
 	"github.com/netdiffus/netdiffus/nblib/eval/fid"
 	"github.com/netdiffus/netdiffus/nblib/eval/privacy"
@@ -31,9 +30,9 @@ func FIDIntervals(train, test, synth *mat.Dense, matched, floor float64, seed ui
 	rng := rand.New(rand.NewPCG(seed, 0xf1d))
 	var ex, mv, fv []float64
 	for range FIDReplicates {
-		sub := pickRows(synth, rng.Perm(ns)[:min(nt, ns)])
-		m, err1 := fid.Frechet(train, resample(sub, min(nt, ns), nt, rng))
-		f, err2 := fid.Frechet(train, resample(test, nt, nt, rng))
+		distinct := rng.Perm(ns)[:min(nt, ns)]
+		m, err1 := fid.Frechet(train, resample(synth, nt, func() int { return distinct[rng.IntN(len(distinct))] }))
+		f, err2 := fid.Frechet(train, resample(test, nt, func() int { return rng.IntN(nt) }))
 		if err1 != nil || err2 != nil {
 			continue
 		}
@@ -50,28 +49,19 @@ func FIDIntervals(train, test, synth *mat.Dense, matched, floor float64, seed ui
 	return mk(ex, matched-floor), mk(mv, matched), mk(fv, floor)
 }
 
-// pickRows copies the given rows of x.
-func pickRows(x *mat.Dense, idx []int) *mat.Dense {
-	_, d := x.Dims()
-	out := mat.NewDense(len(idx), d, nil)
-	for k, i := range idx {
-		out.SetRow(k, x.RawRowView(i))
-	}
-	return out
-}
-
-// resample draws k of the n rows of x with replacement.
-func resample(x *mat.Dense, n, k int, rng *rand.Rand) *mat.Dense {
+// resample builds k rows of x, row i a copy of row next().
+func resample(x *mat.Dense, k int, next func() int) *mat.Dense {
 	_, d := x.Dims()
 	out := mat.NewDense(k, d, nil)
 	for i := range k {
-		out.SetRow(i, x.RawRowView(rng.IntN(n)))
+		out.SetRow(i, x.RawRowView(next()))
 	}
 	return out
 }
 
-// audit runs the memorization audit on the images (pixels on [0, 1]) and on the decoded series.
-func (m *Measures) audit(d *Data, real, test, syn features.Images, synth diffusion.Array, synthY []int, seed uint64) {
+// audit runs the memorization audit on the images (pixels on [0, 1]) and, when they decoded, on the
+// decoded series (decodeSets: real training, real test, synthetic).
+func (m *Measures) audit(d *Data, real, test, syn features.Images, series [][][]float64, synthY []int, seed uint64) {
 	cfg := privacy.Config{Seed: seed}
 	var err error
 	m.Audit, err = privacy.Audit("images", privacy.Set{X: real.Pixels, Y: d.TrainY}, privacy.Set{X: test.Pixels, Y: d.TestY},
@@ -80,17 +70,11 @@ func (m *Measures) audit(d *Data, real, test, syn features.Images, synth diffusi
 		m.AuditNote = err.Error()
 		return
 	}
-	var sets [3]*mat.Dense
-	for i, x := range []diffusion.Array{d.Train, d.Test, synth} {
-		series, err := Decode(x)
-		if err != nil {
-			m.AuditNote = fmt.Sprintf("decoded traces: %v", err)
-			return
-		}
-		sets[i] = seriesMatrix(series)
+	if series[0] == nil {
+		return // TraceNote says why they did not decode
 	}
-	m.TraceAudit, err = privacy.Audit("decoded traces", privacy.Set{X: sets[0], Y: d.TrainY}, privacy.Set{X: sets[1], Y: d.TestY},
-		privacy.Set{X: sets[2], Y: synthY}, cfg)
+	m.TraceAudit, err = privacy.Audit("decoded traces", privacy.Set{X: seriesMatrix(series[0]), Y: d.TrainY},
+		privacy.Set{X: seriesMatrix(series[1]), Y: d.TestY}, privacy.Set{X: seriesMatrix(series[2]), Y: synthY}, cfg)
 	if err != nil {
 		m.AuditNote = fmt.Sprintf("decoded traces: %v", err)
 	}

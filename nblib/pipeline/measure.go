@@ -130,13 +130,21 @@ func Measure(b compute.Backend, p preset.Preset, d *Data, synth diffusion.Array,
 	if m.Hist, err = Histograms(real, syn, p.Measure.HistogramBins); err != nil {
 		return nil, err
 	}
-	if m.Traces, err = traceFidelity(d, synth, p.Data.Seed); err != nil {
+	// The GASF inverse of the real training, real test and synthetic images, decoded once for the
+	// trace fidelity, the audit and the real-trace comparison.
+	series, err := decodeSets(d.Train, d.Test, synth)
+	if err == nil {
+		m.Traces, err = traceFidelity(series, p.Data.Seed)
+	}
+	if err != nil {
 		m.TraceNote = err.Error() // e.g. every series of a set constant: the measures are undefined
 	}
-	m.audit(d, real, test, syn, synth, synthY, p.Data.Seed)
+	m.audit(d, real, test, syn, series, synthY, p.Data.Seed)
 	if len(d.TrainSeries) > 0 {
 		var decoded [][]float64
-		if m.RealTraces, m.RealTracesImageSide, decoded, err = realTraceFidelity(d, synth, synthY, p.Sample.Seed, p.Data.Seed); err != nil {
+		if series[2] == nil {
+			m.RealTraceNote = "the synthetic images do not decode: " + m.TraceNote
+		} else if m.RealTraces, m.RealTracesImageSide, decoded, err = realTraceFidelity(d, series[2], synthY, p.Sample.Seed, p.Data.Seed); err != nil {
 			m.RealTraceNote = err.Error()
 		} else {
 			m.auditFullTraces(d, decoded, synthY, p.Data.Seed)
@@ -200,18 +208,22 @@ func byClass(per fid.PerClassResult, classes int) []float64 {
 	return out
 }
 
-// traceFidelity decodes the real training, real test and synthetic images through the same GASF
-// inverse (Decode) and compares the series with features.MeasureTraces, over autocorrelation lags
-// 1..min(10, half the series length).
-func traceFidelity(d *Data, synth diffusion.Array, seed uint64) (features.TraceFidelity, error) {
-	var sets [3]*mat.Dense
-	for i, x := range []diffusion.Array{d.Train, d.Test, synth} {
-		series, err := Decode(x)
-		if err != nil {
-			return features.TraceFidelity{}, err
+// decodeSets decodes each image set through the same GASF inverse (Decode).
+func decodeSets(sets ...diffusion.Array) ([][][]float64, error) {
+	out := make([][][]float64, len(sets))
+	for i, x := range sets {
+		var err error
+		if out[i], err = Decode(x); err != nil {
+			return make([][][]float64, len(sets)), err
 		}
-		sets[i] = seriesMatrix(series)
 	}
+	return out, nil
+}
+
+// traceFidelity compares the decoded real training, real test and synthetic series (decodeSets) with
+// features.MeasureTraces, over autocorrelation lags 1..min(10, half the series length).
+func traceFidelity(series [][][]float64, seed uint64) (features.TraceFidelity, error) {
+	sets := [3]*mat.Dense{seriesMatrix(series[0]), seriesMatrix(series[1]), seriesMatrix(series[2])}
 	_, length := sets[0].Dims()
 	lags := max(1, min(10, length/2)) // the features default of 10 lags, at most half the series
 	tf, err := features.MeasureTraces(sets[0], sets[1], sets[2], features.TraceConfig{MaxLag: lags, Seed: seed})
@@ -221,18 +233,14 @@ func traceFidelity(d *Data, synth diffusion.Array, seed uint64) (features.TraceF
 	return tf, nil
 }
 
-// realTraceFidelity decodes the synthetic samples twice, with the trace decoder of d's real training
-// series (seed: its draws) and at the image's side scaled to the class ranges, and compares each with
-// d's real traces (features.MeasureRealTraces).
-func realTraceFidelity(d *Data, synth diffusion.Array, synthY []int, decodeSeed, seed uint64) (full, imageSide *features.RealTraceFidelity, decoded [][]float64, err error) {
+// realTraceFidelity decodes the synthetic samples' coarse series (their GASF inverse) twice, with the
+// trace decoder of d's real training series (seed: its draws) and at the image's side scaled to the
+// class ranges, and compares each with d's real traces (features.MeasureRealTraces).
+func realTraceFidelity(d *Data, coarse [][]float64, synthY []int, decodeSeed, seed uint64) (full, imageSide *features.RealTraceFidelity, decoded [][]float64, err error) {
 	if len(d.TestSeries) != d.Test.Batch() {
 		return nil, nil, nil, fmt.Errorf("pipeline: %d real test series for %d test examples", len(d.TestSeries), d.Test.Batch())
 	}
 	td, err := NewTraceDecoder(d)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	coarse, err := Decode(synth)
 	if err != nil {
 		return nil, nil, nil, err
 	}

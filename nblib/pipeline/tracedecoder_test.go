@@ -263,7 +263,7 @@ func TestTraceDecoderOnRealEcho(t *testing.T) {
 			t.Errorf("decoded real images: %s %v, more than 1.5 times the floor", name, s)
 		}
 	}
-	_, side, _, err := realTraceFidelity(d, d.Test, d.TestY, 1, 1)
+	_, side, _, err := realTraceFidelity(d, coarse, d.TestY, 1, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

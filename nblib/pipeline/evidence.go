@@ -38,15 +38,11 @@ func FIDIntervals(train, test, synth *mat.Dense, matched, floor float64, seed ui
 		}
 		ex, mv, fv = append(ex, m-f), append(mv, m), append(fv, f)
 	}
-	mk := func(v []float64, est float64) stats.Interval {
-		iv := stats.Interval{Estimate: est, Lo: math.NaN(), Hi: math.NaN(), Method: "bootstrap", N: nt}
-		if len(v) >= FIDReplicates*9/10 && nt >= 2 {
-			bias := stats.Mean(v) - est
-			iv.Lo, iv.Hi = stats.Quantile(v, 0.025)-bias, stats.Quantile(v, 0.975)-bias
-		}
-		return iv
+	if nt < 2 {
+		ex, mv, fv = nil, nil, nil
 	}
-	return mk(ex, matched-floor), mk(mv, matched), mk(fv, floor)
+	return ShiftedPercentiles(ex, FIDReplicates, matched-floor, nt), ShiftedPercentiles(mv, FIDReplicates, matched, nt),
+		ShiftedPercentiles(fv, FIDReplicates, floor, nt)
 }
 
 // resample builds k rows of x, row i a copy of row next().
@@ -121,8 +117,13 @@ func (m *Measures) AuditSummary() string {
 // EvidenceSummary is the FID excess over fresh real data with its interval, then the memorization
 // audit (AuditSummary).
 func (m *Measures) EvidenceSummary() string {
-	return fmt.Sprintf("FID excess over fresh real data (matched - floor): %s (95%% bootstrap); synthetic images further from the training images than fresh real ones: %s\n",
-		m.FIDExcess.Short("%.3f"), stats.Decide(stats.Greater(0), m.FIDExcess).Outcome) + m.AuditSummary()
+	s := fmt.Sprintf("FID excess over fresh real data (matched - floor): %s (95%% bootstrap); synthetic images further from the training images than fresh real ones: %s\n",
+		m.FIDExcess.Short("%.3f"), stats.Decide(stats.Greater(0), m.FIDExcess).Outcome)
+	if _, _, rel := m.ClassFIDIntervals(); rel.Valid() {
+		s += fmt.Sprintf("per-class FID over its floor (size-matched): %s (95%% bootstrap); per class further than fresh real data: %s\n",
+			rel.Short("%.3f"), stats.Decide(stats.Greater(1), rel).Outcome)
+	}
+	return s + m.AuditSummary()
 }
 
 // AccuracyTable is the downstream accuracy as a table: per classifier and scenario the accuracy with
@@ -145,4 +146,84 @@ func (m *Measures) AccuracyTable() (header []string, rows [][]string) {
 		rows = append(rows, []string{s.Classifier, s.Scenario, s.Interval.Short("%.3f"), gain, verdict, fmt.Sprintf("%.3f", s.F1Mean), fmt.Sprint(s.TrainRows)})
 	}
 	return header, rows
+}
+
+// ClassFIDReplicates is the bootstrap replicates behind the per-class FID's intervals.
+const ClassFIDReplicates = 200
+
+// classFIDBootstrap draws the replicates of the per-class FID and its floor (fid.PerClassBootstrap),
+// rounded to 5 significant digits so that a stored result stays small.
+func classFIDBootstrap(train *mat.Dense, trainY []int, test *mat.Dense, testY []int, synth *mat.Dense, synthY []int, n int, seed uint64) (*fid.PerClassReplicates, error) {
+	r, err := fid.PerClassBootstrap(train, trainY, test, testY, synth, synthY, n, ClassFIDReplicates, fid.Frechet, seed)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range [][]float64{r.Synth, r.Floor} {
+		for i, x := range v {
+			v[i] = roundSignificant(x, 5)
+		}
+	}
+	return &r, nil
+}
+
+// roundSignificant rounds x to d significant digits.
+func roundSignificant(x float64, d int) float64 {
+	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+		return x
+	}
+	p := math.Pow(10, float64(d-1)-math.Floor(math.Log10(math.Abs(x))))
+	return math.Round(x*p) / p
+}
+
+// ClassFIDIntervals gives the size-matched per-class FID (ClassFIDMatchedMean), its floor and their
+// ratio (synthetic over fresh real: 1 for a perfect generator) their 95% bootstrap intervals, each the
+// percentile interval of ClassFIDBootstrap's replicates shifted by their bias as in FIDIntervals.
+// The intervals are invalid when the measure kept no replicates (too few real test images, or a
+// result made before they were kept).
+func (m *Measures) ClassFIDIntervals() (matched, floor, relative stats.Interval) {
+	var rel []float64
+	var r fid.PerClassReplicates
+	if m.ClassFIDBootstrap != nil {
+		r = *m.ClassFIDBootstrap
+		rel = Ratios(r.Synth, r.Floor)
+	}
+	est := math.NaN()
+	if m.ClassFIDFloorMean > 0 {
+		est = m.ClassFIDMatchedMean / m.ClassFIDFloorMean
+	}
+	return ShiftedPercentiles(r.Synth, ClassFIDReplicates, m.ClassFIDMatchedMean, r.Rows),
+		ShiftedPercentiles(r.Floor, ClassFIDReplicates, m.ClassFIDFloorMean, r.Rows),
+		ShiftedPercentiles(rel, ClassFIDReplicates, est, r.Rows)
+}
+
+// Ratios is a[i] / b[i] for every i, NaN where b[i] is not positive.
+func Ratios(a, b []float64) []float64 {
+	out := make([]float64, min(len(a), len(b)))
+	for i := range out {
+		out[i] = math.NaN()
+		if b[i] > 0 {
+			out[i] = a[i] / b[i]
+		}
+	}
+	return out
+}
+
+// ShiftedPercentiles is the 95% percentile interval of bootstrap replicates of the measured est,
+// shifted by their bias (mean of the replicates minus est): the form of every FID interval here.
+// NaN replicates are left out; with fewer than 90% of the draws valid, or a NaN estimate, the
+// interval is invalid. n is the units per replicate, reported as the interval's N.
+func ShiftedPercentiles(replicates []float64, draws int, est float64, n int) stats.Interval {
+	iv := stats.Interval{Estimate: est, Lo: math.NaN(), Hi: math.NaN(), Method: "bootstrap", N: n}
+	var v []float64
+	for _, x := range replicates {
+		if !math.IsNaN(x) {
+			v = append(v, x)
+		}
+	}
+	if len(v) == 0 || len(v) < draws*9/10 || math.IsNaN(est) {
+		return iv
+	}
+	bias := stats.Mean(v) - est
+	iv.Lo, iv.Hi = stats.Quantile(v, 0.025)-bias, stats.Quantile(v, 0.975)-bias
+	return iv
 }

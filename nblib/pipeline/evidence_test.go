@@ -54,6 +54,14 @@ func TestMeasureAuditsCopies(t *testing.T) {
 	if !fresh.FIDExcess.Valid() || !fresh.FIDExcess.Contains(0) {
 		t.Errorf("real test images as synthetic: FID excess %v, want an interval around 0", fresh.FIDExcess)
 	}
+	// The real test images as synthetic images: per class the matched FID is the floor (ratio 1), and
+	// its interval contains 1.
+	if _, _, rel := fresh.ClassFIDIntervals(); !rel.Valid() || rel.Estimate != 1 || !rel.Contains(1) {
+		t.Errorf("real test images as synthetic: per-class FID over its floor %v, want 1 inside its interval", rel)
+	}
+	if _, _, rel := m.ClassFIDIntervals(); !rel.Valid() {
+		t.Errorf("copies: per-class FID over its floor %v, want an interval", rel)
+	}
 	t.Log(fresh.EvidenceSummary())
 }
 

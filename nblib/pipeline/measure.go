@@ -44,7 +44,11 @@ type Measures struct {
 	ClassFIDRows                           int
 	ClassFIDMatched, ClassFIDFloor         []float64
 	ClassFIDMatchedMean, ClassFIDFloorMean float64
-	FloorNote                              string `json:",omitempty"`
+	// ClassFIDBootstrap holds bootstrap replicates of ClassFIDMatchedMean and ClassFIDFloorMean
+	// (ClassFIDIntervals): the intervals of the per-class FID, its floor and their ratio come from
+	// them, and so do claims that compare datasets or models (nil with the floor).
+	ClassFIDBootstrap *fid.PerClassReplicates `json:",omitempty"`
+	FloorNote         string                  `json:",omitempty"`
 	Hist                                   PixelHistograms
 	// Traces compares the decoded series (the GASF inverse of real and synthetic images alike, on
 	// [0, 1]): marginal Wasserstein-1, autocorrelation distance and discriminative score, each with its
@@ -194,7 +198,8 @@ func (m *Measures) fidelity(c preset.Measure, seed uint64, classes int, real, te
 	m.ClassFIDRows = fl.Rows
 	m.ClassFIDMatched, m.ClassFIDFloor = byClass(fl.Synth, classes), byClass(fl.Floor, classes)
 	m.ClassFIDMatchedMean, m.ClassFIDFloorMean = fl.Synth.Mean, fl.Floor.Mean
-	return nil
+	m.ClassFIDBootstrap, err = classFIDBootstrap(fr, realY, ft, testY, fs, synY, c.FIDPerClass, seed)
+	return err
 }
 
 // byClass spreads a per-class result over classes entries in class order (0 for a class it lacks).

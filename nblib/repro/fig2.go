@@ -9,6 +9,9 @@ import (
 
 	"gonum.org/v1/plot"
 
+	"github.com/netdiffus/netdiffus/nblib/eval/fid"
+	"github.com/netdiffus/netdiffus/nblib/eval/stats"
+	"github.com/netdiffus/netdiffus/nblib/pipeline"
 	"github.com/netdiffus/netdiffus/nblib/plots"
 	"github.com/netdiffus/netdiffus/nblib/preset"
 )
@@ -49,8 +52,11 @@ type Fig2Row struct {
 	// ClassFIDFloorMean real training against real test at that count; both 0 when a class has too few
 	// test images (FloorNote says why).
 	ClassFIDMatchedMean, ClassFIDFloorMean float64
-	FloorNote                              string  `json:",omitempty"`
-	PixelJSD                               float64 // bits, between the pixel histograms
+	// ClassFIDBootstrap is the experiment's bootstrap replicates of the two means (nil in a result
+	// made before they were kept): the intervals of Relative and of the verdicts' differences.
+	ClassFIDBootstrap *fid.PerClassReplicates `json:",omitempty"`
+	FloorNote         string                  `json:",omitempty"`
+	PixelJSD          float64                 // bits, between the pixel histograms
 }
 
 // Relative is the size-matched per-class FID over its real floor, or NaN when the floor is unknown.
@@ -62,6 +68,38 @@ func (r Fig2Row) Relative() float64 {
 		return math.NaN()
 	}
 	return r.ClassFIDMatchedMean / r.ClassFIDFloorMean
+}
+
+// relativeReplicates are the bootstrap replicates of Relative (nil without them).
+func (r Fig2Row) relativeReplicates() []float64 {
+	if r.ClassFIDBootstrap == nil {
+		return nil
+	}
+	return pipeline.Ratios(r.ClassFIDBootstrap.Synth, r.ClassFIDBootstrap.Floor)
+}
+
+// RelativeInterval is Relative's 95% bootstrap interval (invalid without replicates).
+func (r Fig2Row) RelativeInterval() stats.Interval {
+	n := 0
+	if r.ClassFIDBootstrap != nil {
+		n = r.ClassFIDBootstrap.Rows
+	}
+	return pipeline.ShiftedPercentiles(r.relativeReplicates(), pipeline.ClassFIDReplicates, r.Relative(), n)
+}
+
+// relativeDiff is the 95% interval of a.Relative() - b.Relative(): the two datasets' replicates are
+// independent draws, so replicate i of the difference is the difference of replicates i.
+func relativeDiff(a, b Fig2Row) stats.Interval {
+	ra, rb := a.relativeReplicates(), b.relativeReplicates()
+	var d []float64
+	for i := range min(len(ra), len(rb)) {
+		d = append(d, ra[i]-rb[i])
+	}
+	n := 0
+	if a.ClassFIDBootstrap != nil && b.ClassFIDBootstrap != nil {
+		n = min(a.ClassFIDBootstrap.Rows, b.ClassFIDBootstrap.Rows)
+	}
+	return pipeline.ShiftedPercentiles(d, pipeline.ClassFIDReplicates, a.Relative()-b.Relative(), n)
 }
 
 // Fig2Result is Fig. 2(a): one row per dataset, in the configuration's order.
@@ -87,8 +125,8 @@ func Fig2(c Fig2Config, force bool, log io.Writer) (*Fig2Result, error) {
 func fig2Row(name string, r *ExperimentResult) Fig2Row {
 	return Fig2Row{Name: datasetLabel(name), Classes: len(r.Classes), TrainedSteps: r.TrainedSteps, FID: r.FID, FIDFloor: r.FIDFloor,
 		ClassFID: r.ClassFID, ClassFIDMean: r.ClassFIDMean, ClassFIDStd: r.ClassFIDStd,
-		ClassFIDMatchedMean: r.ClassFIDMatchedMean, ClassFIDFloorMean: r.ClassFIDFloorMean, FloorNote: r.FloorNote,
-		PixelJSD: r.Hist.JSD}
+		ClassFIDMatchedMean: r.ClassFIDMatchedMean, ClassFIDFloorMean: r.ClassFIDFloorMean,
+		ClassFIDBootstrap: r.ClassFIDBootstrap, FloorNote: r.FloorNote, PixelJSD: r.Hist.JSD}
 }
 
 // paperFig2 is what the paper's text states of Fig. 2(a) (Inception features; the bars are not
@@ -110,6 +148,9 @@ func Fig2Compare(this, ref *Fig2Result) (header []string, rows [][]string) {
 	}
 	key := func(r Fig2Row) string { return r.Name }
 	f := func(r Fig2Row) string {
+		if iv := r.RelativeInterval(); iv.Valid() {
+			return fmt.Sprintf("%.2f ± %.2f / ×%s", r.ClassFIDMean, r.ClassFIDStd, iv.Short("%.2f"))
+		}
 		return fmt.Sprintf("%.2f ± %.2f / %s", r.ClassFIDMean, r.ClassFIDStd, ratio(r.Relative()))
 	}
 	for _, c := range pairUp(this.Rows, refRows, key) {
@@ -158,30 +199,97 @@ func Fig2Plot(r *Fig2Result) (*plot.Plot, error) {
 
 // Fig2Verdicts judges the paper's two statements of Fig. 2(a) on the relative per-class FID (the raw
 // FIDs are on each dataset's own features): D1 lower than the other datasets, and D3-Alexa the highest.
-// Only the paper's seven datasets are ranked; the real Echo traffic is shown, not ranked. Without
-// intervals on the per-class FIDs the rule cannot tell; the ranking on the point estimates is given.
+// Only the paper's seven datasets are ranked; the real Echo traffic is shown, not ranked. Each
+// statement is a set of pairwise differences decided by the one rule on their bootstrap intervals
+// (relativeDiff) and combined by stats.Combine; a result without replicates cannot tell, and its
+// ranking on the point estimates is given.
 func Fig2Verdicts(r *Fig2Result) []string {
-	const why = "per-class FIDs are stored without bootstrap replicates"
-	var out []string
-	for _, v := range fig2PointVerdicts(r) {
-		out = append(out, asPointEstimate(why, v))
+	d1, others := fig2Ranked(r)
+	if !fig2HasReplicates(append(slices.Clone(d1), others...)) {
+		const why = "per-class FIDs are stored without bootstrap replicates"
+		var out []string
+		for _, v := range fig2PointVerdicts(r) {
+			out = append(out, asPointEstimate(why, v))
+		}
+		return out
 	}
-	return out
+	var out []string
+	if len(d1) == 0 || len(others) == 0 {
+		out = append(out, "D1 lower than the other datasets: not tested (this run lacks D1 or another dataset with a known floor).")
+	} else {
+		var pairs [][2]Fig2Row
+		for _, a := range d1 {
+			for _, b := range others {
+				pairs = append(pairs, [2]Fig2Row{a, b})
+			}
+		}
+		out = append(out, judgePairs("D1 lower than the other datasets (each D1 dataset's relative per-class FID minus each other's)", stats.Less(0), pairs))
+	}
+	all := append(slices.Clone(d1), others...)
+	i := slices.IndexFunc(all, func(r Fig2Row) bool { return r.Name == "D3-Alexa" })
+	if i < 0 || len(all) < 2 {
+		return append(out, "D3-Alexa the highest: not tested (this run lacks D3-Alexa or another dataset with a known floor).")
+	}
+	var pairs [][2]Fig2Row
+	for j, b := range all {
+		if j != i {
+			pairs = append(pairs, [2]Fig2Row{all[i], b})
+		}
+	}
+	return append(out, judgePairs("D3-Alexa the highest (its relative per-class FID minus each other dataset's)", stats.Greater(0), pairs))
 }
 
-// fig2PointVerdicts ranks the datasets on the point estimates of their relative per-class FID.
-func fig2PointVerdicts(r *Fig2Result) []string {
-	var d1, others []Fig2Row
+// fig2Ranked splits the rows with a known floor into D1 and the other datasets of the paper.
+func fig2Ranked(r *Fig2Result) (d1, others []Fig2Row) {
 	for _, row := range r.Rows {
-		rel := row.Relative()
 		switch {
-		case math.IsNaN(rel) || row.Name == datasetLabel("alexa"):
+		case math.IsNaN(row.Relative()) || row.Name == datasetLabel("alexa"):
 		case strings.HasPrefix(row.Name, "D1-"):
 			d1 = append(d1, row)
 		default:
 			others = append(others, row)
 		}
 	}
+	return d1, others
+}
+
+// fig2HasReplicates reports whether every row carries bootstrap replicates.
+func fig2HasReplicates(rows []Fig2Row) bool {
+	for _, r := range rows {
+		if r.ClassFIDBootstrap == nil || len(r.ClassFIDBootstrap.Synth) == 0 {
+			return false
+		}
+	}
+	return len(rows) > 0
+}
+
+// judgePairs decides claim c on the difference of every pair of rows and words the verdict: the
+// outcome (stats.Combine over the pairs), the count of each outcome, and the intervals of the pairs
+// that did not hold.
+func judgePairs(claim string, c stats.Claim, pairs [][2]Fig2Row) string {
+	var outcomes []stats.Outcome
+	counts := map[stats.Outcome][]string{}
+	for _, p := range pairs {
+		v := stats.Decide(c, relativeDiff(p[0], p[1]))
+		outcomes = append(outcomes, v.Outcome)
+		counts[v.Outcome] = append(counts[v.Outcome], fmt.Sprintf("%s − %s %s", p[0].Name, p[1].Name, v.Interval.Short("%+.2f")))
+	}
+	var s strings.Builder
+	fmt.Fprintf(&s, "%s: %s (95%% bootstrap of each difference over %d pairs", claim, stats.Combine(outcomes...), len(pairs))
+	for _, o := range []stats.Outcome{stats.Holds, stats.DoesNotHold, stats.CannotTell} {
+		if n := len(counts[o]); n > 0 && o == stats.Holds {
+			fmt.Fprintf(&s, "; %s on %d", o, n)
+		} else if n > 0 {
+			fmt.Fprintf(&s, "; %s on %d: %s", o, n, strings.Join(counts[o], ", "))
+		}
+	}
+	s.WriteString(").")
+	return s.String()
+}
+
+// fig2PointVerdicts ranks the datasets on the point estimates of their relative per-class FID.
+func fig2PointVerdicts(r *Fig2Result) []string {
+	d1, others := fig2Ranked(r)
 	return []string{fig2D1Verdict(d1, others), fig2AlexaVerdict(append(d1, others...))}
 }
 

@@ -2,8 +2,12 @@ package repro
 
 import (
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/netdiffus/netdiffus/nblib/eval/fid"
+	"github.com/netdiffus/netdiffus/nblib/pipeline"
 )
 
 // fig2Rows builds rows whose relative per-class FID is the given value (floor 10, matched 10 x rel);
@@ -65,6 +69,68 @@ func TestFig2Verdicts(t *testing.T) {
 		if len(v) != 2 || !strings.HasPrefix(v[0], tc.d1) || !strings.HasPrefix(v[1], tc.alexa) || !strings.Contains(v[1], tc.alexaContains) {
 			t.Errorf("%s: verdicts\n%q\nwant prefixes %q, %q (and %q)", tc.name, v, tc.d1, tc.alexa, tc.alexaContains)
 		}
+	}
+}
+
+// withReplicates gives every row with a known floor bootstrap replicates of its per-class means: the
+// floor fixed at 10 and the matched mean scattered around its value with standard deviation 10*spread,
+// so the relative per-class FID's replicates have standard deviation spread.
+func withReplicates(r *Fig2Result, spread float64) *Fig2Result {
+	rng := rand.New(rand.NewPCG(5, 5))
+	for i, row := range r.Rows {
+		if row.ClassFIDFloorMean <= 0 {
+			continue
+		}
+		b := &fid.PerClassReplicates{Rows: 10}
+		for range pipeline.ClassFIDReplicates {
+			b.Synth = append(b.Synth, row.ClassFIDMatchedMean+10*spread*rng.NormFloat64())
+			b.Floor = append(b.Floor, 10)
+		}
+		r.Rows[i].ClassFIDBootstrap = b
+	}
+	return r
+}
+
+// TestFig2VerdictsWithIntervals decides the statements on pairwise intervals: a clear ranking holds,
+// one pair on the wrong side makes the statement fail, wide intervals cannot tell, and one row without
+// replicates sends the whole result back to the point estimates.
+func TestFig2VerdictsWithIntervals(t *testing.T) {
+	base := map[string]float64{"D1-YouTube": 0.5, "D1-Stan": 0.6, "D1-Netflix": 0.7, "D2": 0.9, "D3-Google": 1.0,
+		"D3-Alexa": 1.2, "WW": 0.8, "D3-Alexa (real Echo)": 2.0}
+	d2Low := map[string]float64{}
+	for k, v := range base {
+		d2Low[k] = v
+	}
+	d2Low["D2"] = 0.65
+	for _, tc := range []struct {
+		name      string
+		rel       map[string]float64
+		spread    float64
+		d1, alexa string
+		contains  string
+	}{
+		{"clear ranking", base, 0.01, "D1 lower than the other datasets (each D1 dataset's relative per-class FID minus each other's): holds (",
+			"D3-Alexa the highest (its relative per-class FID minus each other dataset's): holds (", "holds on 12)"},
+		{"D2 below D1-Netflix", d2Low, 0.01, "D1 lower than the other datasets (each D1 dataset's relative per-class FID minus each other's): does not hold (",
+			"D3-Alexa the highest (its relative per-class FID minus each other dataset's): holds (", "does not hold on 1: D1-Netflix − D2 +0.05 ["},
+		{"wide intervals", base, 1, "D1 lower than the other datasets (each D1 dataset's relative per-class FID minus each other's): cannot tell (",
+			"D3-Alexa the highest (its relative per-class FID minus each other dataset's): cannot tell (", "cannot tell on "},
+	} {
+		v := Fig2Verdicts(withReplicates(fig2Rows(tc.rel), tc.spread))
+		if len(v) != 2 || !strings.HasPrefix(v[0], tc.d1) || !strings.HasPrefix(v[1], tc.alexa) || !strings.Contains(v[0], tc.contains) {
+			t.Errorf("%s: verdicts\n%q\nwant prefixes %q, %q (and %q in the first)", tc.name, v, tc.d1, tc.alexa, tc.contains)
+		}
+	}
+	mixed := withReplicates(fig2Rows(base), 0.01)
+	mixed.Rows[0].ClassFIDBootstrap = nil
+	for _, line := range Fig2Verdicts(mixed) {
+		if !strings.Contains(line, ": cannot tell (no interval: ") {
+			t.Errorf("one row without replicates: %q is decided without an interval", line)
+		}
+	}
+	row := withReplicates(fig2Rows(map[string]float64{"WW": 0.8}), 0.01).Rows[0]
+	if iv := row.RelativeInterval(); !iv.Valid() || !iv.Contains(0.8) || iv.HalfWidth() > 0.05 {
+		t.Errorf("relative interval %v: want about 0.8 ± 0.02", iv)
 	}
 }
 

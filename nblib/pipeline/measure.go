@@ -49,7 +49,7 @@ type Measures struct {
 	// them, and so do claims that compare datasets or models (nil with the floor).
 	ClassFIDBootstrap *fid.PerClassReplicates `json:",omitempty"`
 	FloorNote         string                  `json:",omitempty"`
-	Hist                                   PixelHistograms
+	Hist              PixelHistograms
 	// Traces compares the decoded series (the GASF inverse of real and synthetic images alike, on
 	// [0, 1]): marginal Wasserstein-1, autocorrelation distance and discriminative score, each with its
 	// real-training-vs-real-test floor.

@@ -110,7 +110,7 @@ func accOn(n, k int) Acc {
 
 // Fig. 6's verdicts decide each length and dataset by the one rule on 40 paired test traces: +50 and
 // +25 points hold, -5 and 0 cannot tell, -50 does not hold; a claim over several cases holds only
-// where every case holds. The imaging time has no interval.
+// where every case holds. The imaging time, stored as medians only, has no interval.
 func TestFig6Verdicts(t *testing.T) {
 	pt := func(frac float64, orig, synth, oriSynth int, ms float64) Fig6Point {
 		return Fig6Point{Fraction: frac, Length: 100 * frac, ScenarioAcc: ScenarioAcc{Original: accOn(40, orig), Synth: accOn(40, synth), OriSynth: accOn(40, oriSynth)},
@@ -124,7 +124,7 @@ func TestFig6Verdicts(t *testing.T) {
 	for i, want := range []string{
 		"ori+synth > original at each length: does not hold (mean +4.0 [",
 		"synth accuracy grows with the trace length (longest vs shortest): cannot tell (mean +17.5 [",
-		"imaging one trace takes at most about 10 ms (slowest median per dataset, at this run's side and the paper's 128): cannot tell (no interval: timings are stored as medians only; point estimate: within 10 ms on 1 of 2 datasets; within: D1-Netflix 0.70 ms; over: D2 13.30 ms).",
+		"imaging one trace takes at most about 10 ms (median per length, at this run's side and the paper's 128): cannot tell (no interval: timings are stored as medians only; point estimate: within 10 ms on 1 of 2 datasets; within: D1-Netflix 0.70 ms; over: D2 13.30 ms).",
 	} {
 		if i >= len(got) || !strings.HasPrefix(got[i], want) {
 			t.Errorf("verdict %d\n%q\nwant the prefix\n%q", i, got, want)

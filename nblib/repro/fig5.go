@@ -3,12 +3,15 @@ package repro
 import (
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 
 	"gonum.org/v1/plot"
 
 	"github.com/netdiffus/netdiffus/nblib/eval/protocols"
+	"github.com/netdiffus/netdiffus/nblib/eval/stats"
 	"github.com/netdiffus/netdiffus/nblib/plots"
 	"github.com/netdiffus/netdiffus/nblib/preset"
 )
@@ -61,6 +64,10 @@ type Fig5Recall struct {
 	Length             string // "full" or "45 s"
 	Original, WithSyn  float64
 	AnomalyClassLabels []string
+	// OriginalItems and WithSynItems are, per anomaly test trace in test order, the share of seeds that
+	// recalled it, without and with the synthetic images: the paired interval of the gain resamples
+	// them (empty in a result made before they were kept).
+	OriginalItems, WithSynItems []float64 `json:",omitempty"`
 }
 
 // Fig5Entropy is one step of sub-case 2.
@@ -71,6 +78,10 @@ type Fig5Entropy struct {
 	AUROC, DetectionRate    float64
 	FalseAlarmRate, Thresh  float64
 	LegitRows, AnomalyTests int
+	// LegitEntropy and AnomalyEntropy are the ensemble entropy of every legitimate and anomalous test
+	// trace, in test order (empty in a result made before they were kept): the verdicts' intervals
+	// resample them.
+	LegitEntropy, AnomalyEntropy []float64 `json:",omitempty"`
 }
 
 // Fig5Result holds both sub-cases.
@@ -206,25 +217,31 @@ func subCase1(c Fig5Config, set *ImageSet, limSynth protocols.LabelledImages, n 
 		return Fig5Recall{}, err
 	}
 	anomLabels := []int{len(legit), len(legit) + 1}
-	mean := func(train protocols.Dataset) (float64, error) {
-		rec, _, err := protocols.AnomalyRecall(f, train, test, anomLabels, c.Preset.Downstream.Seeds)
+	mean := func(train protocols.Dataset) (float64, []float64, error) {
+		rec, res, err := protocols.AnomalyRecall(f, train, test, anomLabels, c.Preset.Downstream.Seeds)
 		if err != nil {
-			return 0, err
+			return 0, nil, err
 		}
 		var s float64
 		for _, v := range rec {
 			s += v
 		}
-		return 100 * s / float64(len(rec)), nil
+		var items []float64
+		for i, y := range test.Y {
+			if slices.Contains(anomLabels, y) && i < len(res.ItemCorrect) {
+				items = append(items, res.ItemCorrect[i])
+			}
+		}
+		return 100 * s / float64(len(rec)), items, nil
 	}
 	r := Fig5Recall{Platform: paperName("d1-" + set.Group), Anomaly: n}
 	for _, a := range anomaly {
 		r.AnomalyClassLabels = append(r.AnomalyClassLabels, set.Classes[a])
 	}
-	if r.Original, err = mean(train); err != nil {
+	if r.Original, r.OriginalItems, err = mean(train); err != nil {
 		return r, err
 	}
-	r.WithSyn, err = mean(withSyn)
+	r.WithSyn, r.WithSynItems, err = mean(withSyn)
 	return r, err
 }
 
@@ -261,7 +278,7 @@ func subCase2(c Fig5Config, set *ImageSet) ([]Fig5Entropy, error) {
 		}
 		out = append(out, Fig5Entropy{Platform: paperName("d1-" + set.Group), SynthPerClass: m, LegitMean: meanOf(u.LegitEntropy),
 			AnomalyMean: meanOf(u.AnomalyEntropy), AUROC: u.AUROC, DetectionRate: u.DetectionRate, FalseAlarmRate: u.FalseAlarmRate,
-			Thresh: u.Threshold, LegitRows: tr.Len(), AnomalyTests: testAnom.Len()})
+			Thresh: u.Threshold, LegitRows: tr.Len(), AnomalyTests: testAnom.Len(), LegitEntropy: u.LegitEntropy, AnomalyEntropy: u.AnomalyEntropy})
 	}
 	return out, nil
 }
@@ -334,8 +351,101 @@ func Fig5Plot(r *Fig5Result) (*plot.Plot, error) {
 	return plots.Lines("Fig. 5(b): ensemble entropy ("+r.Classifier+")", "synthetic legitimate images per class", "mean entropy (nats)", series...)
 }
 
-// Fig5Verdicts states, from the numbers, whether the paper's claims hold on this run.
+// Fig5Verdicts decides the paper's claims by the one rule: synthetic anomaly images raise the anomaly
+// recall (paired over the anomaly test traces, every case); anomalous test traces get the higher
+// ensemble entropy (two-sample bootstrap of the mean difference, every step); synthetic legitimate
+// images lower the legitimate entropy (paired over the legitimate test traces, last step against the
+// first, every platform). A result without per-trace values cannot tell; its counts are given.
 func Fig5Verdicts(r *Fig5Result) []string {
+	if !fig5HasItems(r) {
+		return fig5PointVerdicts(r)
+	}
+	var gains []accCase
+	for _, x := range r.Recall {
+		gains = append(gains, accCase{Name: fmt.Sprintf("%s-%d %s", x.Platform, x.Anomaly, x.Length),
+			A: Acc{Mean: x.WithSyn, Items: x.WithSynItems}, B: Acc{Mean: x.Original, Items: x.OriginalItems}})
+	}
+	recall := judgeGains("sub-case 1, synthetic anomaly traces raise the anomaly recall (with - without, points)", stats.Greater(0), gains, "+54.6 ± 18.3 on full traces")
+	var sep, drop []entropyCase
+	for i, e := range r.Entropy {
+		sep = append(sep, entropyCase{fmt.Sprintf("%s +%d", e.Platform, e.SynthPerClass), entropyGap(e)})
+		if i+1 == len(r.Entropy) || r.Entropy[i+1].Platform != e.Platform { // last step of a platform
+			first := e
+			for j := i; j >= 0 && r.Entropy[j].Platform == e.Platform; j-- {
+				first = r.Entropy[j]
+			}
+			drop = append(drop, entropyCase{e.Platform, entropyDrop(first, e)})
+		}
+	}
+	return []string{recall,
+		judgeEntropy("sub-case 2, anomalous traces get the higher entropy (anomalous - legitimate mean, nats)", stats.Greater(0), sep),
+		judgeEntropy("sub-case 2, synthetic legitimate traces lower the legitimate entropy (last - first step, nats)", stats.Less(0), drop)}
+}
+
+// entropyCase is one interval of an entropy claim.
+type entropyCase struct {
+	Name string
+	IV   stats.Interval
+}
+
+// entropyGap is the interval of the anomalous minus the legitimate mean entropy of one step.
+func entropyGap(e Fig5Entropy) stats.Interval {
+	a, l := e.AnomalyEntropy, e.LegitEntropy
+	return stats.Bootstrap2(len(a), len(l), 0, verdictSeed, func(ia, il []int) float64 {
+		return meanAt(a, ia) - meanAt(l, il)
+	})
+}
+
+// entropyDrop is the paired interval of the legitimate test traces' entropy at the last step minus at
+// the first (the same traces, in the same order).
+func entropyDrop(first, last Fig5Entropy) stats.Interval {
+	if len(first.LegitEntropy) != len(last.LegitEntropy) {
+		return stats.Interval{Estimate: last.LegitMean - first.LegitMean, Lo: math.NaN(), Hi: math.NaN()}
+	}
+	return stats.PairedMeanDiff(last.LegitEntropy, first.LegitEntropy, verdictSeed)
+}
+
+func meanAt(v []float64, idx []int) float64 {
+	var s float64
+	for _, i := range idx {
+		s += v[i]
+	}
+	return s / float64(max(len(idx), 1))
+}
+
+// judgeEntropy decides a claim on every case and combines the outcomes (stats.Combine).
+func judgeEntropy(claim string, c stats.Claim, cases []entropyCase) string {
+	if len(cases) == 0 {
+		return claim + ": cannot tell (nothing measured)."
+	}
+	var outcomes []stats.Outcome
+	var parts []string
+	for _, k := range cases {
+		v := stats.Decide(c, k.IV)
+		outcomes = append(outcomes, v.Outcome)
+		parts = append(parts, fmt.Sprintf("%s %s %s", k.Name, k.IV.Short("%+.2f"), v.Outcome))
+	}
+	return fmt.Sprintf("%s: %s (95%% bootstrap over test traces; %s).", claim, stats.Combine(outcomes...), strings.Join(parts, "; "))
+}
+
+// fig5HasItems reports whether every recall case and entropy step kept its per-trace values.
+func fig5HasItems(r *Fig5Result) bool {
+	for _, x := range r.Recall {
+		if len(x.OriginalItems) == 0 || len(x.OriginalItems) != len(x.WithSynItems) {
+			return false
+		}
+	}
+	for _, e := range r.Entropy {
+		if len(e.LegitEntropy) == 0 || len(e.AnomalyEntropy) == 0 {
+			return false
+		}
+	}
+	return len(r.Entropy) > 0
+}
+
+// fig5PointVerdicts is what a result without per-trace values can say: counts on point estimates,
+// worded by the rule as cannot tell.
+func fig5PointVerdicts(r *Fig5Result) []string {
 	gain := 0
 	for _, x := range r.Recall {
 		if x.WithSyn > x.Original {

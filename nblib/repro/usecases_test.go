@@ -11,6 +11,7 @@ import (
 
 	"github.com/netdiffus/netdiffus/nblib/eval/features"
 	"github.com/netdiffus/netdiffus/nblib/eval/protocols"
+	"github.com/netdiffus/netdiffus/nblib/eval/stats"
 	"github.com/netdiffus/netdiffus/nblib/preset"
 )
 
@@ -142,9 +143,35 @@ func TestFig6CropsAndTimes(t *testing.T) {
 		if pt.Crop != want.crop || math.Abs(pt.Length-want.length) > 1e-9 || pt.Original.Mean != 100 {
 			t.Errorf("point %d: %+v, want crop %d at %g s", i, pt, want.crop, want.length)
 		}
-		if !(pt.ImageMillis > 0) || !(pt.PaperSideMillis > 0) {
-			t.Errorf("point %d: imaging time %v / %v ms", i, pt.ImageMillis, pt.PaperSideMillis)
+		if !(pt.ImageMillis > 0) || !(pt.PaperSideMillis > 0) || len(pt.ImageTimes) != 3 || len(pt.PaperSideTimes) != 3 {
+			t.Errorf("point %d: imaging time %v / %v ms from %v / %v", i, pt.ImageMillis, pt.PaperSideMillis, pt.ImageTimes, pt.PaperSideTimes)
 		}
+	}
+}
+
+// TestFig6ImagingVerdict: every timing under 10 ms holds, a length whose median exceeds 10 ms does not
+// hold, one straddling 10 ms cannot tell, and medians without timings answer on point estimates.
+func TestFig6ImagingVerdict(t *testing.T) {
+	point := func(times ...float64) Fig6Point {
+		return Fig6Point{ImageMillis: stats.Median(times), PaperSideMillis: 1, ImageTimes: times, PaperSideTimes: []float64{1, 1, 1, 1}}
+	}
+	for _, tc := range []struct {
+		name  string
+		times []float64
+		want  string
+	}{
+		{"fast", []float64{1, 2, 3, 2, 1, 2}, ": holds ("},
+		{"slow", []float64{20, 21, 22, 20, 21, 22}, ": does not hold ("},
+		{"straddling", []float64{5, 15, 5, 15, 5, 15, 9, 11}, ": cannot tell ("},
+	} {
+		r := &Fig6Result{Curves: []Fig6Curve{{Name: "D2", Points: []Fig6Point{point(0.5, 0.5, 0.5, 0.5), point(tc.times...)}}}}
+		if v := fig6ImagingVerdict(r); !strings.Contains(v, "128)"+tc.want) {
+			t.Errorf("%s: %q, want %q", tc.name, v, tc.want)
+		}
+	}
+	old := &Fig6Result{Curves: []Fig6Curve{{Name: "D2", Points: []Fig6Point{{ImageMillis: 13.4, PaperSideMillis: 2}}}}}
+	if v := fig6ImagingVerdict(old); !strings.Contains(v, ": cannot tell (no interval: timings are stored as medians only; point estimate: within 10 ms on 0 of 1 datasets; over: D2 13.40 ms)") {
+		t.Errorf("medians only: %q", v)
 	}
 }
 

@@ -18,28 +18,35 @@ const FIDReplicates = 400
 
 // FIDIntervals gives the size-matched FID and its floor (the measured values matched and floor)
 // their 95% bootstrap intervals, and the interval of their difference, the excess over fresh real
-// data. Each replicate draws nt rows with replacement (nt: the test set's size) from the test features
-// (floor) and, for the matched side, from nt distinct synthetic rows chosen at random, so both sides
-// carry the same share of duplicated rows; both are measured against the fixed training features.
-// Duplicates bias each FID upward, so every interval is the percentile interval shifted by the
-// replicates' bias (replicate mean minus the measured value). Invalid intervals when the test set has
-// fewer than two rows.
+// data: DistanceIntervals with the Frechet distance.
 func FIDIntervals(train, test, synth *mat.Dense, matched, floor float64, seed uint64) (excess, matchedIv, floorIv stats.Interval) {
+	return DistanceIntervals(fid.Frechet, train, test, synth, matched, floor, seed)
+}
+
+// DistanceIntervals gives a size-matched distance to the training features and its floor (the
+// measured values matched and floor) their 95% bootstrap intervals, and the interval of their
+// difference, the excess over fresh real data. Each of FIDReplicates replicates draws nt rows with
+// replacement (nt: the test set's size) from the test features (floor) and, for the matched side,
+// from nt distinct synthetic rows chosen at random, so both sides carry the same share of duplicated
+// rows; both are measured against the fixed training features. Duplicates bias each distance, so
+// every interval is the percentile interval shifted by the replicates' bias (replicate mean minus
+// the measured value). Invalid intervals when the test set has fewer than two rows.
+func DistanceIntervals(dist fid.DistanceFunc, train, test, synth *mat.Dense, matched, floor float64, seed uint64) (excess, matchedIv, floorIv stats.Interval) {
 	nt, _ := test.Dims()
 	ns, _ := synth.Dims()
 	rng := rand.New(rand.NewPCG(seed, 0xf1d))
 	var ex, mv, fv []float64
 	for range FIDReplicates {
+		if nt < 2 {
+			break
+		}
 		distinct := rng.Perm(ns)[:min(nt, ns)]
-		m, err1 := fid.Frechet(train, resample(synth, nt, func() int { return distinct[rng.IntN(len(distinct))] }))
-		f, err2 := fid.Frechet(train, resample(test, nt, func() int { return rng.IntN(nt) }))
+		m, err1 := dist(train, resample(synth, nt, func() int { return distinct[rng.IntN(len(distinct))] }))
+		f, err2 := dist(train, resample(test, nt, func() int { return rng.IntN(nt) }))
 		if err1 != nil || err2 != nil {
 			continue
 		}
 		ex, mv, fv = append(ex, m-f), append(mv, m), append(fv, f)
-	}
-	if nt < 2 {
-		ex, mv, fv = nil, nil, nil
 	}
 	return ShiftedPercentiles(ex, FIDReplicates, matched-floor, nt), ShiftedPercentiles(mv, FIDReplicates, matched, nt),
 		ShiftedPercentiles(fv, FIDReplicates, floor, nt)
@@ -119,6 +126,9 @@ func (m *Measures) AuditSummary() string {
 func (m *Measures) EvidenceSummary() string {
 	s := fmt.Sprintf("FID excess over fresh real data (matched - floor): %s (95%% bootstrap); synthetic images further from the training images than fresh real ones: %s\n",
 		m.FIDExcess.Short("%.3f"), stats.Decide(stats.Greater(0), m.FIDExcess).Outcome)
+	if m.KIDExcess.Valid() {
+		s += fmt.Sprintf("KID excess over fresh real data: %s (95%% bootstrap): %s\n", m.KIDExcess.Short("%.4f"), stats.Decide(stats.Greater(0), m.KIDExcess).Outcome)
+	}
 	if _, _, rel := m.ClassFIDIntervals(); rel.Valid() {
 		s += fmt.Sprintf("per-class FID over its floor (size-matched): %s (95%% bootstrap); per class further than fresh real data: %s\n",
 			rel.Short("%.3f"), stats.Decide(stats.Greater(1), rel).Outcome)

@@ -54,6 +54,9 @@ func TestMeasureAuditsCopies(t *testing.T) {
 	if !fresh.FIDExcess.Valid() || !fresh.FIDExcess.Contains(0) {
 		t.Errorf("real test images as synthetic: FID excess %v, want an interval around 0", fresh.FIDExcess)
 	}
+	if !fresh.KIDExcess.Valid() || fresh.KIDExcess.Estimate != 0 || !fresh.KIDExcess.Contains(0) {
+		t.Errorf("real test images as synthetic: KID excess %v, want 0 inside its interval", fresh.KIDExcess)
+	}
 	// The real test images as synthetic images: per class the matched FID is the floor (ratio 1), and
 	// its interval contains 1.
 	if _, _, rel := fresh.ClassFIDIntervals(); !rel.Valid() || rel.Estimate != 1 || !rel.Contains(1) {

@@ -66,6 +66,8 @@ type Measures struct {
 	// FIDExcess is FIDMatched - FIDFloor with its bootstrap interval (FIDIntervals): above 0, the
 	// synthetic images are further from the training images than fresh real ones are.
 	FIDExcess, FIDMatchedInterval, FIDFloorInterval stats.Interval
+	// KIDExcess, KIDMatchedInterval and KIDFloorInterval are the same for KID (DistanceIntervals).
+	KIDExcess, KIDMatchedInterval, KIDFloorInterval stats.Interval
 	// Audit is the memorization audit of the synthetic images (nblib/eval/privacy) against the real
 	// training and test images, TraceAudit the same on the decoded series; nil, with AuditNote saying
 	// why, when a set is too small to audit.
@@ -184,6 +186,7 @@ func (m *Measures) fidelity(c preset.Measure, seed uint64, classes int, real, te
 		return err
 	}
 	m.KID, m.KIDFloor, m.KIDMatched = k.Value, k.Floor, k.Matched
+	m.KIDExcess, m.KIDMatchedInterval, m.KIDFloorInterval = DistanceIntervals(fid.KID, fr, ft, fs, k.Matched, k.Floor, seed)
 	per, err := fid.PerClass(fr, realY, fs, synY, c.FIDPerClass, fid.Frechet)
 	if err != nil {
 		return err

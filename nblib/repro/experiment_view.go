@@ -56,6 +56,9 @@ func (r *ExperimentResult) SummaryTable() (header []string, rows [][]string) {
 	}
 	rows = append(rows, r.realTraceRows()...)
 	rows = append(rows, []string{"FID excess over the floor", r.FIDExcess.Short("%.3g"), "0", "", "matched - floor, 95% bootstrap; above 0: further from the training images than fresh real data"})
+	if r.KIDExcess.Valid() {
+		rows = append(rows, []string{"KID excess over the floor", r.KIDExcess.Short("%.3g"), "0", "", "matched - floor, 95% bootstrap"})
+	}
 	if _, _, rel := r.ClassFIDIntervals(); rel.Valid() {
 		rows = append(rows, []string{"per-class FID over its floor", rel.Short("%.3g"), "1", "", "size-matched per-class FID / floor, 95% bootstrap; above 1: further from the training images than fresh real data"})
 	}

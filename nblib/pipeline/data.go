@@ -61,7 +61,7 @@ func FromDataset(p preset.Preset, name string, ds *traffic.Dataset, f traffic.Fe
 		return nil, fmt.Errorf("pipeline %s: the dataset has no traces", name)
 	}
 	labels := ds.Labels()
-	split := traffic.SplitPerClass(labels, p.Data.TrainFraction, traffic.FirstInOrder, p.Data.Seed)
+	split := p.Data.Split(labels)
 	if len(split.Train) == 0 || len(split.Test) == 0 {
 		return nil, fmt.Errorf("pipeline %s: the split of %d traces at %g leaves an empty side", name, len(series), p.Data.TrainFraction)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/netdiffus/netdiffus/nblib/diffusion"
 	"github.com/netdiffus/netdiffus/nblib/diffusion/unet"
 	"github.com/netdiffus/netdiffus/nblib/eval/protocols"
+	"github.com/netdiffus/netdiffus/nblib/traffic"
 )
 
 // The preset names.
@@ -43,6 +44,19 @@ type Data struct {
 	Variant       datasets.Variant // size of the default datasets: quick or full
 	Seed          uint64           // generator seed of the default datasets and the split
 	TrainFraction float64          // of each class, in dataset order, for training (the paper's 0.8)
+	// SplitSeed, when not 0, draws each class's training traces at random with this seed instead of
+	// taking the first TrainFraction in dataset order: one split of a repeated hold-out per seed
+	// (netdiffus variance -splits). 0, the paper's split, leaves the configuration as before.
+	SplitSeed uint64 `json:",omitempty"`
+}
+
+// Split splits traces with these labels per class as the data settings say: the first TrainFraction
+// of each class in dataset order (the paper's), or a seeded random draw when SplitSeed is set.
+func (d Data) Split(labels []int) traffic.Split {
+	if d.SplitSeed != 0 {
+		return traffic.SplitPerClass(labels, d.TrainFraction, traffic.Shuffled, d.SplitSeed)
+	}
+	return traffic.SplitPerClass(labels, d.TrainFraction, traffic.FirstInOrder, d.Seed)
 }
 
 // Train holds the optimiser and diffusion settings of unet.TrainConfig and how long to train.

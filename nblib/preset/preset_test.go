@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -211,5 +212,32 @@ func TestChurnOmittedFromJSON(t *testing.T) {
 	p.Sample.Churn = 1
 	if js, _ := json.Marshal(p); !strings.Contains(string(js), `"Churn":1`) {
 		t.Errorf("churn 1 missing from the JSON: %s", js)
+	}
+}
+
+// TestDataSplit: without a split seed the split is the paper's (the first TrainFraction of each class
+// in dataset order); with one it is a seeded random draw of the same per-class counts, the same for
+// the same seed and different for another.
+func TestDataSplit(t *testing.T) {
+	labels := []int{0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1}
+	paper := Data{TrainFraction: 0.8, Seed: 1}.Split(labels)
+	if want := []int{0, 1, 2, 3, 4, 10, 11, 12, 5, 6, 7, 8, 9, 15, 16, 17}; !slices.Equal(paper.Train, want) {
+		t.Errorf("paper's split trains on %v, want %v", paper.Train, want)
+	}
+	count := func(idx []int) map[int]int {
+		c := map[int]int{}
+		for _, i := range idx {
+			c[labels[i]]++
+		}
+		return c
+	}
+	a := Data{TrainFraction: 0.8, Seed: 1, SplitSeed: 7}.Split(labels)
+	b := Data{TrainFraction: 0.8, Seed: 1, SplitSeed: 7}.Split(labels)
+	c := Data{TrainFraction: 0.8, Seed: 1, SplitSeed: 8}.Split(labels)
+	if !slices.Equal(a.Train, b.Train) || slices.Equal(a.Train, c.Train) || slices.Equal(a.Test, paper.Test) {
+		t.Errorf("seeded splits: 7 %v, 7 again %v, 8 %v (paper's test %v)", a.Test, b.Test, c.Test, paper.Test)
+	}
+	if got := count(a.Train); got[0] != 8 || got[1] != 8 || len(a.Test) != 4 {
+		t.Errorf("seeded split: training counts %v and %d test traces, want 8 + 8 and 4", got, len(a.Test))
 	}
 }

@@ -113,7 +113,7 @@ func seriesSplit(p preset.Data, ds *traffic.Dataset, group string) (train, test 
 		return train, test, err
 	}
 	labels := g.Labels()
-	split := traffic.SplitPerClass(labels, p.TrainFraction, traffic.FirstInOrder, p.Seed)
+	split := p.Split(labels)
 	for _, i := range split.Train {
 		train.Series, train.Y = append(train.Series, series[i]), append(train.Y, labels[i])
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 
 	"github.com/netdiffus/netdiffus/nblib/eval/stats"
 	"github.com/netdiffus/netdiffus/nblib/preset"
@@ -11,11 +12,14 @@ import (
 
 // VarianceConfig asks how much one training run can move a result: one experiment per dataset and per
 // training seed (Train.Seed: initial weights, timesteps, noise, label dropout), everything else equal.
+// With Splits, each seed also draws its own split of the real traces (Data.SplitSeed: a stratified
+// repeated hold-out), so the spread covers the split as well as the model.
 type VarianceConfig struct {
 	Preset     preset.Preset
 	Datasets   []string // "d1-netflix", "d3-google", "alexa", ...
 	Seeds      []uint64 // one model each; at least 2, 3 or more to say anything
 	Classifier string   // whose synthetic-only accuracy is compared; "" is the preset's first
+	Splits     bool     `json:",omitempty"`
 }
 
 // VarianceFor is the configuration the evidence protocol asks for under a preset: three models each of
@@ -55,6 +59,9 @@ func ModelVariance(c VarianceConfig, force bool, log io.Writer) (*VarianceResult
 	if len(c.Seeds) < 2 {
 		return nil, fmt.Errorf("model variance needs at least 2 seeds, got %d", len(c.Seeds))
 	}
+	if c.Splits && slices.Contains(c.Seeds, 0) {
+		return nil, fmt.Errorf("model variance over splits: seed 0 means the paper's split (Data.SplitSeed), use seeds from 1")
+	}
 	if c.Classifier == "" && len(c.Preset.Downstream.Classifiers) > 0 {
 		c.Classifier = c.Preset.Downstream.Classifiers[0]
 	}
@@ -64,8 +71,12 @@ func ModelVariance(c VarianceConfig, force bool, log io.Writer) (*VarianceResult
 		for _, seed := range c.Seeds {
 			p := c.Preset
 			p.Train.Seed = seed
+			what := "training seed"
+			if c.Splits {
+				p.Data.SplitSeed, what = seed, "training and split seed"
+			}
 			ds, g := splitName(name)
-			fmt.Fprintf(log, "model variance: %s, training seed %d\n", name, seed)
+			fmt.Fprintf(log, "model variance: %s, %s %d\n", name, what, seed)
 			r, err := RunExperiment(ExperimentFor(p, ds, g), force, log)
 			if err != nil {
 				return nil, fmt.Errorf("model variance %s seed %d: %w", name, seed, err)

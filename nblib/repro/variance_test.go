@@ -48,4 +48,12 @@ func TestModelVarianceTinyModels(t *testing.T) {
 	if _, err := ModelVariance(VarianceConfig{Preset: p, Datasets: []string{"ww"}, Seeds: []uint64{1}}, false, io.Discard); err == nil {
 		t.Error("one seed accepted")
 	}
+	if _, err := ModelVariance(VarianceConfig{Preset: p, Datasets: []string{"ww"}, Seeds: []uint64{0, 1}, Splits: true}, false, io.Discard); err == nil {
+		t.Error("split seed 0 (the paper's split) accepted among random splits")
+	}
+	split := p
+	split.Data.SplitSeed = 2
+	if ExperimentFor(p, "ww", "").modelKey() == ExperimentFor(split, "ww", "").modelKey() {
+		t.Error("a model on another split shares the cache key of the paper's split")
+	}
 }

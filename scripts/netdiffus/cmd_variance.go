@@ -16,11 +16,12 @@ func init() {
 }
 
 func runVariance(args []string) error {
-	f := newRunFlags("variance", "variance [-preset smoke|cpu|full] [-datasets d1-netflix,d3-google] [-seeds 1,2,3] [-classifier NAME] [-set Path=value]")
+	f := newRunFlags("variance", "variance [-preset smoke|cpu|full] [-datasets d1-netflix,d3-google] [-seeds 1,2,3] [-splits] [-classifier NAME] [-set Path=value]")
 	names := f.fs.String("datasets", "d1-netflix,d3-google", "comma-separated datasets (d1-netflix, d3-google, alexa, ...)")
 	seeds := f.fs.String("seeds", "1,2,3", "comma-separated training seeds (Train.Seed), at least 2")
 	classifier := f.fs.String("classifier", "", "classifier whose synthetic-only accuracy is compared (default: the preset's first)")
 	recompute := f.fs.Bool("recompute", false, "recompute the cached experiments (trained models are reused)")
+	splits := f.fs.Bool("splits", false, "each seed also draws its own random split of the real traces per class (a repeated hold-out), not the paper's first 80%")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -32,7 +33,7 @@ func runVariance(args []string) error {
 		return err
 	}
 	c := repro.VarianceFor(p)
-	c.Datasets, c.Classifier = strings.Split(*names, ","), *classifier
+	c.Datasets, c.Classifier, c.Splits = strings.Split(*names, ","), *classifier, *splits
 	if c.Seeds, err = parseSeeds(*seeds); err != nil {
 		return err
 	}
@@ -44,7 +45,11 @@ func runVariance(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("model variance, preset %s: %d models per dataset; within-model intervals are 95%% bootstrap, between-model intervals 95%% t over the models\n\n", p.Name, len(c.Seeds))
+	what := "models"
+	if c.Splits {
+		what = "models, each on its own random split"
+	}
+	fmt.Printf("model variance, preset %s: %d %s per dataset; within-model intervals are 95%% bootstrap, between-model intervals 95%% t over the models\n\n", p.Name, len(c.Seeds), what)
 	fmt.Print(plots.Markdown(r.Table()))
 	return nil
 }

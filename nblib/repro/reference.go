@@ -207,6 +207,24 @@ func CheckReference(item string, want any) error {
 	return nil
 }
 
+// StaleReferences names, in item order, the items whose stored reference is missing, unreadable or
+// made with a configuration other than today's reference preset gives them: what must be rerun with
+// -write-reference before the stored references are whole again.
+func StaleReferences() []string {
+	p := preset.CPUPreset()
+	var out []string
+	for _, it := range Items() {
+		r, err := ReadReference(it.Name)
+		if err == nil && r != nil {
+			err = CheckReference(it.Name, it.Config(p))
+		}
+		if err != nil || r == nil {
+			out = append(out, it.Name)
+		}
+	}
+	return out
+}
+
 // LoadReference decodes the stored result of item into T, strictly, as Item.Stored does; nil (and no
 // error) when none is stored.
 func LoadReference[T any](item string) (*T, *Reference, error) {

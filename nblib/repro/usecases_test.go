@@ -277,6 +277,16 @@ func TestReferenceRoundTripAndStaleness(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "-write-reference") {
 		t.Errorf("a changed preset must make the reference stale: %v", err)
 	}
+	stale := StaleReferences()
+	if slices.Contains(stale, "fig8") || len(stale) != len(Items())-1 {
+		t.Errorf("only fig8 is stored and current: stale %v", stale)
+	}
+	if _, err := WriteReference("fig6", changed, res, "abc123", date); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(StaleReferences(), "fig6") {
+		t.Error("fig6 stored with another configuration is not listed as stale")
+	}
 }
 
 // TestStoredReferencesMatchCPUPreset fails when a committed reference was made with a configuration

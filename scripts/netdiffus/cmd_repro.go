@@ -27,6 +27,7 @@ type reproFlags struct {
 	writeReference bool
 	list           bool
 	verdicts       bool
+	stale          bool
 	plan           bool
 	quiet          bool
 	sets           setList
@@ -39,11 +40,12 @@ func newReproFlags() *reproFlags {
 	f.fs.BoolVar(&f.writeReference, "write-reference", false, "store the result as the item's reference (cpu mode only, no -set)")
 	f.fs.BoolVar(&f.list, "list", false, "list the figures and tables and exit")
 	f.fs.BoolVar(&f.verdicts, "verdicts", false, "print the verdicts on every stored cpu reference and exit (runs nothing)")
+	f.fs.BoolVar(&f.stale, "stale", false, "print the items whose stored cpu reference is missing or no longer matches today's cpu preset, one a line, and exit (scripts/regenerate-references runs them)")
 	f.fs.BoolVar(&f.quiet, "quiet", false, "no progress lines")
 	f.fs.BoolVar(&f.plan, "plan", false, "print the item's model trainings (cache key and command for netdiffus train-plan) and exit")
 	f.fs.Var(&f.sets, "set", "override one preset field, e.g. -set Downstream.Epochs=5 (repeatable)")
 	f.fs.Usage = func() {
-		fmt.Fprintf(f.fs.Output(), "usage: netdiffus repro NAME [-mode smoke|cpu|full] [-force] [-write-reference] [-set Path=value]\n       netdiffus repro -list\n       netdiffus repro -verdicts\n\nflags:\n")
+		fmt.Fprintf(f.fs.Output(), "usage: netdiffus repro NAME [-mode smoke|cpu|full] [-force] [-write-reference] [-set Path=value]\n       netdiffus repro -list\n       netdiffus repro -verdicts\n       netdiffus repro -stale\n\nflags:\n")
 		f.fs.PrintDefaults()
 	}
 	return f
@@ -55,7 +57,7 @@ func (f *reproFlags) parse(args []string) (string, error) {
 		return "", err
 	}
 	rest := f.fs.Args()
-	if (f.list || f.verdicts) && len(rest) == 0 {
+	if (f.list || f.verdicts || f.stale) && len(rest) == 0 {
 		return "", nil
 	}
 	if len(rest) == 0 {
@@ -86,6 +88,12 @@ func runRepro(args []string) error {
 	}
 	if f.verdicts {
 		return repro.WriteStoredVerdicts(os.Stdout)
+	}
+	if f.stale {
+		for _, name := range repro.StaleReferences() {
+			fmt.Println(name)
+		}
+		return nil
 	}
 	it, err := repro.ItemNamed(name)
 	if err != nil {

@@ -94,5 +94,50 @@ func TestFullTraceAuditSeesTheDonorDecoder(t *testing.T) {
 		if !m.FullTraceAudit.Flagged || m.FullTraceAudit.NearCopies.Outcome != stats.Holds || m.FullTraceAudit.Closer.Outcome != stats.Holds {
 			t.Errorf("%s: the donor decoder's traces not flagged:\n%s", tc.dataset, m.FullTraceAudit.Summary())
 		}
+		if m.TraceTSTR == nil || !m.TraceTSTR.Synth.Valid() || !m.TraceTSTR.Real.Valid() {
+			t.Errorf("%s: no trace classifier result: %+v (%q)", tc.dataset, m.TraceTSTR, m.RealTraceNote)
+		} else {
+			t.Logf("%s: trace TSTR %v, TRTR %v", tc.dataset, m.TraceTSTR.Synth, m.TraceTSTR.Real)
+		}
+	}
+}
+
+// TestTraceTSTR: traces whose classes differ in level are told apart by the trace classifier trained
+// on real traces (the floor) and on fresh synthetic traces from the same generator alike, while
+// synthetic traces with their labels shuffled away from the levels fall far below the floor.
+func TestTraceTSTR(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	draw := func(n int) ([][]float64, []int) {
+		var x [][]float64
+		var y []int
+		for i := range n {
+			c := i % 3
+			tr := make([]float64, 90+rng.IntN(40))
+			for k := range tr {
+				tr[k] = float64(1000*(c+1)) * (1 + 0.3*rng.NormFloat64())
+			}
+			x, y = append(x, tr), append(y, c)
+		}
+		return x, y
+	}
+	train, trainY := draw(60)
+	test, testY := draw(30)
+	synth, synthY := draw(60)
+	c := preset.SmokePreset().Downstream
+	good, err := traceTSTR(c, train, trainY, test, testY, synth, synthY)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if good.Real.Estimate < 0.9 || good.Synth.Estimate < 0.9 || !good.Gap.Contains(0) {
+		t.Errorf("fresh synthetic traces: real %v, synth %v, gap %v: want both near 1, the gap around 0", good.Real, good.Synth, good.Gap)
+	}
+	shuffled := append([]int(nil), synthY...)
+	rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	bad, err := traceTSTR(c, train, trainY, test, testY, synth, shuffled)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(bad.Gap.Hi < -0.3) {
+		t.Errorf("synthetic traces with shuffled labels: gap %v, want far below 0", bad.Gap)
 	}
 }

@@ -62,6 +62,9 @@ type Measures struct {
 	// (images read from files), and RealTraceNote says why when a measure failed.
 	RealTraces, RealTracesImageSide *features.RealTraceFidelity `json:",omitempty"`
 	RealTraceNote                   string                      `json:",omitempty"`
+	// TraceTSTR is train-on-synthetic, test-on-real with a classifier of the full-length traces
+	// themselves, beside its floor (trained on the real training traces); nil with RealTraces.
+	TraceTSTR *TraceTSTR `json:",omitempty"`
 	Accuracy                        []Score                     // held-out real test images, per classifier and scenario
 	// FIDExcess is FIDMatched - FIDFloor with its bootstrap interval (FIDIntervals): above 0, the
 	// synthetic images are further from the training images than fresh real ones are.
@@ -154,6 +157,9 @@ func Measure(b compute.Backend, p preset.Preset, d *Data, synth diffusion.Array,
 			m.RealTraceNote = err.Error()
 		} else {
 			m.auditFullTraces(d, decoded, synthY, p.Data.Seed)
+			if m.TraceTSTR, err = traceTSTR(p.Downstream, d.TrainSeries, d.TrainY, d.TestSeries, d.TestY, decoded, synthY); err != nil {
+				m.RealTraceNote = "trace classifier: " + err.Error()
+			}
 		}
 	}
 	err = m.classify(b, p.Downstream, protocols.Dataset{X: real.Pixels, Y: d.TrainY}, protocols.Dataset{X: syn.Pixels, Y: synthY},
@@ -351,6 +357,11 @@ func (m *Measures) RealTraceSummary() string {
 		return fmt.Sprintf("value JSD %s bits, value EMD %s, length EMD %s, within-class volume EMD %s, autocorrelation %s, discriminative score %s",
 			r.ValueJSD, r.ValueEMD, r.LengthEMD, r.VolumeEMD, r.Autocorrelation, r.Discriminative)
 	}
-	return fmt.Sprintf("\nAgainst the real test traces (floors: real training vs real test traces), synthetic traces of %d values from the full-length decoder: %s; "+
+	s := fmt.Sprintf("\nAgainst the real test traces (floors: real training vs real test traces), synthetic traces of %d values from the full-length decoder: %s; "+
 		"decoded at the image side (%d values, class-mean range): %s.", m.RealTraces.Lengths[2], part(m.RealTraces), m.RealTracesImageSide.Lengths[2], part(m.RealTracesImageSide))
+	if t := m.TraceTSTR; t != nil {
+		s += fmt.Sprintf("\nTrain on synthetic traces, test on real (%s on the traces averaged to %d values): %s, trained on real traces %s; difference %s (95%% paired bootstrap).",
+			t.Classifier, t.Points, t.Synth.Scale(100).Short("%.1f%%"), t.Real.Scale(100).Short("%.1f%%"), t.Gap.Scale(100).Short("%+.1f points"))
+	}
+	return s
 }

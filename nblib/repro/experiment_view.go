@@ -133,5 +133,9 @@ func (r *ExperimentResult) realTraceRows() [][]string {
 			rows = append(rows, []string{d.name + " vs real test traces: " + m.what, v[0], v[1], "", fmt.Sprintf("%d values a trace", d.f.Lengths[2])})
 		}
 	}
+	if t := r.TraceTSTR; t != nil {
+		rows = append(rows, []string{"full-length traces: train on synthetic, test on real (%)", t.Synth.Scale(100).Short("%.1f"), t.Real.Scale(100).Short("%.1f"), "",
+			fmt.Sprintf("%s on the traces averaged to %d values; floor: trained on the real training traces; difference %s points (paired)", t.Classifier, t.Points, t.Gap.Scale(100).Short("%+.1f"))})
+	}
 	return rows
 }

@@ -65,7 +65,7 @@ type Measures struct {
 	// TraceTSTR is train-on-synthetic, test-on-real with a classifier of the full-length traces
 	// themselves, beside its floor (trained on the real training traces); nil with RealTraces.
 	TraceTSTR *TraceTSTR `json:",omitempty"`
-	Accuracy                        []Score                     // held-out real test images, per classifier and scenario
+	Accuracy  []Score    // held-out real test images, per classifier and scenario
 	// FIDExcess is FIDMatched - FIDFloor with its bootstrap interval (FIDIntervals): above 0, the
 	// synthetic images are further from the training images than fresh real ones are.
 	FIDExcess, FIDMatchedInterval, FIDFloorInterval stats.Interval

@@ -51,36 +51,44 @@
 // first, CPU-cheap answer, kept in the model folder (decoder.json, written by Run from the real
 // training series; it holds at most 256 of them per class):
 //
-//   - length and values: the trace is L values long. A donor, a real training series u of the same
-//     class drawn at random (u min-max normalised, c' the GASF inverse of u's own image), gives the
-//     within-bin detail: x_k = c_{floor(k S / L)} + u_k - c'_{floor(k S / L)}, the generated coarse
-//     value of k's span plus the donor's departure from its own. The x_k only order the values: the
-//     donor's values, sorted, take the places of the x_k in rank order (quantile mapping onto the
-//     donor's marginal), so the trace holds values real traces of the class hold (packet sizes are
-//     sizes the class uses, not averages of them). The donor also gives the active length: with padded
-//     real series (a packet trace shorter than the feature's length) only its first n values are
-//     ranked, and the rest are f.Of's zero padding.
-//   - scale: each trace draws its own (minimum, maximum) from a kernel density estimate of the class's
-//     training pairs, (lo_i, hi_i) + N(0, diag(h^2)) with Silverman's bandwidth h = 1.06 sd n^(-1/5) per
-//     coordinate, kept within the class's observed extremes; the value is lo + x (hi - lo), rounded to
-//     whole numbers when every real value is one.
+//   - length and values (the default, DetailAR1): the trace is L values long. The generated coarse value
+//     of each position's span plus a Gaussian AR(1) residual, x_k = c_{floor(k S / L)} + e_k with
+//     e_k = phi e_{k-1} + sqrt(1 - phi^2) sigma z_k, orders the values; sigma and phi are the class's,
+//     fitted on its training series' departures u_k - c'_{floor(k S / L)} from their own decoded images
+//     (u min-max normalised, c' the GASF inverse of u's own image). The values are a fresh draw, with
+//     replacement, from the class's pooled normalised values (every value of every training series of
+//     the class), sorted and placed in the rank order of the x_k (quantile mapping onto the class's
+//     marginal). Where the class's series hold at most 4096 distinct values (packet sizes), each scaled
+//     value moves to the nearest one of them, so traces hold sizes the class uses. With padded real
+//     series (a packet trace shorter than the feature's length) the active length is one of the class's
+//     lengths and the rest is f.Of's zero padding.
+//   - the donor detail (DetailDonor, chosen by name): a donor, a real training series of the same class
+//     drawn at random, gives the within-bin detail x_k = c_{floor(k S / L)} + u_k - c'_{floor(k S / L)}
+//     and its own values, sorted, take the places of the x_k in rank order; it also gives the active
+//     length. Each trace then holds exactly one real training trace's values, rearranged: the
+//     memorization audit flags these traces as near copies (DCR ratio 0.4 to 0.6, 60 to 75% near copies
+//     on the real Echo data and D1-Netflix, smoke preset), while the default's are not (DCR ratio 1.0
+//     to 1.4, no near copies); the donor keeps the autocorrelation closer to the real traces'.
+//   - scale: each trace takes one of the class's training (minimum, maximum) pairs (ScaleDonor), or
+//     draws a new pair from a kernel density estimate of them (ScaleKDE), (lo_i, hi_i) + N(0, diag(h^2))
+//     with Silverman's bandwidth h = 1.06 sd n^(-1/5) per coordinate, kept within the class's observed
+//     extremes; the value is lo + x (hi - lo), rounded to whole numbers when every real value is one.
 //
 // So the ordering of the values along the trace follows the generated coarse shape (what the
-// diffusion model learned); the values themselves, the within-bin detail, the length and the scale are
-// resampled from the class's real training data, not generated. This keeps
-// volumes spread within a class as they are in the data (a class-mean scale gives every trace of a
-// class the same range, which the within-class volume distance of MeasureRealTraces exposes), and
-// gives traces in bytes that packet and capture writers accept. It is not a model of the fine
-// structure: each trace's values are a real training trace's values, rearranged (it can disclose
-// them, it cannot produce values the training set lacks, and a per-field distance below its floor is
-// a sign of that copying, not of quality), and the scale is independent of the generated shape. Why this
-// first: a 1-D refinement model conditioned on the coarse series (the project's 1-D U-Net), larger
-// images where L allows (L = 128 at the full preset), an invertible imaging beside GASF, or the scale
-// generated as extra outputs conditioned on the class are each a new trained model and a new figure to
-// validate; this decoder needs no training, works for every model already trained from traces once
-// Run has written its decoder.json, and its measures (MeasureRealTraces with floors) are the yardstick
-// the trained alternatives will have to beat. With one training series per class the decoder gives
-// that series back exactly from its own image (a test).
+// diffusion model learned); the fine detail is a fitted noise model, and the values, the length and the
+// scale are resampled from the class's real training data as a whole, not generated by the network.
+// This keeps volumes spread within a class as they are in the data (a class-mean scale gives every
+// trace of a class the same range, which the within-class volume distance of MeasureRealTraces
+// exposes), and gives traces in bytes that packet and capture writers accept. It is not a learned model
+// of the fine structure: the AR(1) residual is the class's average texture, not the trace's, and the
+// scale is independent of the generated shape. Why this first: a 1-D refinement model conditioned on
+// the coarse series (the project's 1-D U-Net), larger images where L allows (L = 128 at the full
+// preset), an invertible imaging beside GASF, or the scale generated as extra outputs conditioned on
+// the class are each a new trained model and a new figure to validate; this decoder needs no training,
+// works for every model already trained from traces once Run has written its decoder.json, and its
+// measures (MeasureRealTraces with floors, the trace classifier TraceTSTR, the memorization audit)
+// are the yardstick the trained alternatives will have to beat. With one training series per class the
+// donor decoder gives that series back exactly from its own image (a test).
 //
 // Run chains them for one dataset; Train takes an Observer called with every unet.Progress report, for
 // live views.

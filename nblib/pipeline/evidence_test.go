@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/netdiffus/netdiffus/nblib/diffusion"
-	"github.com/netdiffus/netdiffus/nblib/eval/stats"
 	"github.com/netdiffus/netdiffus/nblib/preset"
 )
 
@@ -68,12 +67,12 @@ func TestMeasureAuditsCopies(t *testing.T) {
 	t.Log(fresh.EvidenceSummary())
 }
 
-// TestFullTraceAuditSeesTheDonorDecoder: the trace decoder takes each synthetic trace's values from a
-// real training trace (TraceDecoder). Fed the real test images, as a perfect image generator would
-// be, its full-length traces are still flagged as near copies of training traces on the real Echo data
-// and on D1-Netflix, while the images and the image-side decoded series are not: the audit sees what
-// the decoder adds. (Measured: DCR ratio 0.25 and 0.41, near copies 80% and 95%.)
-func TestFullTraceAuditSeesTheDonorDecoder(t *testing.T) {
+// TestFullTraceAuditOfMeasure: Measure audits the full-length traces of the trace decoder's default
+// (generated detail, DetailAR1). Fed the real test images, as a perfect image generator would be, on
+// the real Echo data and on D1-Netflix, neither the images, the image-side series nor the full-length
+// traces are flagged, and the trace classifier runs. (The donor detail, which copies training values,
+// is flagged: TestTraceDecoderGeneratedDetail.)
+func TestFullTraceAuditOfMeasure(t *testing.T) {
 	p := preset.SmokePreset()
 	p.Downstream.Classifiers = nil
 	for _, tc := range []struct{ dataset, group string }{{"alexa", ""}, {"d1", "netflix"}} {
@@ -91,8 +90,8 @@ func TestFullTraceAuditSeesTheDonorDecoder(t *testing.T) {
 		if m.Audit.Flagged || m.TraceAudit.Flagged {
 			t.Errorf("%s: real test images flagged:\n%s", tc.dataset, m.AuditSummary())
 		}
-		if !m.FullTraceAudit.Flagged || m.FullTraceAudit.NearCopies.Outcome != stats.Holds || m.FullTraceAudit.Closer.Outcome != stats.Holds {
-			t.Errorf("%s: the donor decoder's traces not flagged:\n%s", tc.dataset, m.FullTraceAudit.Summary())
+		if m.FullTraceAudit.Flagged {
+			t.Errorf("%s: the generated full-length traces flagged:\n%s", tc.dataset, m.FullTraceAudit.Summary())
 		}
 		if m.TraceTSTR == nil || !m.TraceTSTR.Synth.Valid() || !m.TraceTSTR.Real.Valid() {
 			t.Errorf("%s: no trace classifier result: %+v (%q)", tc.dataset, m.TraceTSTR, m.RealTraceNote)

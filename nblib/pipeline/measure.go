@@ -74,9 +74,10 @@ type Measures struct {
 	// Audit is the memorization audit of the synthetic images (nblib/eval/privacy) against the real
 	// training and test images, TraceAudit the same on the decoded series; nil, with AuditNote saying
 	// why, when a set is too small to audit.
-	// FullTraceAudit audits the full-length traces of the trace decoder (real units) against the real
-	// training and test traces: the decoder takes values from real training traces, so this is where
-	// copying would show (nil when the data have no real series or the traces differ in length).
+	// FullTraceAudit audits the full-length traces of the trace decoder (real units, its default
+	// detail) against the real training and test traces: the decoder draws values from real training
+	// traces, so this is where copying would show (nil when the data have no real series or the traces
+	// differ in length).
 	Audit, TraceAudit, FullTraceAudit *privacy.Report `json:",omitempty"`
 	AuditNote                         string          `json:",omitempty"`
 }

@@ -13,9 +13,10 @@ type TraceOptions struct {
 	Unit bool
 	// Step is the time between the values of a per-packet feature, in seconds (binned bytes keep their
 	// bin width); 0 means 1.
-	Step  float64
-	Seed  uint64    // the decoder's draws (donor, scale)
-	Scale ScaleMode // where each trace's scale comes from ("": ScaleDonor)
+	Step   float64
+	Seed   uint64     // the decoder's draws (values, donor, scale)
+	Scale  ScaleMode  // where each trace's scale comes from ("": ScaleDonor)
+	Detail DetailMode // where each trace's values and detail come from ("": DetailAR1)
 }
 
 // SyntheticTraces decodes samples x (labels in class order of info.Classes) of the model folder dir into
@@ -55,7 +56,7 @@ func SyntheticTraces(dir string, info ModelInfo, x diffusion.Array, labels []int
 	if len(td.Classes) != len(info.Classes) {
 		return nil, f, "", fmt.Errorf("pipeline: %s describes %d classes, the model %d", DecoderFile, len(td.Classes), len(info.Classes))
 	}
-	full, err := td.Decode(series, labels, DecodeOptions{Seed: opt.Seed, Scale: opt.Scale})
+	full, err := td.Decode(series, labels, DecodeOptions{Seed: opt.Seed, Scale: opt.Scale, Detail: opt.Detail})
 	if err != nil {
 		return nil, f, "", err
 	}

@@ -140,18 +140,60 @@ func ParseScaleMode(s string) (ScaleMode, error) {
 	return "", fmt.Errorf("pipeline: unknown scale mode %q: use donor or kde", s)
 }
 
+// DetailMode says where a decoded trace's values and within-bin detail come from.
+type DetailMode string
+
+// The detail modes of DecodeOptions.
+const (
+	// DetailDonor ranks a donor's own values along the generated shape: each trace holds exactly the
+	// values of one real training trace, reordered (the audit flags these traces as near copies).
+	DetailDonor DetailMode = "donor"
+	// DetailAR1 generates the detail: the generated coarse value of each span plus a Gaussian AR(1)
+	// residual, whose standard deviation and lag-1 correlation are the class's (fitted on its training
+	// series' departures from their own coarse series), orders the values; the values are a fresh draw
+	// from the class's pooled marginal (every normalised value of its training series), placed in that
+	// order, so the marginal stays the class's while no trace's values come from one real trace. Where
+	// the class's series hold few distinct values (at most maxSupport: packet sizes), each scaled value
+	// moves to the nearest value of the class. The active length is drawn from the class's lengths and
+	// the scale, with ScaleDonor, is one of the class's (minimum, maximum) pairs (ScaleKDE draws new
+	// ones).
+	DetailAR1 DetailMode = "ar1"
+)
+
+// maxSupport is the most distinct values a class's series may hold for DetailAR1 to snap generated
+// values to them.
+const maxSupport = 4096
+
+// ParseDetailMode is the inverse of a DetailMode's string ("" is DetailAR1, the default: the donor
+// mode copies training values and is chosen by name only).
+func ParseDetailMode(s string) (DetailMode, error) {
+	switch m := DetailMode(s); m {
+	case "", DetailAR1:
+		return DetailAR1, nil
+	case DetailDonor:
+		return m, nil
+	}
+	return "", fmt.Errorf("pipeline: unknown detail mode %q: use donor or ar1", s)
+}
+
 // DecodeOptions configure TraceDecoder.Decode.
 type DecodeOptions struct {
-	Seed  uint64    // the draws of donors (and scales)
-	Scale ScaleMode // "" is ScaleDonor
+	Seed   uint64     // the draws of donors (and scales)
+	Scale  ScaleMode  // "" is ScaleDonor
+	Detail DetailMode // "" is DetailAR1
 }
 
 // Decode turns decoded samples (coarse, Size values on [0, 1], of class labels[i]) into traces of
-// SeriesLen values in real units. Trace i draws, from its class's real training series with a generator
-// seeded by opt.Seed and i, a donor whose within-bin detail orders the values, whose values (sorted)
-// fill them and whose active length it keeps, and a scale (opt.Scale). See the package documentation.
+// SeriesLen values in real units, with a generator seeded by opt.Seed and i. By default (DetailAR1) the
+// generated coarse series plus an AR(1) residual orders a fresh draw of the class's pooled values;
+// with DetailDonor a real training series of the class (the donor) gives the detail, the values and
+// the active length. The scale comes from opt.Scale. See the package documentation.
 func (td *TraceDecoder) Decode(coarse [][]float64, labels []int, opt DecodeOptions) ([][]float64, error) {
 	mode, err := ParseScaleMode(string(opt.Scale))
+	if err != nil {
+		return nil, err
+	}
+	detail, err := ParseDetailMode(string(opt.Detail))
 	if err != nil {
 		return nil, err
 	}
@@ -159,8 +201,12 @@ func (td *TraceDecoder) Decode(coarse [][]float64, labels []int, opt DecodeOptio
 		return nil, fmt.Errorf("pipeline: %d decoded samples for %d labels", len(coarse), len(labels))
 	}
 	bw := make([][2]float64, len(td.Classes))
+	ar := make([]residualModel, len(td.Classes))
 	for c := range td.Classes {
 		bw[c] = td.Classes[c].bandwidth()
+		if detail == DetailAR1 && len(td.Classes[c].Values) > 0 {
+			ar[c] = td.Classes[c].residuals(td.SeriesLen, td.Padded)
+		}
 	}
 	out := make([][]float64, len(coarse))
 	for i, s := range coarse {
@@ -172,6 +218,10 @@ func (td *TraceDecoder) Decode(coarse [][]float64, labels []int, opt DecodeOptio
 			return nil, fmt.Errorf("pipeline: sample %d decodes to %d values, the decoder was made for %d (another model's folder?)", i, len(s), td.Size)
 		}
 		rng := rand.New(rand.NewPCG(opt.Seed, uint64(i)))
+		if detail == DetailAR1 {
+			out[i] = td.Classes[c].generated(s, td.SeriesLen, bw[c], ar[c], td.Padded, td.Integer, mode, rng)
+			continue
+		}
 		out[i] = td.Classes[c].trace(s, td.SeriesLen, bw[c], td.Padded, td.Integer, mode, rng)
 	}
 	return out, nil
@@ -209,6 +259,113 @@ func (dc *DecoderClass) trace(coarse []float64, n int, bw [2]float64, padded, in
 		}
 	}
 	return out
+}
+
+// residualModel is a class's AR(1) model of the within-bin detail, and the values its series hold.
+type residualModel struct {
+	Std, Lag1 float64   // of u_k - c'_{floor(k S / L)} over the active parts, normalised units
+	Pooled    []float32 // every normalised value of the active parts: the class's marginal
+	Support   []float64 // the class's distinct real values, sorted; nil when there are more than maxSupport
+}
+
+// residuals fits the class's residual model: the departures of each training series (normalised) from
+// its own coarse series held over the spans, over the active parts.
+func (dc *DecoderClass) residuals(n int, padded bool) residualModel {
+	var sum2, lag float64
+	var count int
+	support := map[float64]bool{}
+	m := residualModel{}
+	for d, vals := range dc.Values {
+		active := n
+		if padded {
+			active = dc.Lengths[d]
+		}
+		up := upsample32(dc.Coarse[d], n)
+		prev := math.NaN()
+		for k := range active {
+			r := float64(vals[k]) - up[k]
+			sum2 += r * r
+			count++
+			if !math.IsNaN(prev) {
+				lag += r * prev
+			}
+			prev = r
+		}
+		lo, hi := dc.Scales[d][0], dc.Scales[d][1]
+		for _, v := range vals[:active] {
+			if len(support) <= maxSupport {
+				support[lo+float64(v)*(hi-lo)] = true
+			}
+		}
+		m.Pooled = append(m.Pooled, vals[:active]...)
+	}
+	if count > 0 && sum2 > 0 {
+		m.Std, m.Lag1 = math.Sqrt(sum2/float64(count)), max(-0.99, min(0.99, lag/sum2))
+	}
+	if len(support) <= maxSupport {
+		for v := range support {
+			m.Support = append(m.Support, v)
+		}
+		slices.Sort(m.Support)
+	}
+	return m
+}
+
+// generated is Decode of one sample with DetailAR1: the upsampled sample plus an AR(1) residual
+// ranks the positions, a fresh draw from the class's pooled values, sorted, takes them in rank order,
+// and the scale maps them to real units (then to the class's nearest value when it holds few).
+func (dc *DecoderClass) generated(coarse []float64, n int, bw [2]float64, ar residualModel, padded, integer bool, mode ScaleMode, rng *rand.Rand) []float64 {
+	pair := dc.Scales[rng.IntN(len(dc.Scales))]
+	lo, hi := pair[0], pair[1]
+	if mode == ScaleKDE {
+		lo, hi = dc.drawScale(bw, rng)
+	}
+	active := n
+	if padded {
+		active = dc.Lengths[rng.IntN(len(dc.Lengths))]
+	}
+	up := upsample(coarse, n)
+	order := make([]int, active)
+	x := make([]float64, active)
+	e := ar.Std * rng.NormFloat64()
+	innovation := ar.Std * math.Sqrt(1-ar.Lag1*ar.Lag1)
+	for k := range order {
+		if k > 0 {
+			e = ar.Lag1*e + innovation*rng.NormFloat64()
+		}
+		order[k], x[k] = k, up[k]+e
+	}
+	sort.SliceStable(order, func(a, b int) bool { return x[order[a]] < x[order[b]] })
+	draw := make([]float64, active)
+	for j := range draw {
+		draw[j] = float64(ar.Pooled[rng.IntN(len(ar.Pooled))])
+	}
+	slices.Sort(draw)
+	out := make([]float64, n) // after the active part: f.Of's zero padding
+	for j, k := range order {
+		v := lo + draw[j]*(hi-lo)
+		if len(ar.Support) > 0 {
+			v = nearest(ar.Support, v)
+		} else if integer {
+			v = math.Round(v)
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// nearest returns the value of sorted closest to v.
+func nearest(sorted []float64, v float64) float64 {
+	i := sort.SearchFloat64s(sorted, v)
+	switch {
+	case i == 0:
+		return sorted[0]
+	case i == len(sorted):
+		return sorted[len(sorted)-1]
+	case v-sorted[i-1] <= sorted[i]-v:
+		return sorted[i-1]
+	}
+	return sorted[i]
 }
 
 // upsample32 is upsample of float32 values.

@@ -64,7 +64,7 @@ func TestTraceDecoderReproducesItsSeries(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := td.Decode(coarse, d.TrainY, DecodeOptions{Seed: 3})
+			got, err := td.Decode(coarse, d.TrainY, DecodeOptions{Seed: 3, Detail: DetailDonor})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -248,7 +248,7 @@ func TestTraceDecoderOnRealEcho(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	full, err := td.Decode(coarse, d.TestY, DecodeOptions{Seed: 1})
+	full, err := td.Decode(coarse, d.TestY, DecodeOptions{Seed: 1, Detail: DetailDonor})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,5 +270,55 @@ func TestTraceDecoderOnRealEcho(t *testing.T) {
 	t.Logf("image side: JSD %v, length %v", side.ValueJSD, side.LengthEMD)
 	if side.ValueJSD.Value < 10*side.ValueJSD.Floor || side.LengthEMD.Value < 10*side.LengthEMD.Floor {
 		t.Errorf("image side: value JSD %v, length %v: want both more than 10 times the floor", side.ValueJSD, side.LengthEMD)
+	}
+}
+
+// TestTraceDecoderGeneratedDetail compares the two detail modes on the real test images themselves (a
+// perfect image generator) on the real Echo traffic and D1-Netflix: the donor's values reordered are
+// flagged by the full-length audit as copies of training traces, the AR(1) detail is not; both keep
+// the traces' length and scale. The fidelity numbers of each are logged (the closing note of issue 24
+// quotes them).
+func TestTraceDecoderGeneratedDetail(t *testing.T) {
+	p := preset.SmokePreset()
+	for _, tc := range []struct{ dataset, group string }{{"alexa", ""}, {"d1", "netflix"}} {
+		d, err := LoadDefault(p, tc.dataset, tc.group)
+		if err != nil {
+			t.Fatal(err)
+		}
+		td, err := NewTraceDecoder(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		coarse, err := Decode(d.Test)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, mode := range []DetailMode{DetailDonor, DetailAR1} {
+			full, err := td.Decode(coarse, d.TestY, DecodeOptions{Seed: 1, Detail: mode, Scale: ScaleKDE})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(full) != len(d.TestY) || len(full[0]) != d.SeriesLen {
+				t.Fatalf("%s %s: %d traces of %d values, want %d of %d", tc.dataset, mode, len(full), len(full[0]), len(d.TestY), d.SeriesLen)
+			}
+			r, err := features.MeasureRealTraces(d.TrainSeries, d.TrainY, d.TestSeries, d.TestY, full, d.TestY, features.TraceConfig{Seed: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := &Measures{}
+			m.auditFullTraces(d, full, d.TestY, 1)
+			if m.FullTraceAudit == nil {
+				t.Fatalf("%s %s: no audit (%s)", tc.dataset, mode, m.AuditNote)
+			}
+			a := m.FullTraceAudit.Pooled
+			t.Logf("%s %s: value JSD %v, EMD %v, length %v, volume %v, autocorrelation %v, discriminative %v; audit: DCR ratio %v, near copies %v, membership AUC %v, flagged %v",
+				tc.dataset, mode, r.ValueJSD, r.ValueEMD, r.LengthEMD, r.VolumeEMD, r.Autocorrelation, r.Discriminative, a.DCRRatio, a.NearCopyShare, a.MembershipAUC, m.FullTraceAudit.Flagged)
+			if want := mode == DetailDonor; m.FullTraceAudit.Flagged != want {
+				t.Errorf("%s %s: flagged %v, want %v:\n%s", tc.dataset, mode, m.FullTraceAudit.Flagged, want, m.FullTraceAudit.Summary())
+			}
+		}
+	}
+	if _, err := ParseDetailMode("gan"); err == nil {
+		t.Error("unknown detail mode accepted")
 	}
 }

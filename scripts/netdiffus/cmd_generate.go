@@ -31,7 +31,8 @@ func runGenerate(args []string) error {
 	from := f.fs.String("from", "", "decode the samples in this NPZ (netdiffus sample -out) instead of sampling the model")
 	to := f.fs.String("to", "csv", "also write captures: csv (none), pcap or pcapng")
 	unit := f.fs.Bool("unit", false, "keep series on [0, 1] at the image's resolution instead of decoding them to traces in real units")
-	scale := f.fs.String("scale", "donor", "each trace's minimum and maximum: donor (a real training trace's of the class, with its length and values) or kde (drawn from a kernel density estimate of the class's pairs; the values move off real ones)")
+	scale := f.fs.String("scale", "donor", "each trace's minimum and maximum: donor (one real training trace's pair of the class) or kde (drawn from a kernel density estimate of the class's pairs)")
+	detail := f.fs.String("detail", "ar1", "each trace's values and within-bin detail: ar1 (generated: a fresh draw of the class's pooled values ordered by the sample plus an AR(1) residual) or donor (one real training trace's values, reordered: the audit flags these as near copies)")
 	step := f.fs.Float64("step", 1, "seconds between the values of a per-packet series (binned series keep their bin width), in (0, 1e9]")
 	if err := f.parse(args); err != nil {
 		return err
@@ -59,11 +60,15 @@ func runGenerate(args []string) error {
 	if err != nil {
 		return fmt.Errorf("-scale %s: use donor or kde", *scale)
 	}
+	detailMode, err := pipeline.ParseDetailMode(*detail)
+	if err != nil {
+		return fmt.Errorf("-detail %s: use ar1 or donor", *detail)
+	}
 	info, x, labels, err := generateSamples(f, *from, *perClass)
 	if err != nil {
 		return err
 	}
-	ds, feat, note, err := pipeline.SyntheticTraces(f.model, info, x, labels, pipeline.TraceOptions{Unit: *unit, Step: *step, Seed: info.Preset.Sample.Seed, Scale: mode})
+	ds, feat, note, err := pipeline.SyntheticTraces(f.model, info, x, labels, pipeline.TraceOptions{Unit: *unit, Step: *step, Seed: info.Preset.Sample.Seed, Scale: mode, Detail: detailMode})
 	if err != nil {
 		return err
 	}
@@ -73,8 +78,11 @@ func runGenerate(args []string) error {
 	if note != "" && !f.quiet {
 		fmt.Fprintln(os.Stderr, "note:", note)
 	}
-	if note == "" && !*unit {
-		fmt.Fprintf(os.Stderr, "privacy: the full-length values of these traces are taken from real training traces (%s in %s holds them): the memorization audit flags them as near copies; do not share them, or the model folder, as private data\n",
+	if note == "" && !*unit && detailMode == pipeline.DetailDonor {
+		fmt.Fprintf(os.Stderr, "privacy: -detail donor takes each trace's values from one real training trace (%s in %s holds them): the memorization audit flags them as near copies; do not share them, or the model folder, as private data\n",
+			pipeline.DecoderFile, f.model)
+	} else if note == "" && !*unit && !f.quiet {
+		fmt.Fprintf(os.Stderr, "privacy: the values are drawn from the class's pooled training values (no trace copies one real trace); %s in %s holds real training traces: do not share the model folder as private data\n",
 			pipeline.DecoderFile, f.model)
 	}
 	folder, npz := filepath.Join(*out, "traces"), filepath.Join(*out, "traces.npz")

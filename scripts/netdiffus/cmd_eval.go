@@ -184,8 +184,7 @@ func sampleFor(f evalFlags, data *pipeline.Data) (pipeline.Examples, error) {
 	if len(m.Info.Classes) != len(data.Classes) {
 		return pipeline.Examples{}, fmt.Errorf("-model %s knows %d classes, %s has %d", f.run.model, len(m.Info.Classes), f.real, len(data.Classes))
 	}
-	x, y, err := sampleCounts(f.run, m, f.p, pipeline.Counts(data.TrainY, len(data.Classes)))
-	return pipeline.Examples{X: x, Labels: y, Classes: m.Info.Classes}, err
+	return sampleCounts(f.run, m, f.p, pipeline.Counts(data.TrainY, len(data.Classes)))
 }
 
 func sameShape(a, b []int) bool {
@@ -478,12 +477,12 @@ func sampleModel(f evalFlags, real features.Images, realY []int) (features.Image
 		}
 		counts[y]++
 	}
-	x, labels, err := sampleCounts(f.run, m, f.p, counts)
+	ex, err := sampleCounts(f.run, m, f.p, counts)
 	if err != nil {
 		return features.Images{}, nil, err
 	}
-	im, err := pipeline.Images("samples of "+f.run.model, x)
-	return im, labels, err
+	im, err := pipeline.Images("samples of "+f.run.model, ex.X)
+	return im, ex.Labels, err
 }
 
 var backendReported bool

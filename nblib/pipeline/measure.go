@@ -20,14 +20,15 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// Measures is what Measure found: fidelity on the real training images' principal components (not
-// Inception features: the numbers rank models and datasets but do not compare with the paper's),
+// Measures is what Measure found: fidelity on the preset's Measure.Features, by default the real
+// training images' principal components (not Inception features: the numbers then rank models and
+// datasets but do not compare with the paper's),
 // each with its floor (the same distance between the real training and the real test images: what a
 // perfect generator drawing fresh real data would score), fidelity of the decoded series, and
 // downstream accuracy.
 type Measures struct {
 	// Features names the FID/KID features (preset.Measure.Features), e.g. "pca-16".
-	Features string `json:",omitempty"`
+	Features string  `json:",omitempty"`
 	FID      float64 // all synthetic vs all real training images
 	// RealFID is the FID of the real test images against the real training images on the same
 	// features: what fresh real data reaches. It has the test set's size, and FID grows as sets shrink,

@@ -1,7 +1,9 @@
 package pipeline
 
 import (
+	"bytes"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -159,4 +161,50 @@ func TestMeasureFeatures(t *testing.T) {
 			t.Errorf("Features %q: got %v, want an error containing %q", tc.features, err, tc.want)
 		}
 	}
+}
+
+func npyOf(t testing.TB, data any, shape ...int) []byte {
+	var b bytes.Buffer
+	if err := npy.Write(&b, data, shape...); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// FuzzReadImageExamples: any pair of files either is refused or reads to examples in the model range,
+// one label per image, every label a class with an example.
+func FuzzReadImageExamples(f *testing.F) {
+	f.Add(npyOf(f, make([]uint8, 2*4*4), 2, 4, 4), npyOf(f, []int64{0, 1}, 2))
+	f.Add(npyOf(f, []float32{0, 0.5, 1, 2}, 1, 2, 2), npyOf(f, []int64{0}, 1))
+	f.Add(npyOf(f, []float64{0, 1, 0, 1}, 1, 1, 2, 2), npyOf(f, []float64{0.5}, 1))
+	f.Add(npyOf(f, make([]uint8, 3*2*2), 3, 2, 2), npyOf(f, []int64{0, 2, 70000}, 3))
+	f.Add([]byte("\x93NUMPY\x01\x00"), []byte{})
+	f.Fuzz(func(t *testing.T, images, labels []byte) {
+		dir := t.TempDir()
+		x, y := filepath.Join(dir, "x.npy"), filepath.Join(dir, "y.npy")
+		if err := os.WriteFile(x, images, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(y, labels, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		e, err := ReadImageExamples(x, y)
+		if err != nil {
+			return
+		}
+		if len(e.X.Shape) != 4 || len(e.Labels) != e.X.Batch() {
+			t.Fatalf("shape %v with %d labels", e.X.Shape, len(e.Labels))
+		}
+		for _, v := range e.X.Data {
+			if !(v >= -1 && v <= 1) {
+				t.Fatalf("model value %v outside [-1, 1]", v)
+			}
+		}
+		counts := Counts(e.Labels, len(e.Classes))
+		for c, n := range counts {
+			if n == 0 {
+				t.Fatalf("class %d of %d has no example", c, len(e.Classes))
+			}
+		}
+	})
 }

@@ -79,6 +79,17 @@ func TestEvalSameImagesEitherForm(t *testing.T) {
 	if split != fromNPZ {
 		t.Errorf("eval of one .npy real file differs from eval of the NPZ:\n%s\n--- NPZ:\n%s", split, fromNPZ)
 	}
+	// -features reaches Measure from either form: raw pixels here, and the encoder CNN, which needs the backend.
+	npyArgs := []string{"eval", "-real", at("train.npy"), "-real-labels", at("train-labels.npy"), "-test", at("test.npy"), "-test-labels", at("test-labels.npy"),
+		"-synth", at("synth.npy"), "-synth-labels", at("synth-labels.npy")}
+	rawNPY := mustRun(t, append(append(npyArgs, "-features", "raw"), settings...)...)
+	rawNPZ := mustRun(t, append([]string{"eval", "-real", at("real.npz"), "-synth", at("samples.npz"), "-features", "raw"}, settings...)...)
+	if !strings.Contains(rawNPY, "\nfeatures raw\n") || rawNPY != rawNPZ || rawNPY == fromNPY {
+		t.Errorf("eval -features raw: .npy and NPZ reports differ, or do not say raw, or equal the PCA report:\n%s\n--- NPZ:\n%s", rawNPY, rawNPZ)
+	}
+	if enc := mustRun(t, append(append(npyArgs, "-features", "encoder"), settings...)...); !strings.Contains(enc, "\nfeatures encoder-") {
+		t.Errorf("eval -features encoder does not measure on the encoder:\n%s", enc)
+	}
 	wantError(t, "label both image sets or neither", "eval", "-real", at("train.npy"), "-real-labels", at("train-labels.npy"), "-synth", at("synth.npy"))
 	wantError(t, "label both image files or neither", "eval", "-real", at("train.npy"), "-real-labels", at("train-labels.npy"), "-test", at("test.npy"), "-synth", at("synth.npy"), "-synth-labels", at("synth-labels.npy"))
 	wantError(t, "are for .npy inputs", "eval", "-real", at("real.npz"), "-synth", at("samples.npz"), "-real-labels", at("train-labels.npy"))

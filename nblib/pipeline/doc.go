@@ -28,8 +28,10 @@
 //     traces" below). Without a decoder the series keep the image side, optionally rescaled to the
 //     class's mean range of the real data, and SyntheticTraces says so.
 //   - Measure: on pixels in [0, 1], the FID and KID of all synthetic vs all real training images and the
-//     per-class FID on the real training images' principal components (fid.Frechet: |mu1-mu2|^2 +
-//     tr(S1 + S2 - 2 (S1 S2)^(1/2))), each with its floor, the same distance from the real training to
+//     per-class FID on the features preset.Measure.Features names (fid.Frechet: |mu1-mu2|^2 +
+//     tr(S1 + S2 - 2 (S1 S2)^(1/2))): by default the first PCAComponents principal components of the
+//     real training images (at most one fewer than the images), else the pixels themselves, an encoder
+//     CNN trained on the real training classes, or Inception-v3's pool features; each with its floor, the same distance from the real training to
 //     the real test images, and a size-matched value on as many synthetic images as the floor has real
 //     ones (fid.FrechetWithFloor, KIDWithFloor, PerClassWithFloor); the trace fidelity of the decoded
 //     series (real images decoded through the same GASF inverse): marginal Wasserstein-1,
@@ -41,6 +43,10 @@
 //     pixel histograms with their Jensen-Shannon divergence and earth
 //     mover's distance, and each downstream classifier's accuracy on the held-out real images when
 //     trained on the original, the synthetic and the original+synthetic images (protocols.Scenarios).
+//     Images from files measure the same way: ReadExamples (NPZ archives) or ReadImageExamples and
+//     ReadImageData (.npy files, 8-bit pixels taken exactly as from an NPZ) make the Data and the
+//     synthetic Examples, CheckSynthetic checks they fit, and Measure does the rest.
+//   - WriteSamples: samples leave as an NPZ archive (WriteExamples) and, for images, as PNGs.
 //
 // # Full-length traces
 //

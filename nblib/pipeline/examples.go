@@ -70,6 +70,23 @@ func WriteExamples(path string, e Examples) error {
 	return w.Commit()
 }
 
+// WriteSamples writes e to the NPZ archive path (WriteExamples) and, when pngDir is not empty and e
+// holds single-channel images, each image as an 8-bit grayscale PNG class<label>_<index>.png in pngDir
+// (series have no picture: pngDir is then ignored). It is the one way samples leave the pipeline as
+// files; `netdiffus sample` and the notebooks call it.
+func WriteSamples(path, pngDir string, e Examples) error {
+	if err := WriteExamples(path, e); err != nil {
+		return err
+	}
+	if pngDir == "" || e.Key() == "series" {
+		return nil
+	}
+	if err := dataio.SavePNGs(pngDir, e.X, e.Labels); err != nil {
+		return fmt.Errorf("pipeline: %s: %w", pngDir, err)
+	}
+	return nil
+}
+
 // ReadExamples reads an archive written by WriteExamples (or any NPZ with "images" or "series" in
 // [0, 1] or uint8 and integer "labels"; missing class names become class0, class1, ...).
 func ReadExamples(path string) (Examples, error) {

@@ -1,6 +1,9 @@
 package pipeline
 
 import (
+	"bytes"
+	"image"
+	"image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -9,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/netdiffus/netdiffus/internal/npy"
+	"github.com/netdiffus/netdiffus/nblib/pixels"
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 	"github.com/netdiffus/netdiffus/nblib/traffic/trafficio"
 )
@@ -185,5 +189,55 @@ func TestTracesForWriters(t *testing.T) {
 	}
 	if _, _, err := Traces("syn", []string{"x"}, series, []int{0, 3}, nil, 1); err == nil {
 		t.Error("label 3 of 1 class must be an error")
+	}
+}
+
+// TestWriteSamples: images go to the NPZ and, one per image, to PNGs whose pixels are the NPZ's bytes;
+// series go to the NPZ only; a PNG folder that cannot be made is an error naming it.
+func TestWriteSamples(t *testing.T) {
+	dir := t.TempDir()
+	series := [][]float64{ramp(32, 0), ramp(32, 1), ramp(32, 2)}
+	img, err := ImageArray(series, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := Examples{X: img, Labels: []int{0, 1, 1}, Classes: []string{"a", "b"}}
+	pngs := filepath.Join(dir, "png")
+	if err := WriteSamples(filepath.Join(dir, "s.npz"), pngs, e); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadExamples(filepath.Join(dir, "s.npz"))
+	if err != nil || back.X.Batch() != 3 {
+		t.Fatalf("NPZ: %v, %v", err, back.X.Shape)
+	}
+	for i, name := range []string{"class0_00000.png", "class1_00001.png", "class1_00002.png"} {
+		fh, err := os.Open(filepath.Join(pngs, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		im, err := png.Decode(fh)
+		fh.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		gray, ok := im.(*image.Gray)
+		if !ok || !bytes.Equal(gray.Pix, pixels.ModelToBytes(back.X.Example(i))) {
+			t.Errorf("%s does not hold the pixels of sample %d", name, i)
+		}
+	}
+	ser, err := SeriesArray(series, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	none := filepath.Join(dir, "none")
+	if err := WriteSamples(filepath.Join(dir, "series.npz"), none, Examples{X: ser, Labels: []int{0, 1, 1}, Classes: []string{"a", "b"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(none); !os.IsNotExist(err) {
+		t.Errorf("series wrote PNGs into %s: %v", none, err)
+	}
+	blocked := filepath.Join(dir, "s.npz", "png") // a folder under a file
+	if err := WriteSamples(filepath.Join(dir, "t.npz"), blocked, e); err == nil || !strings.Contains(err.Error(), blocked) {
+		t.Errorf("PNGs under a file: got %v, want an error naming %s", err, blocked)
 	}
 }

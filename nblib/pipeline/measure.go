@@ -3,12 +3,15 @@ package pipeline
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/gomlx/compute"
 
 	"github.com/netdiffus/netdiffus/nblib/diffusion"
 	"github.com/netdiffus/netdiffus/nblib/eval/features"
 	"github.com/netdiffus/netdiffus/nblib/eval/fid"
+	"github.com/netdiffus/netdiffus/nblib/eval/inception"
+	"github.com/netdiffus/netdiffus/nblib/eval/nn"
 	"github.com/netdiffus/netdiffus/nblib/eval/privacy"
 	"github.com/netdiffus/netdiffus/nblib/eval/protocols"
 	"github.com/netdiffus/netdiffus/nblib/eval/stats"
@@ -17,13 +20,16 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// Measures is what Measure found: fidelity on the real training images' principal components (not
-// Inception features: the numbers rank models and datasets but do not compare with the paper's),
+// Measures is what Measure found: fidelity on the preset's Measure.Features, by default the real
+// training images' principal components (not Inception features: the numbers then rank models and
+// datasets but do not compare with the paper's),
 // each with its floor (the same distance between the real training and the real test images: what a
 // perfect generator drawing fresh real data would score), fidelity of the decoded series, and
 // downstream accuracy.
 type Measures struct {
-	FID float64 // all synthetic vs all real training images
+	// Features names the FID/KID features (preset.Measure.Features), e.g. "pca-16".
+	Features string  `json:",omitempty"`
+	FID      float64 // all synthetic vs all real training images
 	// RealFID is the FID of the real test images against the real training images on the same
 	// features: what fresh real data reaches. It has the test set's size, and FID grows as sets shrink,
 	// so compare it with FIDMatched rather than FID. FIDFloor holds the same number.
@@ -134,7 +140,12 @@ func Measure(b compute.Backend, p preset.Preset, d *Data, synth diffusion.Array,
 		return nil, err
 	}
 	m := &Measures{}
-	if err := m.fidelity(p.Measure, p.Data.Seed, len(d.Classes), real, test, d.TrainY, d.TestY, syn, synthY); err != nil {
+	ex, err := featureExtractor(b, p.Measure, p.Data.Seed, real, d.TrainY)
+	if err != nil {
+		return nil, err
+	}
+	m.Features = ex.Name()
+	if err := m.fidelity(ex, p.Measure, p.Data.Seed, len(d.Classes), real, test, d.TrainY, d.TestY, syn, synthY); err != nil {
 		return nil, err
 	}
 	if m.Hist, err = Histograms(real, syn, p.Measure.HistogramBins); err != nil {
@@ -168,17 +179,51 @@ func Measure(b compute.Backend, p preset.Preset, d *Data, synth diffusion.Array,
 	return m, err
 }
 
-func (m *Measures) fidelity(c preset.Measure, seed uint64, classes int, real, test features.Images, realY, testY []int, syn features.Images, synY []int) error {
-	pca, err := features.FitPCA(real, min(c.PCAComponents, real.Len()-1))
-	if err != nil {
-		return err
+// NeedsBackend reports whether Measure runs a GoMLX network under p (a network classifier, or encoder or
+// Inception features) and so needs a backend.
+func NeedsBackend(p preset.Preset) bool {
+	for _, n := range p.Downstream.Classifiers {
+		if n == protocols.CNN8 || n == protocols.CNNQuick || n == protocols.MLP {
+			return true
+		}
 	}
+	kind, _, err := p.Measure.FeatureKind()
+	return err == nil && (kind == preset.FeaturesEncoder || kind == preset.FeaturesInception)
+}
+
+// featureExtractor returns the FID/KID features of c.Features, fitted on the real training images where
+// they learn (PCA on at most one component fewer than the images, the encoder on their classes with
+// seed). The encoder and Inception run on b, which they need.
+func featureExtractor(b compute.Backend, c preset.Measure, seed uint64, real features.Images, realY []int) (features.Extractor, error) {
+	kind, weights, err := c.FeatureKind()
+	if err != nil {
+		return nil, err
+	}
+	if b == nil && (kind == preset.FeaturesEncoder || kind == preset.FeaturesInception) {
+		return nil, fmt.Errorf("pipeline: Measure.Features %s runs a network: Measure needs a backend", kind)
+	}
+	switch kind {
+	case preset.FeaturesRaw:
+		return features.Raw{}, nil
+	case preset.FeaturesEncoder:
+		return nn.TrainEncoder(nn.NewEncoderNetwork(b, seed), real, realY)
+	case preset.FeaturesInception:
+		return inception.New(b, weights)
+	}
+	if real.Len() < 2 {
+		return nil, fmt.Errorf("pipeline: PCA features need at least 2 real training images, there are %d", real.Len())
+	}
+	return features.FitPCA(real, min(c.PCAComponents, real.Len()-1))
+}
+
+func (m *Measures) fidelity(ex features.Extractor, c preset.Measure, seed uint64, classes int, real, test features.Images, realY, testY []int, syn features.Images, synY []int) error {
+	var err error
 	var fr, ft, fs *mat.Dense
 	for _, x := range []struct {
 		dst **mat.Dense
 		im  features.Images
 	}{{&fr, real}, {&ft, test}, {&fs, syn}} {
-		if *x.dst, err = pca.Extract(x.im); err != nil {
+		if *x.dst, err = ex.Extract(x.im); err != nil {
 			return err
 		}
 	}
@@ -365,4 +410,25 @@ func (m *Measures) RealTraceSummary() string {
 			t.Classifier, t.Points, t.Synth.Scale(100).Short("%.1f%%"), t.Real.Scale(100).Short("%.1f%%"), t.Gap.Scale(100).Short("%+.1f points"))
 	}
 	return s
+}
+
+// RealTraceReport is the trace fidelity against the real traces as lines for a terminal (netdiffus
+// eval): one block per decoding measured, or why none was; empty when the data have no real series.
+func (m *Measures) RealTraceReport() string {
+	var b strings.Builder
+	if m.RealTraceNote != "" {
+		fmt.Fprintln(&b, "traces against the real traces: not measured:", m.RealTraceNote)
+	}
+	for _, r := range []struct {
+		name string
+		f    *features.RealTraceFidelity
+	}{{"full-length decoder", m.RealTraces}, {"image side, class-mean range", m.RealTracesImageSide}} {
+		if r.f == nil {
+			continue
+		}
+		fmt.Fprintf(&b, "traces against the real traces (%s; %d synthetic vs %d real values a trace):\n", r.name, r.f.Lengths[2], r.f.Lengths[0])
+		fmt.Fprintf(&b, "  value JSD %s bits, value EMD %s, length EMD %s, volume EMD within class %s\n", r.f.ValueJSD, r.f.ValueEMD, r.f.LengthEMD, r.f.VolumeEMD)
+		fmt.Fprintf(&b, "  autocorrelation (lags 1..%d) %s, discriminative score %s\n", r.f.MaxLag, r.f.Autocorrelation, r.f.Discriminative)
+	}
+	return b.String()
 }

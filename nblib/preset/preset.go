@@ -12,6 +12,7 @@ import (
 	"github.com/netdiffus/netdiffus/datasets"
 	"github.com/netdiffus/netdiffus/nblib/diffusion"
 	"github.com/netdiffus/netdiffus/nblib/diffusion/unet"
+	"github.com/netdiffus/netdiffus/nblib/eval/nn"
 	"github.com/netdiffus/netdiffus/nblib/eval/protocols"
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 )
@@ -96,6 +97,36 @@ type Measure struct {
 	PCAComponents int // FID/KID features: principal components of the real training images
 	FIDPerClass   int // images per class in the per-class FID (0: all available)
 	HistogramBins int // pixel histograms on [0, 1]
+	// Features are the FID/KID features (pipeline.Measure): "" or FeaturesPCA, the first PCAComponents
+	// principal components of the real training images; FeaturesRaw, the pixels; FeaturesEncoder, a
+	// small CNN trained on the real training images' classes; FeaturesInception, pytorch-fid's
+	// Inception network with the weights of $NETDIFFUS_INCEPTION_WEIGHTS, or "inception:<weights.pth>".
+	// Empty (PCA) is every stored result's setting and is left out of its JSON.
+	Features string `json:",omitempty"`
+}
+
+// The Measure.Features values.
+const (
+	FeaturesPCA       = "pca"
+	FeaturesRaw       = "raw"
+	FeaturesEncoder   = "encoder"
+	FeaturesInception = "inception"
+)
+
+// FeatureKind splits Measure.Features into its kind (FeaturesPCA for "") and the Inception weights
+// path after "inception:" (empty otherwise), checking the kind.
+func (m Measure) FeatureKind() (kind, weights string, err error) {
+	kind, weights, _ = strings.Cut(m.Features, ":")
+	if kind == "" {
+		kind = FeaturesPCA
+	}
+	if err := valid.Enum("Measure.Features", kind, FeaturesPCA, FeaturesRaw, FeaturesEncoder, FeaturesInception); err != nil {
+		return "", "", err
+	}
+	if weights != "" && kind != FeaturesInception || weights == "" && strings.Contains(m.Features, ":") {
+		return "", "", fmt.Errorf("Measure.Features %q: only inception takes a weights path (inception:<weights.pth>)", m.Features)
+	}
+	return kind, weights, nil
 }
 
 // Figures holds the axes of the figures that are not downstream protocols.
@@ -252,6 +283,9 @@ func (p Preset) Validate() error {
 	if err := p.checkRanges(); err != nil {
 		return fmt.Errorf("preset %s: %w", p.Name, err)
 	}
+	if _, _, err := p.Measure.FeatureKind(); err != nil {
+		return fmt.Errorf("preset %s: %w", p.Name, err)
+	}
 	switch {
 	case p.Train.Steps < 1:
 		return fmt.Errorf("preset %s: Train.Steps is %d; want >= 1", p.Name, p.Train.Steps)
@@ -286,6 +320,17 @@ func (p Preset) Validate() error {
 	if err := p.Model(max(p.Net.NumClasses, 2)).Validate(); err != nil { // classes come from the data
 		return fmt.Errorf("preset %s: %w", p.Name, err)
 	}
+	return nil
+}
+
+// SetNetOptimizer sets Downstream.NetOptimizer by name: default (momentum SGD for cnn8, Adam
+// otherwise), adam or sgd-momentum.
+func (p *Preset) SetNetOptimizer(name string) error {
+	opt, err := nn.ParseOptimizer(name)
+	if err != nil {
+		return err
+	}
+	p.Downstream.NetOptimizer = opt
 	return nil
 }
 

@@ -241,3 +241,40 @@ func TestDataSplit(t *testing.T) {
 		t.Errorf("seeded split: training counts %v and %d test traces, want 8 + 8 and 4", got, len(a.Test))
 	}
 }
+
+// TestMeasureFeatures: Measure.Features is left out of the JSON while empty (so the stored references'
+// configurations still read equal), can be set with -set, and only its documented values pass Validate.
+func TestMeasureFeatures(t *testing.T) {
+	js, err := json.Marshal(CPUPreset())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(js), "Features") {
+		t.Errorf("cpu preset JSON mentions Features: %s", js)
+	}
+	for _, tc := range []struct{ features, kind, weights, err string }{
+		{"", FeaturesPCA, "", ""},
+		{"pca", FeaturesPCA, "", ""},
+		{"raw", FeaturesRaw, "", ""},
+		{"encoder", FeaturesEncoder, "", ""},
+		{"inception", FeaturesInception, "", ""},
+		{"inception:w/pt_inception.pth", FeaturesInception, "w/pt_inception.pth", ""},
+		{"inception:", "", "", "only inception takes a weights path"},
+		{"raw:x", "", "", "only inception takes a weights path"},
+		{"Inception", "", "", `Measure.Features "Inception": want`},
+		{"pca:16", "", "", "only inception takes a weights path"},
+	} {
+		p := SmokePreset()
+		if err := p.Set("Measure.Features=" + tc.features); err != nil {
+			t.Fatal(err)
+		}
+		kind, weights, err := p.Measure.FeatureKind()
+		verr := p.Validate()
+		switch {
+		case tc.err == "" && (err != nil || verr != nil || kind != tc.kind || weights != tc.weights):
+			t.Errorf("%q: %q %q %v (Validate: %v), want %q %q", tc.features, kind, weights, err, verr, tc.kind, tc.weights)
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err) || verr == nil):
+			t.Errorf("%q: %v (Validate: %v), want an error containing %q", tc.features, err, verr, tc.err)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -11,15 +12,8 @@ import (
 	"github.com/netdiffus/netdiffus/internal/valid"
 
 	"github.com/gomlx/compute"
-	"gonum.org/v1/gonum/mat"
 
 	"github.com/netdiffus/netdiffus/nblib/backend"
-	"github.com/netdiffus/netdiffus/nblib/eval/features"
-	"github.com/netdiffus/netdiffus/nblib/eval/fid"
-	"github.com/netdiffus/netdiffus/nblib/eval/inception"
-	"github.com/netdiffus/netdiffus/nblib/eval/nn"
-	"github.com/netdiffus/netdiffus/nblib/eval/privacy"
-	"github.com/netdiffus/netdiffus/nblib/eval/protocols"
 	"github.com/netdiffus/netdiffus/nblib/pipeline"
 	"github.com/netdiffus/netdiffus/nblib/preset"
 )
@@ -45,16 +39,21 @@ type evalFlags struct {
 }
 
 const evalUsage = `eval -real images.npz (-synth samples.npz | -model DIR) [-preset P] [-set ...]
-       netdiffus eval -real R.npy -synth S.npy [-real-labels ...] [flags]
+       netdiffus eval -real R.npy [-real-labels RL.npy] [-test T.npy -test-labels TL.npy] (-synth S.npy [-synth-labels SL.npy] | -model DIR) [flags]
 
-Fidelity of synthetic images against real ones, and downstream accuracy (original / synth / ori+synth).
+Fidelity of synthetic images against real ones, and downstream accuracy (original / synth / ori+synth),
+measured by pipeline.Measure with the preset's settings (the model folder's with -model, unless -preset,
+-config or -set change them) whatever form the images come in.
 
 With NPZ archives (netdiffus image and sample), -real is split per class as netdiffus train split it
 (the first Data.TrainFraction of each class is the training part the synthetic images are compared with
-and the classifiers learn from; the rest is the held-out test set), and the measurements are the
-pipeline's: PCA features (Measure.PCAComponents), per-class FID, KID, pixel histograms and the preset's
-classifiers (Downstream). With -model, the model draws as many images per class as the training part
-has, with the preset's sampling settings (Sample.*; the model folder's unless -preset/-set change them).`
+and the classifiers learn from; the rest is the held-out test set). With .npy files (uint8 pixels, or
+floats on [0, 1]), -real is that training part and -test the held-out set; without -test, -real is split
+as an NPZ is. Label every .npy image file or none: unlabelled images are one class, and no classifier
+runs on them. Either way the measures are the same: FID/KID on Measure.Features (PCA on
+Measure.PCAComponents by default) with floors and bootstrap intervals, per-class FID, pixel histograms,
+the decoded traces, the memorization audit and the preset's classifiers (Downstream). With -model, the
+model draws as many images per class as the training part has, with the preset's sampling settings.`
 
 func runEval(args []string) error {
 	rf := newRunFlags("eval", evalUsage)
@@ -64,15 +63,15 @@ func runEval(args []string) error {
 	fs := rf.fs
 	fs.StringVar(&f.real, "real", "", "original images: an NPZ of netdiffus image, or a .npy of shape [n,H,W], [n,H,W,C] or [n,C,H,W] (required)")
 	fs.StringVar(&f.synth, "synth", "", "synthetic images, same format and size")
-	fs.StringVar(&f.realLabels, "real-labels", "", ".npy inputs: labels of -real (1-D .npy); with -synth-labels gives per-class FID")
+	fs.StringVar(&f.realLabels, "real-labels", "", ".npy inputs: labels of -real (1-D .npy)")
 	fs.StringVar(&f.synthLabels, "synth-labels", "", ".npy inputs: labels of -synth (1-D .npy)")
-	fs.StringVar(&f.test, "test", "", ".npy inputs: held-out real images for the classifiers (needs both label files)")
+	fs.StringVar(&f.test, "test", "", ".npy inputs: held-out real images (default: split -real at Data.TrainFraction)")
 	fs.StringVar(&f.testLabels, "test-labels", "", ".npy inputs: labels of -test")
 	fs.StringVar(&f.traces, "traces", "", "NPZ inputs: the real traces NPZ (netdiffus data) the -real images were made from; adds trace fidelity against the real traces, in real units at full length")
-	fs.StringVar(&f.extractor, "features", "", ".npy inputs: feature extractor for FID/KID: raw, pca:K (fitted on -real; default pca:Measure.PCAComponents), encoder (a quick CNN trained on -real and its labels) or inception[:path] (pytorch-fid weights; default path from $NETDIFFUS_INCEPTION_WEIGHTS)")
+	fs.StringVar(&f.extractor, "features", "", "FID/KID features (sets Measure.Features): raw, pca:K (K principal components of the real training images), encoder (a small CNN trained on their classes) or inception[:path] (pytorch-fid weights; default path from $NETDIFFUS_INCEPTION_WEIGHTS); default the preset's")
 	fs.IntVar(&f.perClassN, "n", 0, "images per class and side for per-class FID (0: Measure.FIDPerClass, else the smaller count)")
 	fs.StringVar(&f.classifiers, "classifiers", "", "comma-separated, default the preset's Downstream.Classifiers: rf (random forest), gbt (boosted trees), nb (Gaussian naive Bayes), mlp, cnn-quick, cnn8 (GoMLX)")
-	fs.IntVar(&f.epochs, "epochs", 0, "training epochs of the GoMLX CNNs (0: Downstream.Epochs)")
+	fs.IntVar(&f.epochs, "epochs", 0, "training epochs of the GoMLX classifiers (0: Downstream.Epochs)")
 	fs.StringVar(&f.optimizer, "optimizer", "default", "GoMLX network optimizer: default (momentum SGD for cnn8, Adam otherwise), adam or sgd-momentum")
 	fs.IntVar(&f.seeds, "seeds", 0, "seeds per classifier, mean ± std (0: Downstream.Seeds)")
 	fs.IntVar(&f.bins, "bins", 0, "pixel histogram bins (0: Measure.HistogramBins)")
@@ -102,8 +101,28 @@ func runEval(args []string) error {
 		fs.Usage()
 		return fmt.Errorf("-real and one of -synth or -model are required")
 	}
-	if p.Downstream, err = evalConfig(f, p.Downstream); err != nil {
+	if f.p, err = f.apply(p); err != nil {
 		return err
+	}
+	return evalImages(f)
+}
+
+// apply returns p with the measuring flags (-features, -bins, -n, -classifiers, -epochs, -seeds,
+// -optimizer) applied, checked as a preset.
+func (f evalFlags) apply(p preset.Preset) (preset.Preset, error) {
+	if f.extractor != "" {
+		kind, k, hasArg := strings.Cut(f.extractor, ":")
+		p.Measure.Features = f.extractor
+		if hasArg && kind == preset.FeaturesPCA {
+			n, err := pcaComponents(f.extractor, k)
+			if err != nil {
+				return p, err
+			}
+			p.Measure.PCAComponents, p.Measure.Features = n, preset.FeaturesPCA
+		}
+		if _, _, err := p.Measure.FeatureKind(); err != nil {
+			return p, fmt.Errorf("-features %q: want raw, pca:K, encoder or inception[:weights.pth]", f.extractor)
+		}
 	}
 	if f.bins > 0 {
 		p.Measure.HistogramBins = f.bins
@@ -111,51 +130,62 @@ func runEval(args []string) error {
 	if f.perClassN > 0 {
 		p.Measure.FIDPerClass = f.perClassN
 	}
-	if f.extractor == "" {
-		f.extractor = fmt.Sprintf("pca:%d", p.Measure.PCAComponents)
+	if f.classifiers != "" {
+		p.Downstream.Classifiers = nil
+		for _, name := range strings.Split(f.classifiers, ",") {
+			p.Downstream.Classifiers = append(p.Downstream.Classifiers, strings.TrimSpace(name))
+		}
 	}
-	if _, err := pcaComponents(f.extractor); err != nil {
-		return err
+	if f.epochs > 0 {
+		p.Downstream.Epochs = f.epochs
 	}
-	f.p = p
-	if strings.EqualFold(filepath.Ext(f.real), ".npz") {
-		return evalExamples(f)
+	if f.seeds > 0 {
+		p.Downstream.Seeds = make([]uint64, f.seeds)
+		for i := range p.Downstream.Seeds {
+			p.Downstream.Seeds[i] = uint64(i + 1)
+		}
 	}
-	return evalSets(f)
+	if err := p.SetNetOptimizer(f.optimizer); err != nil {
+		return p, fmt.Errorf("-optimizer: %w", err)
+	}
+	if err := p.Validate(); err != nil {
+		return p, fmt.Errorf("-features, -bins, -n, -classifiers, -epochs or -seeds: %w", err)
+	}
+	return p, nil
 }
 
-// evalExamples measures NPZ archives with the pipeline's Measure.
-func evalExamples(f evalFlags) error {
-	ex, err := pipeline.ReadExamples(f.real)
+// pcaComponents returns K of a "pca:K" -features value, checked against 1..65536.
+func pcaComponents(spec, k string) (int, error) {
+	n, err := strconv.Atoi(k)
+	if err != nil {
+		return 0, fmt.Errorf("-features %q: %q is not a whole number of components", spec, k)
+	}
+	return n, valid.Int(fmt.Sprintf("-features %s: K", spec), int64(n), 1, 1<<16)
+}
+
+// isNPZ reports whether the -real input is an NPZ archive (else .npy files).
+func (f evalFlags) isNPZ() bool { return strings.EqualFold(filepath.Ext(f.real), ".npz") }
+
+// evalImages measures the synthetic images (-synth or drawn from -model) against the real ones with
+// pipeline.Measure, whatever form the inputs take.
+func evalImages(f evalFlags) error {
+	data, err := realData(f)
 	if err != nil {
 		return err
 	}
-	if len(ex.X.Shape) != 4 {
-		return fmt.Errorf("%s holds series; eval measures images", f.real)
-	}
-	data, err := pipeline.SplitData(f.real, ex, f.p.Data.TrainFraction)
+	synth, source, err := syntheticExamples(f, data)
 	if err != nil {
 		return err
 	}
-	if err := attachTraces(f.traces, data, f.p.Data.TrainFraction); err != nil {
+	if err := data.CheckSynthetic(source, synth); err != nil {
 		return err
 	}
-	var synth pipeline.Examples
-	if f.run.model != "" {
-		if synth, err = sampleFor(f, data); err != nil {
-			return err
-		}
-	} else if synth, err = pipeline.ReadExamples(f.synth); err != nil {
-		return err
-	}
-	if !sameShape(synth.X.Shape[1:], ex.X.Shape[1:]) {
-		return fmt.Errorf("synthetic examples are shaped %v, %s holds %v", synth.X.Shape[1:], f.real, ex.X.Shape[1:])
-	}
-	if len(synth.Classes) != len(ex.Classes) {
-		return fmt.Errorf("the synthetic set has %d classes, %s has %d", len(synth.Classes), f.real, len(ex.Classes))
+	if len(data.Classes) == 1 && data.Classes[0] == pipeline.UnlabelledClass && len(f.p.Downstream.Classifiers) > 0 {
+		fmt.Println("unlabelled images: one class, no classifiers (give -real-labels and -synth-labels for them)")
+		f.p.Downstream.Classifiers = nil
 	}
 	var b compute.Backend
-	if needsBackend(f.p.Downstream.Classifiers) {
+	if pipeline.NeedsBackend(f.p) {
 		if b, err = sharedBackend(); err != nil {
 			return err
 		}
@@ -168,6 +198,52 @@ func evalExamples(f evalFlags) error {
 	return nil
 }
 
+// realData reads the real images: an NPZ split at Data.TrainFraction (with its -traces), or .npy files.
+func realData(f evalFlags) (*pipeline.Data, error) {
+	if !f.isNPZ() {
+		if f.traces != "" {
+			return nil, fmt.Errorf("-traces needs NPZ inputs (netdiffus image), not %s", f.real)
+		}
+		return pipeline.ReadImageData(pipeline.ImageFiles{Train: f.real, TrainLabels: f.realLabels, Test: f.test, TestLabels: f.testLabels}, f.p.Data.TrainFraction)
+	}
+	if f.realLabels != "" || f.synthLabels != "" || f.test != "" || f.testLabels != "" {
+		return nil, fmt.Errorf("-real-labels, -synth-labels, -test and -test-labels are for .npy inputs: %s holds its labels and is split at Data.TrainFraction", f.real)
+	}
+	ex, err := pipeline.ReadExamples(f.real)
+	if err != nil {
+		return nil, err
+	}
+	if len(ex.X.Shape) != 4 {
+		return nil, fmt.Errorf("%s holds series; eval measures images", f.real)
+	}
+	data, err := pipeline.SplitData(f.real, ex, f.p.Data.TrainFraction)
+	if err != nil {
+		return nil, err
+	}
+	return data, attachTraces(f.traces, data, f.p.Data.TrainFraction)
+}
+
+// syntheticExamples returns the synthetic images: drawn from -model, or read from -synth (an NPZ, or a
+// .npy with -synth-labels); source names them in errors.
+func syntheticExamples(f evalFlags, data *pipeline.Data) (pipeline.Examples, string, error) {
+	if f.run.model != "" {
+		ex, err := sampleFor(f, data)
+		return ex, "the samples of " + f.run.model, err
+	}
+	if !f.isNPZ() {
+		if (f.synthLabels == "") != (f.realLabels == "") {
+			return pipeline.Examples{}, "", fmt.Errorf("-real-labels and -synth-labels: label both image sets or neither")
+		}
+		ex, err := pipeline.ReadImageExamples(f.synth, f.synthLabels)
+		return ex, f.synth, err
+	}
+	ex, err := pipeline.ReadExamples(f.synth)
+	if err == nil && len(ex.Classes) != len(data.Classes) {
+		err = fmt.Errorf("the synthetic set %s has %d classes, %s has %d", f.synth, len(ex.Classes), f.real, len(data.Classes))
+	}
+	return ex, f.synth, err
+}
+
 // sampleFor draws, from -model, as many images per class as the real training part has.
 func sampleFor(f evalFlags, data *pipeline.Data) (pipeline.Examples, error) {
 	b, err := sharedBackend()
@@ -178,35 +254,29 @@ func sampleFor(f evalFlags, data *pipeline.Data) (pipeline.Examples, error) {
 	if err != nil {
 		return pipeline.Examples{}, err
 	}
-	if want := m.Config().Net.ExampleShape(); !sameShape(want, data.Train.Shape[1:]) {
+	if want := m.Config().Net.ExampleShape(); !slices.Equal(want, data.Train.Shape[1:]) {
 		return pipeline.Examples{}, fmt.Errorf("-model %s makes examples shaped %v, %s holds %v", f.run.model, want, f.real, data.Train.Shape[1:])
 	}
 	if len(m.Info.Classes) != len(data.Classes) {
-		return pipeline.Examples{}, fmt.Errorf("-model %s knows %d classes, %s has %d", f.run.model, len(m.Info.Classes), f.real, len(data.Classes))
+		return pipeline.Examples{}, fmt.Errorf("-model %s knows %d classes, %s has %d (label .npy images with -real-labels)", f.run.model, len(m.Info.Classes), f.real, len(data.Classes))
 	}
-	x, y, err := sampleCounts(f.run, m, f.p, pipeline.Counts(data.TrainY, len(data.Classes)))
-	return pipeline.Examples{X: x, Labels: y, Classes: m.Info.Classes}, err
-}
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+	return sampleCounts(f.run, m, f.p, pipeline.Counts(data.TrainY, len(data.Classes)))
 }
 
 func printMeasures(p preset.Preset, d *pipeline.Data, synth pipeline.Examples, m *pipeline.Measures) {
 	fmt.Printf("preset %s: %d real training, %d real test and %d synthetic images of %dx%d, %d classes\n", p.Name,
 		d.Train.Batch(), d.Test.Batch(), synth.X.Batch(), d.Train.Shape[1], d.Train.Shape[2], len(d.Classes))
-	fmt.Printf("features pca:%d\nFID %.6g (floor, real test vs real training images: %.6g; matched to the test size: %.6g)\nKID (unbiased; may be negative) %.6g (floor %.6g)\nper-class FID: mean %.4f std %.4f (on %d a class: %.4f, floor %.4f)\n",
-		p.Measure.PCAComponents, m.FID, m.RealFID, m.FIDMatched, m.KID, m.KIDFloor, m.ClassFIDMean, m.ClassFIDStd, m.ClassFIDRows, m.ClassFIDMatchedMean, m.ClassFIDFloorMean)
-	fmt.Printf("decoded series: marginal W1 %s, autocorrelation distance %s, discriminative score %s\n", m.Traces.Marginal, m.Traces.Autocorrelation, m.Traces.Discriminative)
-	printRealTraces(m)
+	fmt.Printf("features %s\nFID %.6g (floor, real test vs real training images: %.6g; matched to the test size: %.6g)\nKID (unbiased; may be negative) %.6g (floor %.6g)\nper-class FID: mean %.4f std %.4f (on %d a class: %.4f, floor %.4f)\n",
+		m.Features, m.FID, m.RealFID, m.FIDMatched, m.KID, m.KIDFloor, m.ClassFIDMean, m.ClassFIDStd, m.ClassFIDRows, m.ClassFIDMatchedMean, m.ClassFIDFloorMean)
+	if m.FloorNote != "" {
+		fmt.Println("per-class floor: not measured:", m.FloorNote)
+	}
+	if m.TraceNote != "" {
+		fmt.Println("decoded series: not measured:", m.TraceNote)
+	} else {
+		fmt.Printf("decoded series: marginal W1 %s, autocorrelation distance %s, discriminative score %s\n", m.Traces.Marginal, m.Traces.Autocorrelation, m.Traces.Discriminative)
+	}
+	fmt.Print(m.RealTraceReport())
 	for c, v := range m.ClassFID {
 		fmt.Printf("  %s: %.4f\n", d.Classes[c], v)
 	}
@@ -221,275 +291,7 @@ func printMeasures(p preset.Preset, d *pipeline.Data, synth pipeline.Examples, m
 	printTable(m.AccuracyTable())
 }
 
-func evalSets(f evalFlags) error {
-	real, err := features.LoadImages(f.real)
-	if err != nil {
-		return err
-	}
-	var yr, ys []int
-	var synth features.Images
-	if f.run.model != "" {
-		if f.realLabels == "" {
-			return fmt.Errorf("-model needs -real-labels: the model draws as many images of each class as the real set has")
-		}
-		if yr, err = features.LoadLabels(f.realLabels); err != nil {
-			return err
-		}
-		if synth, ys, err = sampleModel(f, real, yr); err != nil {
-			return err
-		}
-	} else {
-		if synth, err = features.LoadImages(f.synth); err != nil {
-			return err
-		}
-		if f.realLabels != "" && f.synthLabels != "" {
-			if yr, err = features.LoadLabels(f.realLabels); err != nil {
-				return err
-			}
-			if ys, err = features.LoadLabels(f.synthLabels); err != nil {
-				return err
-			}
-		}
-	}
-	if err := features.CheckCompatible(real, synth, f.real, "synthetic images"); err != nil {
-		return err
-	}
-	ex, err := makeExtractor(f, real, yr)
-	if err != nil {
-		return err
-	}
-	fr, err := ex.Extract(real)
-	if err != nil {
-		return err
-	}
-	fsyn, err := ex.Extract(synth)
-	if err != nil {
-		return err
-	}
-	if err := printFidelity(ex.Name(), fr, fsyn); err != nil {
-		return err
-	}
-	if err := printHistograms(real, synth, f.p.Measure.HistogramBins); err != nil {
-		return err
-	}
-	if yr == nil {
-		return nil
-	}
-	pc, err := fid.PerClass(fr, yr, fsyn, ys, f.perClassN, fid.Frechet)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("per-class FID (%s): mean %.4f std %.4f\n", ex.Name(), pc.Mean, pc.Std)
-	for _, c := range pc.Classes {
-		fmt.Printf("  class %d (n=%d): %.4f\n", c.Class, c.NReal, c.Distance)
-	}
-	if f.test == "" {
-		return nil
-	}
-	return printClassifiers(f, real, yr, synth, ys)
-}
-
-func makeExtractor(f evalFlags, ref features.Images, labels []int) (features.Extractor, error) {
-	spec := f.extractor
-	switch spec {
-	case "raw":
-		return features.Raw{}, nil
-	case "encoder":
-		if labels == nil {
-			return nil, fmt.Errorf("-features encoder trains on the real images' classes: give -real-labels and -synth-labels")
-		}
-		b, err := evalBackend()
-		if err != nil {
-			return nil, err
-		}
-		net := nn.NewEncoderNetwork(b, 0)
-		if f.epochs > 0 {
-			net.Epochs = f.epochs
-		}
-		return nn.TrainEncoder(net, ref, labels)
-	}
-	if path, ok := strings.CutPrefix(spec, "inception"); ok {
-		b, err := evalBackend()
-		if err != nil {
-			return nil, err
-		}
-		return inception.New(b, strings.TrimPrefix(path, ":"))
-	}
-	if n, err := pcaComponents(spec); n > 0 || err != nil {
-		if err != nil {
-			return nil, err
-		}
-		if ref.Len() < 2 {
-			return nil, fmt.Errorf("-features %s: PCA needs at least 2 real images, %s has %d", spec, f.real, ref.Len())
-		}
-		return features.FitPCA(ref, min(n, ref.Len()-1))
-	}
-	return nil, fmt.Errorf("-features %q: want raw, pca:K, encoder or inception[:weights.pth]", spec)
-}
-
-// pcaComponents returns K of a "pca:K" -features value (0 for other values), checked against 1..65536.
-func pcaComponents(spec string) (int, error) {
-	k, ok := strings.CutPrefix(spec, "pca:")
-	if !ok {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(k)
-	if err != nil {
-		return 0, fmt.Errorf("-features %q: %q is not a whole number of components", spec, k)
-	}
-	return n, valid.Int(fmt.Sprintf("-features %s: K", spec), int64(n), 1, 1<<16)
-}
-
-func printFidelity(name string, fr, fsyn *mat.Dense) error {
-	fd, err := fid.Frechet(fr, fsyn)
-	if err != nil {
-		return err
-	}
-	kid, err := fid.KID(fr, fsyn)
-	if err != nil {
-		return err
-	}
-	nr, d := fr.Dims()
-	ns, _ := fsyn.Dims()
-	fmt.Printf("features %s (d=%d), %d real vs %d synthetic\nFID %.6g\nKID (unbiased; may be negative) %.6g\n", name, d, nr, ns, fd, kid)
-	return nil
-}
-
-func printHistograms(real, synth features.Images, bins int) error {
-	h, err := pipeline.Histograms(real, synth, bins)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("pixel histograms on [0, 1], %d bins: JSD %.5f bits, EMD %.5f\n", bins, h.JSD, h.EMD)
-	return nil
-}
-
-// evalConfig is the preset's Downstream, overridden by -classifiers, -epochs, -seeds, -optimizer.
-func evalConfig(f evalFlags, cfg protocols.Config) (protocols.Config, error) {
-	if f.classifiers != "" {
-		cfg.Classifiers = nil
-		for _, name := range strings.Split(f.classifiers, ",") {
-			name = strings.TrimSpace(name)
-			if err := valid.Enum("-classifiers item", name, protocols.Names()...); err != nil {
-				return cfg, err
-			}
-			cfg.Classifiers = append(cfg.Classifiers, name)
-		}
-	}
-	if f.epochs > 0 {
-		cfg.Epochs = f.epochs
-	}
-	if f.seeds > 0 {
-		cfg.Seeds = make([]uint64, f.seeds)
-		for i := range cfg.Seeds {
-			cfg.Seeds[i] = uint64(i + 1)
-		}
-	}
-	opt, err := nn.ParseOptimizer(f.optimizer)
-	if err != nil {
-		return cfg, fmt.Errorf("-optimizer: %w", err)
-	}
-	cfg.NetOptimizer = opt
-	return cfg, nil
-}
-
-// needsBackend reports whether any classifier is a GoMLX network.
-func needsBackend(names []string) bool {
-	for _, n := range names {
-		if n == protocols.CNN8 || n == protocols.CNNQuick || n == protocols.MLP {
-			return true
-		}
-	}
-	return false
-}
-
-func printClassifiers(f evalFlags, real features.Images, yr []int, synth features.Images, ys []int) error {
-	test, err := features.LoadImages(f.test)
-	if err != nil {
-		return err
-	}
-	if err := features.CheckCompatible(real, test, f.real, f.test); err != nil {
-		return err
-	}
-	yt, err := features.LoadLabels(f.testLabels)
-	if err != nil {
-		return err
-	}
-	audit, err := privacy.Audit("images", privacy.Set{X: real.Pixels, Y: yr}, privacy.Set{X: test.Pixels, Y: yt}, privacy.Set{X: synth.Pixels, Y: ys},
-		privacy.Config{Seed: f.p.Data.Seed})
-	if err != nil {
-		fmt.Printf("memorization audit: %v\n", err)
-	} else {
-		fmt.Println(audit.Summary())
-		if audit.Flagged {
-			fmt.Println(audit.Warning)
-		}
-		printTable(audit.Table(nil))
-	}
-	cfg := f.p.Downstream
-	var b compute.Backend
-	if needsBackend(cfg.Classifiers) {
-		if b, err = evalBackend(); err != nil {
-			return err
-		}
-	}
-	facs, err := cfg.Factories(b, protocols.InputShape{Height: real.Height, Width: real.Width, Channels: real.Channels})
-	if err != nil {
-		return fmt.Errorf("-classifiers: %w", err)
-	}
-	fmt.Printf("classifiers: preset %s, %d seeds\n", cfg.Name, len(cfg.Seeds))
-	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "classifier\tscenario\taccuracy\tmacro-F1\ttrain rows")
-	for _, fac := range facs {
-		res, err := protocols.Scenarios(fac.New,
-			protocols.Dataset{X: real.Pixels, Y: yr}, protocols.Dataset{X: synth.Pixels, Y: ys},
-			protocols.Dataset{X: test.Pixels, Y: yt}, cfg.Seeds)
-		if err != nil {
-			return fmt.Errorf("%s: %w", fac.Name, err)
-		}
-		for _, s := range []protocols.Scenario{protocols.Original, protocols.Synthetic, protocols.OriginalSynth} {
-			r := res[s]
-			fmt.Fprintf(tw, "%s\t%s\t%.4f ± %.4f\t%.4f ± %.4f\t%d\n", fac.Name, s, r.AccMean, r.AccStd, r.F1Mean, r.F1Std, r.TrainRows)
-		}
-	}
-	return tw.Flush()
-}
-
-// sampleModel draws, from the model in -model, as many images of each class as realY has, with the
-// preset's sampling settings.
-func sampleModel(f evalFlags, real features.Images, realY []int) (features.Images, []int, error) {
-	b, err := sharedBackend()
-	if err != nil {
-		return features.Images{}, nil, err
-	}
-	m, err := pipeline.Open(b, f.run.model)
-	if err != nil {
-		return features.Images{}, nil, err
-	}
-	net := m.Config().Net
-	if net.Dims != 2 || net.Size != real.Height || net.Size != real.Width || net.InChannels != real.Channels {
-		return features.Images{}, nil, fmt.Errorf("-model %s makes %dx%dx%d examples, -real has %dx%dx%d images",
-			f.run.model, net.Size, net.Size, net.InChannels, real.Height, real.Width, real.Channels)
-	}
-	counts := make([]int, max(net.NumClasses, 1))
-	for i, y := range realY {
-		if y < 0 || y >= len(counts) {
-			return features.Images{}, nil, fmt.Errorf("-real-labels: row %d has class %d; the model knows classes 0..%d", i, y, len(counts)-1)
-		}
-		counts[y]++
-	}
-	x, labels, err := sampleCounts(f.run, m, f.p, counts)
-	if err != nil {
-		return features.Images{}, nil, err
-	}
-	im, err := pipeline.Images("samples of "+f.run.model, x)
-	return im, labels, err
-}
-
 var backendReported bool
-
-// evalBackend is sharedBackend.
-func evalBackend() (compute.Backend, error) { return sharedBackend() }
 
 // sharedBackend returns the one GoMLX backend of a run (training, sampling, encoder, Inception and the
 // classifiers share it) and prints the choice the first time.

@@ -63,7 +63,7 @@ func runExperiment(args []string) error {
 	}
 	fmt.Printf("%s (preset %s): FID %.4f (floor, real test vs real training: %.4f; matched %.4f), KID (unbiased; may be negative) %.5f (floor %.5f), per-class FID %.4f ± %.4f (floor %.4f), pixel JSD %.4f bits; trained %.0f s, sampled %.0f s\n",
 		res.Name, res.Preset, res.FID, res.RealFID, res.FIDMatched, res.KID, res.KIDFloor, res.ClassFIDMean, res.ClassFIDStd, res.ClassFIDFloorMean, res.Hist.JSD, res.TrainSeconds, res.SampleSeconds)
-	printRealTraces(&res.Measures)
+	fmt.Print(res.RealTraceReport())
 	printTable(res.AccuracyTable())
 	fmt.Print(res.EvidenceSummary())
 	if *out == "" {

@@ -7,7 +7,6 @@ import (
 	"slices"
 
 	"github.com/netdiffus/netdiffus/internal/valid"
-	"github.com/netdiffus/netdiffus/nblib/diffusion"
 	"github.com/netdiffus/netdiffus/nblib/pipeline"
 	"github.com/netdiffus/netdiffus/nblib/preset"
 	"github.com/netdiffus/netdiffus/nblib/traffic/trafficio"
@@ -64,11 +63,11 @@ func runGenerate(args []string) error {
 	if err != nil {
 		return fmt.Errorf("-detail %s: use ar1 or donor", *detail)
 	}
-	info, x, labels, err := generateSamples(f, *from, *perClass)
+	info, samples, err := generateSamples(f, *from, *perClass)
 	if err != nil {
 		return err
 	}
-	ds, feat, note, err := pipeline.SyntheticTraces(f.model, info, x, labels, pipeline.TraceOptions{Unit: *unit, Step: *step, Seed: info.Preset.Sample.Seed, Scale: mode, Detail: detailMode})
+	ds, feat, note, err := pipeline.SyntheticTraces(f.model, info, samples.X, samples.Labels, pipeline.TraceOptions{Unit: *unit, Step: *step, Seed: info.Preset.Sample.Seed, Scale: mode, Detail: detailMode})
 	if err != nil {
 		return err
 	}
@@ -116,32 +115,32 @@ func captureFormat(to string) (trafficio.CaptureFormat, error) {
 
 // generateSamples draws samples from the model, or reads them from the NPZ from; the model folder's
 // description says how to decode them (a folder without one decodes the NPZ on [0, 1]).
-func generateSamples(f *runFlags, from string, perClass int) (pipeline.ModelInfo, diffusion.Array, []int, error) {
+func generateSamples(f *runFlags, from string, perClass int) (pipeline.ModelInfo, pipeline.Examples, error) {
 	if from == "" {
 		m, p, err := openModel(f)
 		if err != nil {
-			return pipeline.ModelInfo{}, diffusion.Array{}, nil, err
+			return pipeline.ModelInfo{}, pipeline.Examples{}, err
 		}
-		x, labels, err := drawSamples(f, m, p, perClass)
+		ex, err := drawSamples(f, m, p, perClass)
 		m.Info.Preset.Sample.Seed = p.Sample.Seed
-		return m.Info, x, labels, err
+		return m.Info, ex, err
 	}
 	ex, err := pipeline.ReadExamples(from)
 	if err != nil {
-		return pipeline.ModelInfo{}, diffusion.Array{}, nil, err
+		return pipeline.ModelInfo{}, pipeline.Examples{}, err
 	}
 	info, ok, err := pipeline.ReadInfo(f.model)
 	if err != nil {
-		return info, diffusion.Array{}, nil, err
+		return info, pipeline.Examples{}, err
 	}
 	if !ok {
 		if !f.quiet {
 			fmt.Fprintf(os.Stderr, "note: %s has no %s: the samples of %s decode on [0, 1] with their own class names\n", f.model, pipeline.InfoFile, from)
 		}
-		return pipeline.ModelInfo{Data: filepath.Base(from), Classes: ex.Classes}, ex.X, ex.Labels, nil
+		return pipeline.ModelInfo{Data: filepath.Base(from), Classes: ex.Classes}, ex, nil
 	}
 	if len(ex.Classes) > 0 && !slices.Equal(ex.Classes, info.Classes) {
-		return info, diffusion.Array{}, nil, fmt.Errorf("%s holds classes %v, the model in %s %v: decode samples with the model that drew them", from, ex.Classes, f.model, info.Classes)
+		return info, pipeline.Examples{}, fmt.Errorf("%s holds classes %v, the model in %s %v: decode samples with the model that drew them", from, ex.Classes, f.model, info.Classes)
 	}
-	return info, ex.X, ex.Labels, nil
+	return info, ex, nil
 }

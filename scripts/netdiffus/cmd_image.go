@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -11,19 +9,15 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/netdiffus/netdiffus/internal/outputs"
 	"github.com/netdiffus/netdiffus/internal/valid"
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 
-	"github.com/netdiffus/netdiffus/internal/infile"
-
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/netdiffus/netdiffus/internal/atomicfile"
-	"github.com/netdiffus/netdiffus/internal/npy"
 	"github.com/netdiffus/netdiffus/nblib/gasf"
 	"github.com/netdiffus/netdiffus/nblib/pipeline"
 	"github.com/netdiffus/netdiffus/nblib/traffic/trafficio"
@@ -85,7 +79,7 @@ func runImage(args []string) error {
 	if strings.EqualFold(filepath.Ext(f.in), ".npz") {
 		series, labels, classes, err = readLabelledSeries(f.in, f.quiet)
 	} else {
-		series, err = readSeries(f.in, f.layout, f.column, f.header)
+		series, err = trafficio.ReadSeries(f.in, trafficio.SeriesOptions{Layout: trafficio.SeriesLayout(f.layout), Column: f.column, Header: f.header})
 	}
 	if err != nil {
 		return err
@@ -286,114 +280,6 @@ func writeImages(f imageFlags, p gasf.Params, series [][]float64) error {
 
 // writeFile fills path atomically with write.
 func writeFile(path string, write func(io.Writer) error) error { return atomicfile.Write(path, write) }
-
-// readSeries loads series from a .csv or .npy file.
-func readSeries(path, layout string, column int, header bool) ([][]float64, error) {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".npy":
-		return readNPYSeries(path)
-	case ".csv", ".txt":
-		return readCSVSeries(path, layout, column, header)
-	}
-	return nil, fmt.Errorf("%s: unknown extension; want .csv or .npy", path)
-}
-
-// readCSVSeries reads one series per row, or one series down a column.
-func readCSVSeries(path, layout string, column int, header bool) ([][]float64, error) {
-	fh, err := infile.Open(path, infile.MaxCSV)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	r := csv.NewReader(bufio.NewReader(fh))
-	r.FieldsPerRecord = -1
-	r.TrimLeadingSpace = true
-	r.Comment = '#'
-	recs, err := r.ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	first := 1
-	if header && len(recs) > 0 {
-		recs, first = recs[1:], 2
-	}
-	if len(recs) == 0 {
-		return nil, fmt.Errorf("%s: no data lines", path)
-	}
-	if layout == "auto" {
-		layout = "column"
-		for _, rec := range recs {
-			if len(rec) != 1 {
-				layout = "rows"
-				break
-			}
-		}
-	}
-	parse := func(line, col int, s string) (float64, error) {
-		v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-		if err != nil {
-			return 0, fmt.Errorf("%s: line %d, column %d: %q is not a number (use -header to skip a header line)", path, line, col+1, s)
-		}
-		return v, nil
-	}
-	switch layout {
-	case "rows":
-		out := make([][]float64, len(recs))
-		for i, rec := range recs {
-			if len(rec) == 1 && rec[0] == "" {
-				return nil, fmt.Errorf("%s: line %d is empty", path, first+i)
-			}
-			out[i] = make([]float64, len(rec))
-			for j, s := range rec {
-				if out[i][j], err = parse(first+i, j, s); err != nil {
-					return nil, err
-				}
-			}
-		}
-		return out, nil
-	case "column":
-		x := make([]float64, len(recs))
-		for i, rec := range recs {
-			if column >= len(rec) {
-				return nil, fmt.Errorf("%s: line %d has %d fields, no column %d", path, first+i, len(rec), column)
-			}
-			if x[i], err = parse(first+i, column, rec[column]); err != nil {
-				return nil, err
-			}
-		}
-		return [][]float64{x}, nil
-	}
-	return nil, fmt.Errorf("-layout %q: want rows, column or auto", layout)
-}
-
-// readNPYSeries reads a float64 or float32 array of shape (N, L), N series of L values, or (L,),
-// one series. The header is checked against the file size and npy's default limits before the data
-// is read; any other rank, an empty series or no series at all is an error.
-func readNPYSeries(path string) ([][]float64, error) {
-	a, err := npy.ReadFile(path, npy.Limits{})
-	if err != nil {
-		return nil, err
-	}
-	if a.Kind != 'f' {
-		return nil, fmt.Errorf("%s: dtype %s; want float64 or float32 (convert with numpy's astype)", path, a.Descr)
-	}
-	shape := a.Shape
-	if len(shape) == 1 {
-		shape = []int{1, shape[0]}
-	}
-	if len(shape) != 2 {
-		return nil, fmt.Errorf("%s: shape %v; want (N, L) series or (L,) for one series", path, a.Shape)
-	}
-	if shape[0] == 0 || shape[1] == 0 {
-		return nil, fmt.Errorf("%s: shape %v holds no values; want at least one series of at least one value", path, a.Shape)
-	}
-	flat := a.Float64s()
-	out := make([][]float64, shape[0])
-	for i := range out {
-		out[i] = flat[i*shape[1] : (i+1)*shape[1] : (i+1)*shape[1]]
-	}
-	return out, nil
-}
 
 // firstProblem describes the first dropped row of rep, for errors.
 func firstProblem(rep traffic.Report) string {

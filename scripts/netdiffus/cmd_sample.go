@@ -12,8 +12,6 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
-	"github.com/netdiffus/netdiffus/nblib/diffusion"
-	"github.com/netdiffus/netdiffus/nblib/diffusion/dataio"
 	"github.com/netdiffus/netdiffus/nblib/pipeline"
 	"github.com/netdiffus/netdiffus/nblib/preset"
 )
@@ -47,19 +45,14 @@ func runSample(args []string) error {
 	if err != nil {
 		return err
 	}
-	x, labels, err := drawSamples(f, m, p, *perClass)
+	ex, err := drawSamples(f, m, p, *perClass)
 	if err != nil {
 		return err
 	}
-	if err := pipeline.WriteExamples(*out, pipeline.Examples{X: x, Labels: labels, Classes: m.Info.Classes}); err != nil {
+	if err := pipeline.WriteSamples(*out, *pngDir, ex); err != nil {
 		return err
 	}
-	if *pngDir != "" && m.Config().Net.Dims == 2 {
-		if err := dataio.SavePNGs(*pngDir, x, labels); err != nil {
-			return err
-		}
-	}
-	fmt.Printf("%d samples of %d classes (%s, %d steps, guidance %g); wrote %s\n", x.Batch(), len(m.Info.Classes), p.Sample.Sampler, p.Sample.Steps, p.Sample.Guidance, *out)
+	fmt.Printf("%d samples of %d classes (%s, %d steps, guidance %g); wrote %s\n", ex.X.Batch(), len(m.Info.Classes), p.Sample.Sampler, p.Sample.Steps, p.Sample.Guidance, *out)
 	return nil
 }
 
@@ -95,7 +88,7 @@ func openModel(f *runFlags) (*pipeline.Model, preset.Preset, error) {
 
 // drawSamples samples the model with the preset's settings and a progress bar unless -quiet; Ctrl-C
 // stops it.
-func drawSamples(f *runFlags, m *pipeline.Model, p preset.Preset, perClass int) (diffusion.Array, []int, error) {
+func drawSamples(f *runFlags, m *pipeline.Model, p preset.Preset, perClass int) (pipeline.Examples, error) {
 	if perClass <= 0 {
 		perClass = p.Sample.PerClass
 	}
@@ -114,13 +107,13 @@ func drawSamples(f *runFlags, m *pipeline.Model, p preset.Preset, perClass int) 
 		each *= int64(d)
 	}
 	if err := valid.Alloc(fmt.Sprintf("%d samples", total), total, each); err != nil {
-		return diffusion.Array{}, nil, err
+		return pipeline.Examples{}, err
 	}
 	return sampleCounts(f, m, p, counts)
 }
 
-// sampleCounts draws counts[c] samples of class c.
-func sampleCounts(f *runFlags, m *pipeline.Model, p preset.Preset, counts []int) (diffusion.Array, []int, error) {
+// sampleCounts draws counts[c] samples of class c, with the model's class names.
+func sampleCounts(f *runFlags, m *pipeline.Model, p preset.Preset, counts []int) (pipeline.Examples, error) {
 	var bar *progressbar.ProgressBar
 	progress := func(done, total int) {
 		if f.quiet {
@@ -141,5 +134,5 @@ func sampleCounts(f *runFlags, m *pipeline.Model, p preset.Preset, counts []int)
 	if warning != "" {
 		fmt.Fprintln(os.Stderr, "warning:", warning)
 	}
-	return x, labels, err
+	return pipeline.Examples{X: x, Labels: labels, Classes: m.Info.Classes}, err
 }

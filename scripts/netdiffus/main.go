@@ -5,6 +5,22 @@
 //
 //	netdiffus <command> [flags]
 //	netdiffus help <command>
+//
+// # A thin shell over the library
+//
+// A command parses flags, calls the library and prints what it returns; what it computes, a notebook
+// can compute the same way. So the command imports only the library's entry points: nblib/pipeline
+// (data, training, sampling, measuring, writing samples), nblib/preset, nblib/backend, nblib/repro,
+// nblib/baselines, nblib/plots and nblib/bench; the data model and readers (datasets, nblib/traffic,
+// nblib/traffic/trafficio); and internal/valid, internal/outputs and internal/atomicfile for its
+// flags and files. It never imports nblib/eval/... or nblib/diffusion/...: measuring is
+// pipeline.Measure whatever form the images come in, and samples leave through pipeline.WriteSamples.
+//
+// nblib/gasf is imported directly: it is the imaging stage itself (series in, images and their
+// normalisation out, no model and no measurement), and `netdiffus image` exposes its parameters one
+// flag each and writes its PNG/NPY outputs; a pipeline wrapper would only forward them.
+// TestImportsOnlyEntryPoints checks the rule over the non-test files, naming each file and import
+// that breaks it.
 package main
 
 import (

@@ -36,9 +36,16 @@ func readNpy(path string) (shape []int, data []float64, uint8s bool, err error) 
 // (uint8, as `netdiffus image` writes) are divided by 255, the paper's scaling, so they compare with
 // float images in [0, 1]; float images are kept as they are.
 func LoadImages(path string) (Images, error) {
+	im, _, err := LoadImagesDepth(path)
+	return im, err
+}
+
+// LoadImagesDepth is LoadImages that also reports whether the file held 8-bit images (uint8), whose
+// pixels are then exact multiples of 1/255.
+func LoadImagesDepth(path string) (im Images, eightBit bool, err error) {
 	shape, data, uint8s, err := readNpy(path)
 	if err != nil {
-		return Images{}, err
+		return Images{}, false, err
 	}
 	if uint8s {
 		for i := range data {
@@ -55,20 +62,20 @@ func LoadImages(path string) (Images, error) {
 	case len(shape) == 4 && shape[1] <= 4:
 		c, h, w, chw = shape[1], shape[2], shape[3], true
 	default:
-		return Images{}, fmt.Errorf("%s: shape %v is not [n,H,W], [n,H,W,C] or [n,C,H,W] with C <= 4", path, shape)
+		return Images{}, false, fmt.Errorf("%s: shape %v is not [n,H,W], [n,H,W,C] or [n,C,H,W] with C <= 4", path, shape)
 	}
 	n := shape[0]
 	if h < 1 || w < 1 || c < 1 {
-		return Images{}, fmt.Errorf("%s: shape %v has an empty image axis", path, shape)
+		return Images{}, false, fmt.Errorf("%s: shape %v has an empty image axis", path, shape)
 	}
 	if n == 0 {
-		return Images{}, fmt.Errorf("%s: shape %v holds no images", path, shape)
+		return Images{}, false, fmt.Errorf("%s: shape %v holds no images", path, shape)
 	}
 	if chw {
 		data = chwToHWC(data, n, c, h, w)
 	}
-	im := Images{Height: h, Width: w, Channels: c, Pixels: mat.NewDense(n, h*w*c, data)}
-	return im, im.Check(path)
+	im = Images{Height: h, Width: w, Channels: c, Pixels: mat.NewDense(n, h*w*c, data)}
+	return im, uint8s, im.Check(path)
 }
 
 func chwToHWC(data []float64, n, c, h, w int) []float64 {

@@ -18,6 +18,10 @@
 //     long Page,date,value), with domain, access and agent parsed from the
 //     page name; the class is the access type.
 //   - ReadDFPickles: the Deep Fingerprinting dataset's X/y pickles.
+//   - ReadSeries / ReadSeriesCSV / ReadSeriesNPY: unlabelled series, one per
+//     CSV line or down a CSV column, or a float (N, L) NumPy array, as
+//     `netdiffus image` reads them; values must be finite, and more than
+//     SeriesOptions.MaxValues is an error before they are stored.
 //   - ReadThroughput: bandwidth logs with "<time s> <Mbit/s>" lines (Pensieve
 //     / FCC / Norway HSDPA), integrated into bytes per step.
 //

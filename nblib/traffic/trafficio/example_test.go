@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 	"github.com/netdiffus/netdiffus/nblib/traffic/trafficio"
@@ -38,4 +39,20 @@ func ExampleParseWikiPage() {
 	p, _ := trafficio.ParseWikiPage("Gordon_Ramsay_en.wikipedia.org_all-access_all-agents")
 	fmt.Printf("%q %q %q %q\n", p.Title, p.Domain, p.Access, p.Agent)
 	// Output: "Gordon_Ramsay" "en.wikipedia.org" "all-access" "all-agents"
+}
+
+func ExampleReadSeries() {
+	dir, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(dir)
+	rows := filepath.Join(dir, "rows.csv")
+	os.WriteFile(rows, []byte("# one series a line\n1,2,3\n4,5\n"), 0o644)
+	column := filepath.Join(dir, "column.csv")
+	os.WriteFile(column, []byte("time,bytes\n0,1500\n1,66\n2,NaN\n"), 0o644)
+	series, err := trafficio.ReadSeries(rows, trafficio.SeriesOptions{})
+	fmt.Println(series, err)
+	_, err = trafficio.ReadSeries(column, trafficio.SeriesOptions{Layout: trafficio.SeriesColumn, Column: 1, Header: true})
+	fmt.Println(strings.TrimPrefix(err.Error(), dir+string(filepath.Separator)))
+	// Output:
+	// [[1 2 3] [4 5]] <nil>
+	// column.csv: line 4, column 2: "NaN" is not a finite number
 }

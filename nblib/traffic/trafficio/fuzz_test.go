@@ -267,3 +267,49 @@ func FuzzWriteCSVFolder(f *testing.F) {
 		}
 	})
 }
+
+// checkSeries: whatever a series reader accepts is at least one non-empty series of finite values.
+func checkSeries(t *testing.T, series [][]float64) {
+	if len(series) == 0 {
+		t.Fatal("accepted a file with no series")
+	}
+	for i, s := range series {
+		if len(s) == 0 {
+			t.Fatalf("series %d is empty", i)
+		}
+		for j, v := range s {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Fatalf("series %d kept value %d = %v", i, j, v)
+			}
+		}
+	}
+}
+
+func FuzzReadSeriesCSV(f *testing.F) {
+	f.Add([]byte("1,2,3\n4,5\n"), uint8(0), false)
+	f.Add([]byte("t,v\n0,1.5\n1,nan\n"), uint8(1), true)
+	f.Add([]byte("# c\n1\n\n2\n  \n3\n"), uint8(2), false)
+	f.Add([]byte("\"1\n2\",3\n1e999,2\n"), uint8(3), false)
+	f.Fuzz(func(t *testing.T, b []byte, column uint8, header bool) {
+		layouts := []SeriesLayout{SeriesAuto, SeriesRows, SeriesColumn, ""}
+		opt := SeriesOptions{Layout: layouts[int(column)%len(layouts)], Column: int(column) % 4, Header: header, MaxValues: fuzzLimit}
+		series, err := ReadSeriesCSV(fuzzFile(t, t.TempDir(), "s.csv", b), opt)
+		if err == nil {
+			checkSeries(t, series)
+		}
+	})
+}
+
+func FuzzReadSeriesNPY(f *testing.F) {
+	f.Add(npyBytes(f, []float64{1, 2, 3, 4}, 2, 2))
+	f.Add(npyBytes(f, []float32{1, float32(math.NaN())}, 2))
+	f.Add(rawNPYHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (-1, 32), }", nil))
+	f.Add(rawNPYHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (1000000, 1000000), }", make([]byte, 64)))
+	f.Add(npyBytes(f, []float64{}, 3, 0))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		series, err := ReadSeriesNPY(fuzzFile(t, t.TempDir(), "s.npy", b), SeriesOptions{MaxValues: fuzzLimit})
+		if err == nil {
+			checkSeries(t, series)
+		}
+	})
+}

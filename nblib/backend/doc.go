@@ -45,5 +45,5 @@
 // # Why ONNX Runtime on CPU
 //
 // On the project's 2-core reference machine a small 5-block conv U-Net training step (batch 32, 32x32) took
-// 0.34 s on ONNX Runtime and 19 s on the pure Go backend (see ../../README.md, "Backends").
+// 0.34 s on ONNX Runtime and 19 s on the pure Go backend (see docs/backends.md).
 package backend

@@ -1,7 +1,7 @@
 // Package preset is the one place for run presets: a Preset bundles everything one NetDiffus run needs
 // (data variant and split, the U-Net, training length, sampling, fidelity features, downstream
 // classifiers and figure axes), and three named presets give the project's run modes one meaning in the
-// library, the command line, the notebooks and the README:
+// library, the command line, the notebooks and docs/presets.md:
 //
 //   - smoke: what CI and the test command run; minutes on 2 cores. 16x16 images, a 16-channel U-Net,
 //     1000 training steps, DDPM-50 on trailing spacing without guidance (SmokeSampling: the sampler

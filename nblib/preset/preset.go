@@ -70,7 +70,7 @@ type Train struct {
 	// Devices splits each training step's batch across this many local devices (data parallelism
 	// through GoMLX's AutoSharding; XLA only): 0 all of them (the most that divide BatchSize: one on ONNX
 	// Runtime and the Go backend), 1 one. BatchSize stays the global batch. Not part of the model's
-	// identity: a model resumes on any count (the README says what was verified).
+	// identity: a model resumes on any count (docs/backends.md says what was verified).
 	Devices int `json:",omitempty"`
 }
 

@@ -23,8 +23,8 @@
 // results-reference/NAME-cpu.json, is one item's result under the cpu preset with the configuration,
 // commit and date that made it; `netdiffus repro NAME -mode cpu -write-reference` writes it, and a test
 // fails when a stored reference no longer matches today's cpu configuration or result type.
-// WriteStoredVerdicts lists the verdicts on every stored reference: the README quotes its output, under
-// a test.
+// WriteStoredVerdicts lists the verdicts on every stored reference: docs/reproducing.md (linked from the
+// README) quotes its output, under a test.
 //
 // # The verdict rule
 //

@@ -252,7 +252,7 @@ func ReferenceNote(r *Reference) string {
 }
 
 // WriteStoredVerdicts writes, for every item, the verdicts on its stored reference (or that none is
-// stored) as Markdown: the README's summary of which claims hold at the reference preset's scale. It
+// stored) as Markdown: docs/reproducing.md's summary of which claims hold at the reference preset's scale. It
 // runs nothing.
 func WriteStoredVerdicts(w io.Writer) error {
 	for _, it := range Items() {

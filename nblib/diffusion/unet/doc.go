@@ -112,7 +112,7 @@
 //
 // BenchmarkTrainStepQuick times the step alone (images/s and process CPU per step); BenchmarkTwin
 // times the step and a forward pass against the PyTorch twin testdata/unet_torch.py at 1 and 2
-// threads, interleaved, printing the ratio (the measured numbers are in the README).
+// threads, interleaved, printing the ratio (the measured numbers are in docs/speed.md).
 //
 // # Training step
 //

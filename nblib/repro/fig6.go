@@ -263,5 +263,5 @@ func Fig6Verdicts(r *Fig6Result) []string {
 }
 
 func init() {
-	register(newItem("fig6", "Fig. 6: near-real-time classification", Fig6For, Fig6, Fig6Compare, Fig6Verdicts))
+	register(newItem("fig6", "Fig. 6: near-real-time classification", Fig6For, Fig6, Fig6Compare, Fig6Verdicts, onePlot("fig6_near_real_time", Fig6Plot)))
 }

@@ -210,9 +210,38 @@ func runGAN(p preset.Preset, s GANSpec, gan baselines.Config, force bool, log io
 			return nil, err
 		}
 		fmt.Fprintln(log, choice)
-		dir := filepath.Join(ResultsDir(), "models", "baseline-"+s.Name()+"-"+gan.Name)
-		return trainAndMeasureGAN(context.Background(), b, p, s, gan, dir, log)
+		return trainAndMeasureGAN(context.Background(), b, p, s, gan, ganModelDir(s, gan), log)
 	})
+}
+
+// ganModelDir is where the GAN of spec keeps its checkpoints: under ResultsDir()/models, one folder per
+// comparison and GAN configuration name.
+func ganModelDir(s GANSpec, gan baselines.Config) string {
+	return filepath.Join(ResultsDir(), "models", "baseline-"+s.Name()+"-"+gan.Name)
+}
+
+// ganPlan lists a GAN figure's models: per comparison NetDiffus's standard model and the GAN (trained
+// and measured, so that the item afterwards only loads both).
+func ganPlan(c GANConfig) ([]ModelJob, error) {
+	if len(c.GANs) != len(c.Specs) {
+		return nil, fmt.Errorf("no GAN size for preset %q (baselines.Preset knows smoke, cpu and full)", c.Preset.Name)
+	}
+	var jobs []ModelJob
+	for i, s := range c.Specs {
+		gan := c.GANs[i]
+		jobs = append(jobs, standardJob(c.Preset, s.data()), ModelJob{Key: filepath.Base(ganModelDir(s, gan)),
+			What: fmt.Sprintf("%s, the %s GAN (%d steps), trained and measured", paperName(s.data()), gan.Name, gan.Steps),
+			run: func(log io.Writer) error {
+				_, err := runGAN(c.Preset, s, gan, false, log)
+				return err
+			}})
+	}
+	return jobs, nil
+}
+
+func init() {
+	registerPlan("fig2b", func(p preset.Preset) ([]ModelJob, error) { return ganPlan(Fig2bFor(p)) })
+	registerPlan("fig2c", func(p preset.Preset) ([]ModelJob, error) { return ganPlan(Fig2cFor(p)) })
 }
 
 // trainAndMeasureGAN loads the spec's data as the NetDiffus experiment does, trains the GAN on the

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -260,4 +261,32 @@ func twoClassSeries(n, length int, seed uint64) *traffic.Dataset {
 		panic(err)
 	}
 	return ds
+}
+
+// TestGANPlan: each comparison is two jobs, NetDiffus's standard model (the folder the experiment
+// trains in) and the GAN (the folder its checkpoints go to), so that a cluster can train them apart.
+func TestGANPlan(t *testing.T) {
+	p := preset.CPUPreset()
+	jobs, err := Plan("fig2c", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, j := range jobs {
+		keys = append(keys, j.Key)
+	}
+	google := ExperimentFor(p, "d3", "google").ModelDir()
+	alexa := ExperimentFor(p, "d3", "alexa").ModelDir()
+	want := []string{filepath.Base(google), "baseline-d3-google-netshare-netshare-cpu", filepath.Base(alexa), "baseline-d3-alexa-netshare-netshare-cpu"}
+	if !reflect.DeepEqual(keys, want) {
+		t.Errorf("fig2c's jobs %q, want %q", keys, want)
+	}
+	if j, err := FindJob("baseline-ww-doppelganger-doppelganger-cpu", p); err != nil || !strings.Contains(j.What, "WW, the doppelganger-cpu GAN (3000 steps)") {
+		t.Errorf("fig2b's GAN job: %+v, %v", j, err)
+	}
+	custom := p
+	custom.Name = "mine"
+	if _, err := Plan("fig2b", custom); err == nil || !strings.Contains(err.Error(), "no GAN size") {
+		t.Errorf("a preset without a GAN size: %v", err)
+	}
 }

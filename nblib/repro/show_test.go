@@ -17,8 +17,9 @@ import (
 type showResult struct{ Value float64 }
 
 // TestShow runs Show's sequence on a stand-in item that computes instantly: the table and every
-// figure are saved under plots.Dir(), the text says where the reference column comes from and gives the
-// verdicts of this run, and the preset given is the one the item runs under.
+// figure are saved under plots.Dir(), the text (outside a notebook) says where the reference column
+// comes from and gives the table and the verdicts of this run, and the preset given is the one the
+// item runs under.
 func TestShow(t *testing.T) {
 	out := t.TempDir()
 	t.Setenv("NETDIFFUS_OUT", out)
@@ -49,7 +50,7 @@ func TestShow(t *testing.T) {
 			t.Errorf("Show did not save %s: %v", f, err)
 		}
 	}
-	for _, want := range []string{"No stored cpu reference yet", "This run:\n- the value is 3: holds.", "No stored cpu reference: `netdiffus repro NAME"} {
+	for _, want := range []string{"No stored cpu reference yet", "| value |\n| --- |\n| 3 |", "This run:\n- the value is 3: holds.", "No stored cpu reference: `netdiffus repro NAME"} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("Show's text lacks %q:\n%s", want, buf.String())
 		}

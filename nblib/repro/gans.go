@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/netdiffus/netdiffus/nblib/backend"
 	"github.com/netdiffus/netdiffus/nblib/baselines"
 	"github.com/netdiffus/netdiffus/nblib/diffusion/unet"
+	"github.com/netdiffus/netdiffus/nblib/eval/privacy"
 	"github.com/netdiffus/netdiffus/nblib/eval/protocols"
 	"github.com/netdiffus/netdiffus/nblib/eval/stats"
 	"github.com/netdiffus/netdiffus/nblib/pipeline"
@@ -30,7 +32,12 @@ type GANSpec struct {
 func (s GANSpec) Name() string { return s.data() + "-" + s.GAN }
 
 // data is the dataset's name as the experiments write it, e.g. "d3-google".
-func (s GANSpec) data() string { return ExperimentFor(preset.Preset{}, s.Dataset, s.Group).Name() }
+func (s GANSpec) data() string {
+	if s.Group == "" {
+		return s.Dataset
+	}
+	return s.Dataset + "-" + s.Group
+}
 
 // Fig. 2(b) is NetDiffus against the DoppelGANger-style GAN on WW; Fig. 2(c) against the
 // NetShare-style GAN on D3-Google and D3-Alexa (Section 5.1).
@@ -95,13 +102,15 @@ type GANSide struct {
 	// ClassFIDMean is the mean per-class FID on all rows; ClassFIDMatchedMean and ClassFIDFloorMean
 	// the size-matched per-class FID and its real floor (pipeline.Measures).
 	ClassFIDMean, ClassFIDMatchedMean, ClassFIDFloorMean float64
-	// FIDExcess is the size-matched FID minus its real floor with its bootstrap interval.
+	// FIDExcess is the size-matched FID of all images (not per class) minus its real floor, with its
+	// bootstrap interval.
 	FIDExcess stats.Interval
 	// Classifiers are, per classifier, the accuracy trained on the real training images (Original) and
 	// on this generator's images (Synth), in percent, with per-test-trace outcomes.
 	Classifiers []GANClassifier
 	// Audit is the memorization audit's one-line summary on the images (privacy.Report.Summary), or
-	// why there is none; Flagged is its flag.
+	// why there is none; Flagged is whether any of its audits (images, decoded traces, full-length
+	// traces) flagged the generator.
 	Audit   string
 	Flagged bool
 }
@@ -112,10 +121,10 @@ type GANClassifier struct {
 	Original, Synth Acc
 }
 
-// SynthMean is the mean synth-scenario accuracy over the classifiers, in percent.
+// SynthMean is the mean synth-scenario accuracy over the classifiers, in percent (NaN without any).
 func (s GANSide) SynthMean() float64 {
 	if len(s.Classifiers) == 0 {
-		return 0
+		return math.NaN()
 	}
 	var sum float64
 	for _, c := range s.Classifiers {
@@ -129,7 +138,10 @@ func ganSide(generator string, m *pipeline.Measures) GANSide {
 	s := GANSide{Generator: generator, ClassFID: m.ClassFID, ClassFIDMean: m.ClassFIDMean,
 		ClassFIDMatchedMean: m.ClassFIDMatchedMean, ClassFIDFloorMean: m.ClassFIDFloorMean, FIDExcess: m.FIDExcess, Audit: m.AuditNote}
 	if m.Audit != nil {
-		s.Audit, s.Flagged = m.Audit.Summary(), m.Audit.Flagged
+		s.Audit = m.Audit.Summary()
+	}
+	for _, r := range []*privacy.Report{m.Audit, m.TraceAudit, m.FullTraceAudit} {
+		s.Flagged = s.Flagged || (r != nil && r.Flagged)
 	}
 	at := map[string]int{} // classifier -> index in s.Classifiers
 	for _, sc := range m.Accuracy {

@@ -53,8 +53,10 @@
 //	FID gain = (FID_GAN - FID_NetDiffus) / FID_GAN      (mean per-class FIDs)
 //	accuracy difference = mean_k acc_synth,k(NetDiffus) - mean_k acc_synth,k(GAN)   (points, k the classifiers)
 //
-// The accuracy claim is decided per comparison and classifier on the paired bootstrap over test traces;
-// the FID claim has no interval (per-class FIDs are kept without replicates) and says so.
+// The FID claim is decided per comparison on the paired bootstrap interval of the GAN's mean per-class
+// FID minus NetDiffus's (pipeline.ClassFIDDifference: the real training rows of each class redrawn once
+// for both sides, each generator's rows redrawn on their own), the accuracy claim per comparison and
+// classifier on the paired bootstrap over test traces.
 //
 // # Fig. 2(a) across datasets
 //

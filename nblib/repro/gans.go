@@ -9,15 +9,19 @@ import (
 	"time"
 
 	"github.com/gomlx/compute"
+	"gonum.org/v1/gonum/mat"
 
 	"github.com/netdiffus/netdiffus/datasets"
 	"github.com/netdiffus/netdiffus/nblib/backend"
 	"github.com/netdiffus/netdiffus/nblib/baselines"
+	"github.com/netdiffus/netdiffus/nblib/diffusion"
 	"github.com/netdiffus/netdiffus/nblib/diffusion/unet"
+	"github.com/netdiffus/netdiffus/nblib/eval/features"
 	"github.com/netdiffus/netdiffus/nblib/eval/privacy"
 	"github.com/netdiffus/netdiffus/nblib/eval/protocols"
 	"github.com/netdiffus/netdiffus/nblib/eval/stats"
 	"github.com/netdiffus/netdiffus/nblib/pipeline"
+	"github.com/netdiffus/netdiffus/nblib/pixels"
 	"github.com/netdiffus/netdiffus/nblib/preset"
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 )
@@ -92,6 +96,9 @@ type GANRow struct {
 	// Diversity is the GAN's mean pairwise distance of its series over the real one's, per class
 	// averaged (baselines.Diversity: 1 the real spread, 0 collapse).
 	Diversity float64
+	// ClassFIDGap is the GAN's mean per-class FID minus NetDiffus's, with its paired bootstrap interval
+	// (pipeline.ClassFIDDifference): above 0, NetDiffus's images are closer to the training images.
+	ClassFIDGap stats.Interval
 }
 
 // GANSide is what one generator scored on one comparison: the fidelity and audit of pipeline.Measure
@@ -182,8 +189,13 @@ func GANFigure(c GANConfig, force bool, log io.Writer) (*GANResult, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: %w", c.Figure, s.Name(), err)
 		}
+		gap, err := ganFIDGap(c.Preset, s, gan, log)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: per-class FID comparison: %w", c.Figure, s.Name(), err)
+		}
 		out.Rows = append(out.Rows, GANRow{Spec: s, Title: paperName(s.data()), Classes: nd.Classes,
-			NetDiffus: ganSide("NetDiffus", &nd.Measures), GAN: ganSide(c.GANs[i].Name, &gan.Measures), Diversity: gan.Diversity.Mean})
+			NetDiffus: ganSide("NetDiffus", &nd.Measures), GAN: ganSide(c.GANs[i].Name, &gan.Measures), Diversity: gan.Diversity.Mean,
+			ClassFIDGap: gap})
 	}
 	return out, nil
 }
@@ -208,6 +220,11 @@ type GANMeasured struct {
 	GenSeries    int
 	TrainSeconds float64 // this call's training (a resumed model: the steps left only) and sampling
 	Diversity    baselines.DiversityResult
+	// Pix and Y are the GAN's synthetic images (8-bit, Size x Size each) and labels, for the paired
+	// per-class FID comparison with NetDiffus's images (ganFIDGap).
+	Size int
+	Pix  [][]byte
+	Y    []int
 	pipeline.Measures
 }
 
@@ -284,11 +301,18 @@ func trainAndMeasureGAN(ctx context.Context, b compute.Backend, p preset.Preset,
 		return nil, err
 	}
 	out := &GANMeasured{GAN: gan.Name, TrainSeries: len(train.Traces), GenSeries: len(gen.Traces), TrainSeconds: time.Since(start).Seconds()}
-	m, div, err := MeasureSeries(b, p, data, gen)
+	series, y, images, err := generatedImages(p, data, gen)
 	if err != nil {
 		return nil, err
 	}
-	out.Measures, out.Diversity = *m, div
+	m, div, err := measureImages(b, p, data, series, y, images)
+	if err != nil {
+		return nil, err
+	}
+	out.Measures, out.Diversity, out.Size, out.Y = *m, div, data.Size(), y
+	for i := range y {
+		out.Pix = append(out.Pix, pixels.ModelToBytes(images.Example(i)))
+	}
 	return out, nil
 }
 
@@ -317,18 +341,32 @@ func ganTrainingTraces(p preset.Preset, s GANSpec, data *pipeline.Data) (*traffi
 // audit and the classifiers apply alike. It also returns their diversity against the real training
 // series (baselines.Diversity).
 func MeasureSeries(b compute.Backend, p preset.Preset, data *pipeline.Data, gen *traffic.Dataset) (*pipeline.Measures, baselines.DiversityResult, error) {
+	series, y, images, err := generatedImages(p, data, gen)
+	if err != nil {
+		return nil, baselines.DiversityResult{}, err
+	}
+	return measureImages(b, p, data, series, y, images)
+}
+
+// generatedImages are the feature series of generated traces (data.Feature), their labels and their
+// images in the model range, made as the pipeline makes the real ones (pipeline.Shape).
+func generatedImages(p preset.Preset, data *pipeline.Data, gen *traffic.Dataset) ([][]float64, []int, diffusion.Array, error) {
+	if len(gen.Classes) != len(data.Classes) {
+		return nil, nil, diffusion.Array{}, fmt.Errorf("generated traces: %d classes, the real data %d", len(gen.Classes), len(data.Classes))
+	}
 	series, err := gen.Series(data.Feature)
 	if err != nil {
-		return nil, baselines.DiversityResult{}, fmt.Errorf("generated traces: %w", err)
-	}
-	y := gen.Labels()
-	if len(gen.Classes) != len(data.Classes) {
-		return nil, baselines.DiversityResult{}, fmt.Errorf("generated traces: %d classes, the real data %d", len(gen.Classes), len(data.Classes))
+		return nil, nil, diffusion.Array{}, fmt.Errorf("generated traces: %w", err)
 	}
 	images, err := pipeline.Shape(series, p.Net)
 	if err != nil {
-		return nil, baselines.DiversityResult{}, fmt.Errorf("generated traces: %w", err)
+		return nil, nil, diffusion.Array{}, fmt.Errorf("generated traces: %w", err)
 	}
+	return series, gen.Labels(), images, nil
+}
+
+// measureImages is pipeline.Measure of generated images, with the diversity of their series.
+func measureImages(b compute.Backend, p preset.Preset, data *pipeline.Data, series [][]float64, y []int, images diffusion.Array) (*pipeline.Measures, baselines.DiversityResult, error) {
 	m, err := pipeline.Measure(b, p, data, images, y)
 	if err != nil {
 		return nil, baselines.DiversityResult{}, err
@@ -338,4 +376,48 @@ func MeasureSeries(b compute.Backend, p preset.Preset, data *pipeline.Data, gen 
 		return nil, baselines.DiversityResult{}, err
 	}
 	return m, div, nil
+}
+
+// ganFIDGap is the paired interval of the GAN's mean per-class FID minus NetDiffus's
+// (pipeline.ClassFIDDifference) on the principal components of the real training images, as Measure
+// takes them: NetDiffus's side is the synthetic images of its standard model (Synthetic, cached), the
+// GAN's those it was measured on.
+func ganFIDGap(p preset.Preset, s GANSpec, gan *GANMeasured, log io.Writer) (stats.Interval, error) {
+	if len(gan.Pix) == 0 {
+		return stats.Interval{}, fmt.Errorf("the cached GAN result holds no images (made before they were kept): recompute it with force")
+	}
+	data, err := pipeline.LoadDefault(p, s.Dataset, s.Group)
+	if err != nil {
+		return stats.Interval{}, err
+	}
+	nd, err := Synthetic(ExperimentFor(p, s.Dataset, s.Group), false, log)
+	if err != nil {
+		return stats.Interval{}, err
+	}
+	real, err := pipeline.Images("real training images", data.Train)
+	if err != nil {
+		return stats.Interval{}, err
+	}
+	ndImages, err := nd.Images()
+	if err != nil {
+		return stats.Interval{}, err
+	}
+	ganImages, err := (&SynthImages{Name: gan.GAN, Size: gan.Size, Pix: gan.Pix, Y: gan.Y}).Images()
+	if err != nil {
+		return stats.Interval{}, err
+	}
+	pca, err := features.FitPCA(real, min(p.Measure.PCAComponents, real.Len()-1))
+	if err != nil {
+		return stats.Interval{}, err
+	}
+	var fr, fn, fg *mat.Dense
+	for _, x := range []struct {
+		dst **mat.Dense
+		im  features.Images
+	}{{&fr, real}, {&fn, ndImages.Images}, {&fg, ganImages.Images}} {
+		if *x.dst, err = pca.Extract(x.im); err != nil {
+			return stats.Interval{}, err
+		}
+	}
+	return pipeline.ClassFIDDifference(fr, data.TrainY, fn, ndImages.Y, fg, ganImages.Y, len(data.Classes), p.Data.Seed), nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/netdiffus/netdiffus/datasets"
 	"github.com/netdiffus/netdiffus/nblib/baselines"
+	"github.com/netdiffus/netdiffus/nblib/eval/stats"
 	"github.com/netdiffus/netdiffus/nblib/pipeline"
 	"github.com/netdiffus/netdiffus/nblib/preset"
 )
@@ -70,6 +71,11 @@ func TestGANFigureWiring(t *testing.T) {
 	if row.Diversity <= 0 {
 		t.Errorf("GAN diversity %v, want > 0", row.Diversity)
 	}
+	t.Logf("per-class FID: NetDiffus %.3f, GAN %.3f; paired gap %v", row.NetDiffus.ClassFIDMean, row.GAN.ClassFIDMean, row.ClassFIDGap)
+	if gap := row.ClassFIDGap; gap.N != 3 || !gap.Valid() || math.Abs(gap.Estimate-(row.GAN.ClassFIDMean-row.NetDiffus.ClassFIDMean)) > 1e-6 {
+		t.Errorf("per-class FID gap %v over %d classes: want valid over 3, estimate the measured GAN - NetDiffus %v",
+			gap, gap.N, row.GAN.ClassFIDMean-row.NetDiffus.ClassFIDMean)
+	}
 	again, err := GANFigure(c, false, io.Discard)
 	if err != nil || !reflect.DeepEqual(again, r) {
 		t.Errorf("the second call must be the cache's identical result (err %v)", err)
@@ -93,7 +99,7 @@ func checkGANReference(t *testing.T, c GANConfig, r *GANResult) {
 		t.Fatalf("stored reference: %v", err)
 	}
 	header, rows := it.Compare(r, ref)
-	if len(header) != 5 || len(rows) != 7 {
+	if len(header) != 5 || len(rows) != 8 {
 		t.Fatalf("compare %v: %d rows", header, len(rows))
 	}
 	for _, row := range rows {
@@ -101,8 +107,8 @@ func checkGANReference(t *testing.T, c GANConfig, r *GANResult) {
 			t.Errorf("reference column %q differs from this run %q in %v", row[3], row[4], row)
 		}
 	}
-	if rows[1][1] != "FID gain" || rows[1][2] != "28.0%" || rows[4][2] != "+4.7" {
-		t.Errorf("the paper's numbers: %v, %v", rows[1], rows[4])
+	if rows[1][1] != "FID gain" || rows[1][2] != "28.0%" || rows[5][2] != "+4.7" {
+		t.Errorf("the paper's numbers: %v, %v", rows[1], rows[5])
 	}
 	if err := CheckReference("fig2b", c); err != nil {
 		t.Error(err)
@@ -129,10 +135,11 @@ func ganAcc(k, n int) Acc {
 	return a
 }
 
-// ganRow is a hand-made comparison: per-class FIDs of both sides and, per classifier, k of 40 test
-// traces right with NetDiffus's and the GAN's images.
+// ganRow is a hand-made comparison: per-class FIDs of both sides, their difference with an interval of
+// ± 0.5 and, per classifier, k of 40 test traces right with NetDiffus's and the GAN's images.
 func ganRow(spec GANSpec, title string, ndFID, ganFID float64, ndRight, ganRight []int) GANRow {
-	r := GANRow{Spec: spec, Title: title, Classes: []string{"a", "b"},
+	gap := ganFID - ndFID
+	r := GANRow{Spec: spec, Title: title, Classes: []string{"a", "b"}, ClassFIDGap: stats.Interval{Estimate: gap, Lo: gap - 0.5, Hi: gap + 0.5, Method: "test", N: 2},
 		NetDiffus: GANSide{Generator: "NetDiffus", ClassFID: []float64{ndFID, ndFID}, ClassFIDMean: ndFID},
 		GAN:       GANSide{Generator: "gan", ClassFID: []float64{ganFID, ganFID}, ClassFIDMean: ganFID}, Diversity: 0.5}
 	for i := range ndRight {
@@ -143,9 +150,9 @@ func ganRow(spec GANSpec, title string, ndFID, ganFID float64, ndRight, ganRight
 	return r
 }
 
-// TestGANVerdicts: the accuracy claim is decided by the rule on the paired interval over test traces
-// (holds when NetDiffus is right on many more traces for every classifier, does not hold when the GAN
-// is, cannot tell on a tie); the FID claim has no interval and says so with the point estimates.
+// TestGANVerdicts: both claims are decided by the rule, the FID claim on the interval of the GAN's
+// per-class FID minus NetDiffus's (holds above 0, does not hold below, cannot tell across), the
+// accuracy claim on the paired interval over test traces; a comparison that fails fails the claim.
 func TestGANVerdicts(t *testing.T) {
 	for _, tc := range []struct {
 		name         string
@@ -153,23 +160,28 @@ func TestGANVerdicts(t *testing.T) {
 		fid, accWord string
 	}{
 		{"NetDiffus better", []GANRow{ganRow(Fig2bSpecs[0], "WW", 3, 4, []int{36, 34}, []int{10, 12})},
-			"point estimate: below on 1 of 1 comparisons; FID gain WW 25.0% (paper 28.0%)", ": holds ("},
+			": holds (GAN minus NetDiffus mean per-class FID, 95% paired bootstrap over the rows of each class: WW +1.00 [+0.50, +1.50] holds, FID gain 25.0% (paper 28.0%)).",
+			": holds ("},
 		{"the GAN better", []GANRow{ganRow(Fig2cSpecs[0], "D3-Google", 5, 4, []int{10, 12}, []int{36, 34}),
 			ganRow(Fig2cSpecs[1], "D3-Alexa", 1, 10, []int{11, 12}, []int{36, 34})},
-			"point estimate: below on 1 of 2 comparisons; FID gain D3-Google -25.0% (paper 85.6%), D3-Alexa 90.0% (paper 85.6%)", ": does not hold ("},
+			": does not hold (GAN minus NetDiffus mean per-class FID, 95% paired bootstrap over the rows of each class: D3-Google -1.00 [-1.50, -0.50] does not hold, FID gain -25.0% (paper 85.6%); D3-Alexa +9.00 [+8.50, +9.50] holds, FID gain 90.0% (paper 85.6%)).",
+			": does not hold ("},
 		{"a tie", []GANRow{ganRow(Fig2bSpecs[0], "WW", 3, 3, []int{20, 20}, []int{20, 20})},
-			"below on 0 of 1", ": cannot tell ("},
+			": cannot tell (", ": cannot tell ("},
 	} {
 		v := GANVerdicts(&GANResult{Figure: "fig2b", Rows: tc.rows})
 		if len(v) != 2 {
 			t.Fatalf("%s: %q", tc.name, v)
 		}
-		if !strings.HasPrefix(v[0], "NetDiffus's per-class FID is below the GAN's: cannot tell (no interval") || !strings.Contains(v[0], tc.fid) {
+		if !strings.HasPrefix(v[0], "NetDiffus's per-class FID is below the GAN's: ") || !strings.Contains(v[0], tc.fid) {
 			t.Errorf("%s: FID verdict %q, want it to contain %q", tc.name, v[0], tc.fid)
 		}
 		if !strings.Contains(v[1], tc.accWord) || !strings.Contains(v[1], "the paper: mean over the five classifiers") {
 			t.Errorf("%s: accuracy verdict %q, want %q", tc.name, v[1], tc.accWord)
 		}
+	}
+	if v := GANVerdicts(&GANResult{}); !strings.HasSuffix(v[0], "cannot tell (nothing measured).") {
+		t.Errorf("no comparison: %q", v[0])
 	}
 }
 
@@ -181,14 +193,14 @@ func TestGANCompareOverallRow(t *testing.T) {
 	alexa := ganRow(Fig2cSpecs[1], "D3-Alexa", 4, 8, []int{30}, []int{20})
 	ww := ganRow(Fig2bSpecs[0], "WW", 1, 8, []int{30}, []int{20})
 	_, rows := GANCompare(&GANResult{Figure: "fig2c", Rows: []GANRow{google, alexa}}, &GANResult{Figure: "fig2c", Rows: []GANRow{google, ww}})
-	if want := []string{"all comparisons", "FID gain on the mean FIDs", "85.6%", "81.2%", "62.5%"}; !reflect.DeepEqual(rows[14], want) {
-		t.Errorf("overall row %q, want %q", rows[14], want)
+	if want := []string{"all comparisons", "FID gain on the mean FIDs", "85.6%", "81.2%", "62.5%"}; !reflect.DeepEqual(rows[16], want) {
+		t.Errorf("overall row %q, want %q", rows[16], want)
 	}
 	if rows[1][0] != "D3-Google vs gan" || rows[1][3] != "75.0%" || rows[1][4] != "75.0%" || rows[8][0] != "D3-Alexa vs gan" || rows[8][3] != "–" {
 		t.Errorf("rows %q", rows[:9])
 	}
-	if len(rows) != 22 || rows[16][0] != "WW vs gan" || rows[16][2] != "28.0%" || rows[16][4] != notInPreset {
-		t.Errorf("%d rows; the reference-only comparison: %q", len(rows), rows[15:])
+	if len(rows) != 25 || rows[18][0] != "WW vs gan" || rows[18][2] != "28.0%" || rows[18][4] != notInPreset {
+		t.Errorf("%d rows; the reference-only comparison: %q", len(rows), rows[17:])
 	}
 }
 

@@ -1,11 +1,15 @@
 package pipeline
 
 import (
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/netdiffus/netdiffus/nblib/diffusion"
+	"github.com/netdiffus/netdiffus/nblib/eval/fid"
 	"github.com/netdiffus/netdiffus/nblib/preset"
 )
 
@@ -138,5 +142,62 @@ func TestTraceTSTR(t *testing.T) {
 	}
 	if !(bad.Gap.Hi < -0.3) {
 		t.Errorf("synthetic traces with shuffled labels: gap %v, want far below 0", bad.Gap)
+	}
+}
+
+// gaussianRows is n rows per class of d standard-normal features shifted by class*2 + shift.
+func gaussianRows(rng *rand.Rand, classes, n, d int, shift float64) (*mat.Dense, []int) {
+	x := mat.NewDense(classes*n, d, nil)
+	var y []int
+	for c := range classes {
+		for i := range n {
+			for j := range d {
+				x.Set(c*n+i, j, rng.NormFloat64()+2*float64(c)+shift)
+			}
+			y = append(y, c)
+		}
+	}
+	return x, y
+}
+
+// TestClassFIDDifference: the estimate is the difference of the mean per-class FIDs that fid.PerClass
+// computes on its own (1e-9: the same sums; 30 rows a class on each side, as PerClass takes); a generator shifted by 3 against one
+// drawn like the training rows gives an interval above 0, and swapping them negates the estimate; two
+// generators drawn alike give an interval that contains 0; a class with too few rows is left out.
+func TestClassFIDDifference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	train, trainY := gaussianRows(rng, 3, 40, 4, 0)
+	good, goodY := gaussianRows(rng, 3, 30, 4, 0)
+	twin, twinY := gaussianRows(rng, 3, 30, 4, 0)
+	far, farY := gaussianRows(rng, 3, 30, 4, 3)
+	iv := ClassFIDDifference(train, trainY, good, goodY, far, farY, 3, 1)
+	pa, errA := fid.PerClass(train, trainY, good, goodY, 0, fid.Frechet)
+	pb, errB := fid.PerClass(train, trainY, far, farY, 0, fid.Frechet)
+	if errA != nil || errB != nil {
+		t.Fatal(errA, errB)
+	}
+	if want := pb.Mean - pa.Mean; math.Abs(iv.Estimate-want) > 1e-9 || iv.N != 3 {
+		t.Errorf("estimate %v over %d classes, want %v (fid.PerClass) over 3", iv.Estimate, iv.N, want)
+	}
+	if !iv.Valid() || iv.Lo <= 0 {
+		t.Errorf("a generator shifted by 3: interval %v, want it above 0", iv)
+	}
+	if back := ClassFIDDifference(train, trainY, far, farY, good, goodY, 3, 1); math.Abs(back.Estimate+iv.Estimate) > 1e-9 {
+		t.Errorf("swapped sides: %v, want %v", back.Estimate, -iv.Estimate)
+	}
+	if same := ClassFIDDifference(train, trainY, good, goodY, twin, twinY, 3, 1); !same.Valid() || !same.Contains(0) {
+		t.Errorf("two generators drawn alike: interval %v, want it to contain 0", same)
+	}
+	oneRow := append([]int(nil), farY...)
+	for i := range oneRow {
+		if oneRow[i] == 2 && i != 60 {
+			oneRow[i] = 1 // class 2 keeps row 60 only
+		}
+	}
+	if got := ClassFIDDifference(train, trainY, good, goodY, far, oneRow, 3, 1); got.N != 2 {
+		t.Errorf("a class with one row: %d classes kept, want 2", got.N)
+	}
+	if none := ClassFIDDifference(train, trainY, good, goodY, far, farY, 0, 1); !math.IsNaN(none.Estimate) || none.Valid() {
+		t.Errorf("no class: %v, want NaN and invalid", none)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -388,6 +389,18 @@ func Table(name string, header []string, rows [][]string) (string, error) {
 		gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{protocol.MIMETextMarkdown: md, protocol.MIMETextPlain: md}})
 	}
 	return path, nil
+}
+
+// Text shows Markdown text: inside a notebook as a display (with a plain-text fallback), so that it
+// lands in order with the figures and tables displayed around it (a cell's standard output reaches the
+// notebook on a channel of its own, and may overtake them or fall behind); elsewhere it writes text to w.
+func Text(w io.Writer, text string) error {
+	if gonbui.IsNotebook {
+		gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{protocol.MIMETextMarkdown: text, protocol.MIMETextPlain: text}})
+		return nil
+	}
+	_, err := io.WriteString(w, text)
+	return err
 }
 
 // Markdown renders a table as GitHub-flavoured Markdown.

@@ -156,3 +156,11 @@ func TestGrayGridAndShowImage(t *testing.T) {
 		t.Errorf("%s: %v", path, err)
 	}
 }
+
+// TestTextOutsideNotebook: outside a notebook Text writes the text unchanged to w.
+func TestTextOutsideNotebook(t *testing.T) {
+	var b strings.Builder
+	if err := Text(&b, "**Verdicts**\n- one\n"); err != nil || b.String() != "**Verdicts**\n- one\n" {
+		t.Errorf("Text wrote %q, %v", b.String(), err)
+	}
+}

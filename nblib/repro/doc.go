@@ -19,7 +19,8 @@
 // # Items, references and verdicts
 //
 // Every figure and table is an Item (Items, ItemNamed): its configuration under a preset, its cached run,
-// the notebook's paper | reference | this-run table (Compare) and its verdicts. A stored reference,
+// the notebook's paper | reference | this-run table (Compare), its verdicts and its figures (Plot). A
+// figure notebook is one call, Show(name), which runs the item in the notebook's mode and shows all four. A stored reference,
 // results-reference/NAME-cpu.json, is one item's result under the cpu preset with the configuration,
 // commit and date that made it; `netdiffus repro NAME -mode cpu -write-reference` writes it, and a test
 // fails when a stored reference no longer matches today's cpu configuration or result type.
@@ -40,6 +41,22 @@
 // the rule) and measures stored without replicates (per-class FID ranks, anomaly recall and entropy,
 // imaging time) cannot be decided: their verdicts say "cannot tell (no interval: ...)" and give the
 // point estimate.
+//
+// # Fig. 2(b)/(c): the GAN baselines
+//
+// Items fig2b (WW against the DoppelGANger-style GAN) and fig2c (D3-Google and D3-Alexa against the
+// NetShare-style GAN) train the GAN of nblib/baselines on the training traces of NetDiffus's standard
+// experiment, draw as many series per class as the experiment draws images, image them with the
+// pipeline's GASF and measure them with pipeline.Measure (MeasureSeries), as the diffusion samples are:
+// the same floors, FID intervals, audit and classifiers on the same real test traces. The paper's gains:
+//
+//	FID gain = (FID_GAN - FID_NetDiffus) / FID_GAN      (mean per-class FIDs)
+//	accuracy difference = mean_k acc_synth,k(NetDiffus) - mean_k acc_synth,k(GAN)   (points, k the classifiers)
+//
+// The FID claim is decided per comparison on the paired bootstrap interval of the GAN's mean per-class
+// FID minus NetDiffus's (pipeline.ClassFIDDifference: the real training rows of each class redrawn once
+// for both sides, each generator's rows redrawn on their own), the accuracy claim per comparison and
+// classifier on the paired bootstrap over test traces.
 //
 // # Fig. 2(a) across datasets
 //

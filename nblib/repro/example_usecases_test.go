@@ -39,6 +39,8 @@ func ExampleItems() {
 	}
 	// Output:
 	// fig2
+	// fig2b
+	// fig2c
 	// fig4
 	// fig5
 	// fig6

@@ -353,5 +353,5 @@ func meanRelative(rows []Fig2Row) float64 {
 }
 
 func init() {
-	register(newItem("fig2", "Fig. 2(a): per-class FID over the paper's seven datasets", Fig2For, Fig2, Fig2Compare, Fig2Verdicts))
+	register(newItem("fig2", "Fig. 2(a): per-class FID over the paper's seven datasets", Fig2For, Fig2, Fig2Compare, Fig2Verdicts, onePlot("fig2a_class_fid", Fig2Plot)))
 }

@@ -273,5 +273,5 @@ func Fig4Verdicts(r *Fig4Result) []string {
 }
 
 func init() {
-	register(newItem("fig4", "Fig. 4: limited original data", Fig4For, Fig4, Fig4Compare, Fig4Verdicts))
+	register(newItem("fig4", "Fig. 4: limited original data", Fig4For, Fig4, Fig4Compare, Fig4Verdicts, onePlot("fig4_limited_data", Fig4Plot)))
 }

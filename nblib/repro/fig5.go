@@ -477,5 +477,5 @@ func fig5PointVerdicts(r *Fig5Result) []string {
 }
 
 func init() {
-	register(newItem("fig5", "Fig. 5: anomaly detection", Fig5For, Fig5, Fig5Compare, Fig5Verdicts))
+	register(newItem("fig5", "Fig. 5: anomaly detection", Fig5For, Fig5, Fig5Compare, Fig5Verdicts, onePlot("fig5_anomaly", Fig5Plot)))
 }

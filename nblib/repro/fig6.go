@@ -326,5 +326,5 @@ func fig6ImagingPoint(r *Fig6Result, claim string) string {
 }
 
 func init() {
-	register(newItem("fig6", "Fig. 6: near-real-time classification", Fig6For, Fig6, Fig6Compare, Fig6Verdicts))
+	register(newItem("fig6", "Fig. 6: near-real-time classification", Fig6For, Fig6, Fig6Compare, Fig6Verdicts, onePlot("fig6_near_real_time", Fig6Plot)))
 }

@@ -193,5 +193,5 @@ func Fig8Verdicts(r *Fig8Result) []string {
 }
 
 func init() {
-	register(newItem("fig8", "Fig. 8: adding synthetic data step by step", Fig8For, Fig8, Fig8Compare, Fig8Verdicts))
+	register(newItem("fig8", "Fig. 8: adding synthetic data step by step", Fig8For, Fig8, Fig8Compare, Fig8Verdicts, onePlot("fig8_synthetic_steps", Fig8Plot)))
 }

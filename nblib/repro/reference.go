@@ -12,6 +12,8 @@ import (
 	"sort"
 	"time"
 
+	"gonum.org/v1/plot"
+
 	"github.com/netdiffus/netdiffus/internal/atomicfile"
 	"github.com/netdiffus/netdiffus/nblib/preset"
 	"github.com/netdiffus/netdiffus/nblib/project"
@@ -37,12 +39,32 @@ type Item struct {
 	Compare func(this, ref any) (header []string, rows [][]string)
 	// Verdicts says, one claim a line, whether the paper's claims hold on a result.
 	Verdicts func(result any) []string
+	// Plot draws the result as the notebook shows it: one figure or more, each with the file name
+	// (without extension) it is saved under in plots.Dir().
+	Plot func(result any) ([]Figure, error)
+}
+
+// Figure is one drawn figure of an item and the file name it is saved under.
+type Figure struct {
+	Name string // file name without extension, e.g. "fig4_limited_data"
+	Plot *plot.Plot
+}
+
+// onePlot is an item's Plot for a result drawn as one figure saved under name.
+func onePlot[T any](name string, draw func(*T) (*plot.Plot, error)) func(*T) ([]Figure, error) {
+	return func(r *T) ([]Figure, error) {
+		p, err := draw(r)
+		if err != nil {
+			return nil, err
+		}
+		return []Figure{{Name: name, Plot: p}}, nil
+	}
 }
 
 // newItem builds an item from its typed functions: the configuration under a preset, the cached run,
-// the notebook's table and the verdicts.
+// the notebook's table, the verdicts and the figures.
 func newItem[C, T any](name, title string, config func(preset.Preset) C, run func(C, bool, io.Writer) (*T, error),
-	compare func(this, ref *T) ([]string, [][]string), verdicts func(*T) []string) Item {
+	compare func(this, ref *T) ([]string, [][]string), verdicts func(*T) []string, draw func(*T) ([]Figure, error)) Item {
 	return Item{Name: name, Title: title,
 		Config: func(p preset.Preset) any { return config(p) },
 		Decode: decodeResult[*T],
@@ -52,6 +74,7 @@ func newItem[C, T any](name, title string, config func(preset.Preset) C, run fun
 			return compare(this.(*T), r)
 		},
 		Verdicts: func(result any) []string { return verdicts(result.(*T)) },
+		Plot:     func(result any) ([]Figure, error) { return draw(result.(*T)) },
 	}
 }
 
@@ -261,7 +284,8 @@ func WriteStoredVerdicts(w io.Writer) error {
 			return err
 		}
 		if ref == nil {
-			fmt.Fprintf(w, "- **%s**: no stored %s reference.\n", it.Title, ReferencePreset)
+			fmt.Fprintf(w, "- **%s**: no stored %s reference yet (`netdiffus repro %s -mode %s -write-reference` makes one); no verdict.\n",
+				it.Title, ReferencePreset, it.Name, ReferencePreset)
 			continue
 		}
 		fmt.Fprintf(w, "- **%s** (commit %s, %s):\n", it.Title, meta.Commit, meta.Date)

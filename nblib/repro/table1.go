@@ -337,5 +337,5 @@ func Holds(ok, n int) string {
 }
 
 func init() {
-	register(newItem("table1", "Table 1: hierarchical classification", Table1For, Table1, Table1Compare, Table1Verdicts))
+	register(newItem("table1", "Table 1: hierarchical classification", Table1For, Table1, Table1Compare, Table1Verdicts, onePlot("table1_hierarchical", Table1Plot)))
 }

@@ -351,5 +351,5 @@ func table2FIDVerdict(r *Table2Result) string {
 }
 
 func init() {
-	register(newItem("table2", "Table 2: 1-D vs 2-D diffusion", Table2For, Table2, Table2Compare, Table2Verdicts))
+	register(newItem("table2", "Table 2: 1-D vs 2-D diffusion", Table2For, Table2, Table2Compare, Table2Verdicts, onePlot("table2_1d_vs_2d_diffusion", Table2Plot)))
 }

@@ -175,5 +175,5 @@ func Table3Verdicts(r *Table3Result) []string {
 }
 
 func init() {
-	register(newItem("table3", "Table 3: 1-D vs 2-D classifier", Table3For, Table3, Table3Compare, Table3Verdicts))
+	register(newItem("table3", "Table 3: 1-D vs 2-D classifier", Table3For, Table3, Table3Compare, Table3Verdicts, onePlot("table3_1d_vs_2d", Table3Plot)))
 }

@@ -325,12 +325,12 @@ func TestStoredReferencesMatchCPUPreset(t *testing.T) {
 }
 
 func TestItemsRegistered(t *testing.T) {
-	for _, name := range []string{"table1", "fig2", "fig4", "fig5", "fig6", "fig8", "table2", "table3"} {
+	for _, name := range []string{"table1", "fig2", "fig2b", "fig2c", "fig4", "fig5", "fig6", "fig8", "table2", "table3"} {
 		it, err := ItemNamed(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if it.Config(preset.CPUPreset()) == nil || it.Run == nil || it.Decode == nil || it.Compare == nil || it.Verdicts == nil || it.Title == "" {
+		if it.Config(preset.CPUPreset()) == nil || it.Run == nil || it.Decode == nil || it.Compare == nil || it.Verdicts == nil || it.Plot == nil || it.Title == "" {
 			t.Errorf("%s is incomplete", name)
 		}
 	}

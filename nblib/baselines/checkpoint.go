@@ -33,28 +33,15 @@ type trainerState struct {
 }
 
 // Save writes the complete training state to dir/step-NNNNNNNNN, keeping the newest keep checkpoints
-// (keep <= 0 keeps all). It writes into a temporary folder beside the final one and renames it, so a
-// crash never leaves a partial checkpoint under a step name. It returns the checkpoint's folder.
+// (keep <= 0 keeps all), through ckptdir.Commit: written to a temporary folder in dir, fsynced and
+// renamed into place, so a crash never leaves a partial checkpoint under a step name. It returns the
+// checkpoint's folder.
 func (tr *Trainer) Save(dir string, keep int) (string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("baselines: checkpoint folder: %w", err)
-	}
-	tmp, err := os.MkdirTemp(dir, ".partial-")
+	final, err := ckptdir.Commit(dir, stepDirPrefix, tr.step, keep, tr.writeCheckpoint)
 	if err != nil {
-		return "", fmt.Errorf("baselines: checkpoint: %w", err)
+		return "", fmt.Errorf("baselines: %w", err)
 	}
-	defer os.RemoveAll(tmp) // a no-op after the rename
-	if err := tr.writeCheckpoint(tmp); err != nil {
-		return "", err
-	}
-	final := filepath.Join(dir, fmt.Sprintf("%s%09d", stepDirPrefix, tr.step))
-	if err := os.RemoveAll(final); err != nil {
-		return "", fmt.Errorf("baselines: replacing checkpoint %s: %w", final, err)
-	}
-	if err := os.Rename(tmp, final); err != nil {
-		return "", fmt.Errorf("baselines: checkpoint rename: %w", err)
-	}
-	return final, prune(dir, keep)
+	return final, nil
 }
 
 func (tr *Trainer) writeCheckpoint(folder string) error {
@@ -88,13 +75,6 @@ func Checkpoints(dir string) ([]string, error) {
 		return nil, fmt.Errorf("baselines: %w", err)
 	}
 	return out, nil
-}
-
-func prune(dir string, keep int) error {
-	if err := ckptdir.Prune(dir, stepDirPrefix, keep); err != nil {
-		return fmt.Errorf("baselines: %w", err)
-	}
-	return nil
 }
 
 // Resume restores a Trainer from a checkpoint folder written by Save, or from a folder of them (the

@@ -9,8 +9,8 @@
 //     pipeline working.
 //     "quick", the former name, is accepted as an alias.
 //   - cpu: the largest setting a 2-core CPU finishes in about half an hour per dataset: 32x32 images,
-//     unet.Quick (32 channels), 2000 training steps, the same DDPM-50 trailing sampling.
-//   - full: the paper artifact's setting for a GPU: full data, 128x128, unet.Full (learned sigma, no
+//     UNet32 (32 channels), 2000 training steps, the same DDPM-50 trailing sampling.
+//   - full: the paper artifact's setting for a GPU: full data, 128x128, UNet128 (learned sigma, no
 //     null class, T = 1000), 30000 steps, DDIM-100 with eta 1 on trailing spacing, the paper's classifiers.
 //
 // The mode comes from $NETDIFFUS_MODE (FromEnv), which scripts/run-notebooks --mode sets.

@@ -105,7 +105,7 @@ func Run(p preset.Preset, spec Spec, force bool, log io.Writer) (*Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	gan, err := baselines.Preset(spec.GAN, p.Name)
+	gan, err := preset.GAN(spec.GAN, p.Name)
 	if err != nil {
 		return nil, err
 	}

@@ -3,8 +3,9 @@
 // gradient clipping, EMA weights, label dropout for classifier-free guidance), atomic checkpoints
 // with exact resume, and its use as a [diffusion.Denoiser] for the samplers of package diffusion.
 //
-// All configurations are plain values in one place ([Quick], [Medium64], [Full], [Quick1D],
-// [Preset]); every field can be overridden from notebooks or the command line.
+// A configuration ([Config]) is a plain value; the project's models and their defaults live in
+// nblib/preset (UNet32, UNet64, UNet128, UNet1D), and every field can be overridden from notebooks or
+// the command line.
 //
 // # Architecture (Build)
 //
@@ -37,7 +38,7 @@
 //
 // Weights are initialised He-normal (GoMLX's default, seeded by TrainConfig.Seed) except GN scales
 // (1), biases and the zero-initialised kernels above. testdata/unet_torch.py is a layer-for-layer
-// PyTorch twin for timing: for Quick both report 755,521 parameters.
+// PyTorch twin for timing: for UNet32 (nblib/preset) both report 755,521 parameters.
 //
 // # Configurations
 //
@@ -84,7 +85,7 @@
 // TestStepLossesMatchGolden compares fixed-seed runs with the losses of the graph before these
 // changes.
 //
-// Profile of a Quick step (batch 32) at one thread, by ONNX Runtime's profiler: Conv (forward and
+// Profile of a UNet32 step (batch 32) at one thread, by ONNX Runtime's profiler: Conv (forward and
 // input gradient) is about 30% of kernel time, the kernel-gradient products and windows about 30%,
 // attention products 6%, and activation-sized elementwise ops (group norm, SiLU, biases, residual
 // sums, their gradients) about a quarter; about 4,400 small optimiser nodes remain (GoMLX's AdamW,
@@ -110,7 +111,7 @@
 //     AdamW over a list of tensors (a single ONNX Runtime contrib op, or a flat parameter buffer
 //     in model.Store so the update is a few ops).
 //
-// BenchmarkTrainStepQuick times the step alone (images/s and process CPU per step); BenchmarkTwin
+// BenchmarkTrainStep32 times the step alone (images/s and process CPU per step); BenchmarkTwin
 // times the step and a forward pass against the PyTorch twin testdata/unet_torch.py at 1 and 2
 // threads, interleaved, printing the ratio (the measured numbers are in the README).
 //

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/gomlx/compute"
 
@@ -250,11 +251,8 @@ func realTraceFidelity(d *Data, coarse [][]float64, synthY []int, decodeSeed, se
 	}
 	scaled := make([][]float64, len(coarse))
 	for i, s := range coarse {
-		lo, hi := d.Ranges[synthY[i]][0], d.Ranges[synthY[i]][1]
-		scaled[i] = make([]float64, len(s))
-		for k, v := range s {
-			scaled[i][k] = lo + v*(hi-lo)
-		}
+		scaled[i] = slices.Clone(s)
+		scaleToRange(scaled[i], d.Ranges[synthY[i]])
 	}
 	cfg := features.TraceConfig{Seed: seed}
 	f, err := features.MeasureRealTraces(d.TrainSeries, d.TrainY, d.TestSeries, d.TestY, decoded, synthY, cfg)

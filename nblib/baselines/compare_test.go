@@ -141,7 +141,7 @@ func TestCompareCollapsedGenerator(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cfg := CompareConfig{ImageSize: size, PCAComponents: 8, Downstream: protocols.QuickConfig()}
+	cfg := CompareConfig{ImageSize: size, PCAComponents: 8, Downstream: protocols.CPUConfig()}
 	cfg.Downstream.Classifiers = []string{protocols.NB, protocols.RF}
 	res, err := Compare(goBackend(t), cfg, im[0], im[1], []protocols.SynthSource{{Name: "good", LabelledImages: im[2]}, {Name: "collapsed", LabelledImages: im[3]}})
 	if err != nil {

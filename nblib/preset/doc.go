@@ -31,7 +31,7 @@
 //	5.8               0.2            465                  Table 1, L3 synth - original on D2/D3
 //	1.5               0.1            3487                 Table 3, the smallest 2-D over 1-D gain
 //
-// The quick variant (datasets.Quick: 8 training and 2 test traces per class, 20 test traces for a
+// The small variant (datasets.Small: 8 training and 2 test traces per class, 20 test traces for a
 // 10-class dataset) decides nothing below about 45 points. The medium variant (datasets.Medium: 40
 // training and 10 test traces per class, 100 test traces for D1-Netflix or D3-Google, 200 for D2)
 // decides effects of about 15 points and more, and Fig. 4's n can run to 40 per class; training cost

@@ -40,7 +40,7 @@ type Preset struct {
 
 // Data chooses the data and its split.
 type Data struct {
-	Variant       datasets.Variant // size of the default datasets: quick or full
+	Variant       datasets.Variant // size of the default datasets: small, medium or full
 	Seed          uint64           // generator seed of the default datasets and the split
 	TrainFraction float64          // of each class, in dataset order, for training (the paper's 0.8)
 }
@@ -90,10 +90,10 @@ type Figures struct {
 	FidelityDatasets []string
 }
 
-// SmokePreset is the CI setting (formerly "quick"): quick data, 16x16 images, UNet32 shrunk to 16
+// SmokePreset is the CI setting (formerly "quick"): small data, 16x16 images, UNet32 shrunk to 16
 // base channels with attention at 8x8, v prediction (see Prediction), learning rate 1e-3, 1000 steps
 // of batch 32, DDPM-50 on trailing spacing without guidance (the sampler measured best on real
-// vcfp-alexa: see SmokeSampling), PCA-16 features and protocols.QuickConfig with 30 CNN epochs (its 3
+// vcfp-alexa: see SmokeSampling), PCA-16 features and protocols.CPUConfig with 30 CNN epochs (its 3
 // epochs are sized for about 240 images; an experiment trains on the 80 or so of one dataset).
 func SmokePreset() Preset {
 	m := UNet32(0)
@@ -101,11 +101,11 @@ func SmokePreset() Preset {
 	m.Net.AttentionResolutions = []int{8}
 	m.Train.LearningRate = 1e-3
 	m.Train.Prediction = Prediction
-	down := protocols.QuickConfig()
+	down := protocols.CPUConfig()
 	down.Epochs = 30
 	return Preset{
 		Name:       Smoke,
-		Data:       Data{Variant: datasets.Quick, Seed: datasets.DefaultSeed, TrainFraction: 0.8},
+		Data:       Data{Variant: datasets.Small, Seed: datasets.DefaultSeed, TrainFraction: 0.8},
 		Net:        m.Net,
 		Train:      Train{TrainConfig: m.Train, Steps: 1000, Keep: 2},
 		Sample:     SmokeSampling(),
@@ -115,7 +115,7 @@ func SmokePreset() Preset {
 	}
 }
 
-// CPUPreset is the largest setting a 2-core CPU finishes in about half an hour per dataset: quick data,
+// CPUPreset is the largest setting a 2-core CPU finishes in about half an hour per dataset: small data,
 // 32x32 images, UNet32 (32 base channels, attention at 16x16, null class) with v prediction at learning rate 5e-4,
 // 2000 steps of batch 32, the smoke preset's DDPM-50 trailing sampling, PCA-32 features and the smoke
 // classifiers.
@@ -310,12 +310,12 @@ func (p Preset) checkRanges() error {
 		return err
 	}
 	for _, name := range d.Classifiers {
-		if err := valid.Enum("Downstream.Classifiers item", name, protocols.Names()...); err != nil {
+		if err := valid.Enum("Downstream.Classifiers item", protocols.Canonical(name), protocols.Names()...); err != nil {
 			return err
 		}
 	}
 	if d.CNN != "" {
-		return valid.Enum("Downstream.CNN", d.CNN, protocols.CNN8, protocols.CNNQuick)
+		return valid.Enum("Downstream.CNN", protocols.Canonical(d.CNN), protocols.CNN8, protocols.CNN2)
 	}
 	return nil
 }

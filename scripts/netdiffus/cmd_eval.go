@@ -69,9 +69,9 @@ func runEval(args []string) error {
 	fs.StringVar(&f.test, "test", "", ".npy inputs: held-out real images for the classifiers (needs both label files)")
 	fs.StringVar(&f.testLabels, "test-labels", "", ".npy inputs: labels of -test")
 	fs.StringVar(&f.traces, "traces", "", "NPZ inputs: the real traces NPZ (netdiffus data) the -real images were made from; adds trace fidelity against the real traces, in real units at full length")
-	fs.StringVar(&f.extractor, "features", "", ".npy inputs: feature extractor for FID/KID: raw, pca:K (fitted on -real; default pca:Measure.PCAComponents), encoder (a quick CNN trained on -real and its labels) or inception[:path] (pytorch-fid weights; default path from $NETDIFFUS_INCEPTION_WEIGHTS)")
+	fs.StringVar(&f.extractor, "features", "", ".npy inputs: feature extractor for FID/KID: raw, pca:K (fitted on -real; default pca:Measure.PCAComponents), encoder (a cnn2 trained on -real and its labels) or inception[:path] (pytorch-fid weights; default path from $NETDIFFUS_INCEPTION_WEIGHTS)")
 	fs.IntVar(&f.perClassN, "n", 0, "images per class and side for per-class FID (0: Measure.FIDPerClass, else the smaller count)")
-	fs.StringVar(&f.classifiers, "classifiers", "", "comma-separated, default the preset's Downstream.Classifiers: rf (random forest), gbt (boosted trees), nb (Gaussian naive Bayes), mlp, cnn-quick, cnn8 (GoMLX)")
+	fs.StringVar(&f.classifiers, "classifiers", "", "comma-separated, default the preset's Downstream.Classifiers: rf (random forest), gbt (boosted trees), nb (Gaussian naive Bayes), mlp, cnn2, cnn8 (GoMLX)")
 	fs.IntVar(&f.epochs, "epochs", 0, "training epochs of the GoMLX CNNs (0: Downstream.Epochs)")
 	fs.StringVar(&f.optimizer, "optimizer", "default", "GoMLX network optimizer: default (momentum SGD for cnn8, Adam otherwise), adam or sgd-momentum")
 	fs.IntVar(&f.seeds, "seeds", 0, "seeds per classifier, mean ± std (0: Downstream.Seeds)")
@@ -396,7 +396,7 @@ func evalConfig(f evalFlags, cfg protocols.Config) (protocols.Config, error) {
 // needsBackend reports whether any classifier is a GoMLX network.
 func needsBackend(names []string) bool {
 	for _, n := range names {
-		if n == protocols.CNN8 || n == protocols.CNNQuick || n == protocols.MLP {
+		if n = protocols.Canonical(n); n == protocols.CNN8 || n == protocols.CNN2 || n == protocols.MLP {
 			return true
 		}
 	}

@@ -42,15 +42,17 @@
 //
 // # Configurations
 //
-//	name      size  m    mult       res  attention  heads  GN  sigma    params (twin)  batch  lr    EMA
-//	quick     32    32   1,2        1    16         1      8   fixed    755,521        32     2e-4  0.995
-//	medium64  64    64   1,2,3,4    2    16,8       4      32  fixed    23,033,025     32     1e-4  0.9999
-//	full      128   128  1,1,2,3,4  3    16,8       4      32  learned  125,065,218    16     1e-4  0.9999
-//	quick1d   L     32   1,2,2,2    1    none       1      8   fixed                   32     2e-4  0.995
+// The project's models, defined in nblib/preset (the cpu preset uses unet32, the full preset unet128):
 //
-// All: cosine schedule, T = 1000, gradient clipping at global norm 1, no weight decay; quick,
-// medium64 and quick1d add a null class with label dropout 0.1 (parameter counts for 3 classes).
-// full is the paper artifact's guided-diffusion configuration (128x128, 128 channels, 3 residual
+//	name      size  m    mult       res  attention  heads  GN  sigma    params (twin)  batch  lr    EMA
+//	unet32    32    32   1,2        1    16         1      8   fixed    755,521        32     2e-4  0.995
+//	unet64    64    64   1,2,3,4    2    16,8       4      32  fixed    23,033,025     32     1e-4  0.9999
+//	unet128   128   128  1,1,2,3,4  3    16,8       4      32  learned  125,065,218    16     1e-4  0.9999
+//	unet1d    L     32   1,2,2,2    1    none       1      8   fixed                   32     2e-4  0.995
+//
+// All: cosine schedule, T = 1000, gradient clipping at global norm 1, no weight decay; unet32,
+// unet64 and unet1d add a null class with label dropout 0.1 (parameter counts for 3 classes).
+// unet128 is the paper artifact's guided-diffusion configuration (128x128, 128 channels, 3 residual
 // blocks, multipliers 1,1,2,3,4, attention at 16 and 8, cosine, 1000 steps, learned sigma with the
 // hybrid loss, class-conditional, lr 1e-4) except that downsampling is mean+conv instead of a
 // strided conv and that AdamW, clipping at 1 and EMA 0.9999 are used.

@@ -38,8 +38,13 @@ func ParseVariant(s string) (Variant, error) {
 }
 
 // UnmarshalText reads a variant by ParseVariant's names, so JSON holding the former name "quick"
-// reads as Small; an unknown name is an error.
+// reads as Small; "" stays the unset variant (the zero value, refused where a variant is needed), and
+// another unknown name is an error.
 func (v *Variant) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*v = ""
+		return nil
+	}
 	p, err := ParseVariant(string(b))
 	if err != nil {
 		return err

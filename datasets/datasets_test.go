@@ -101,6 +101,9 @@ func TestVariantLegacyName(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"Variant":"huge"}`), &cfg); err == nil {
 		t.Error("JSON variant huge: want an error")
 	}
+	if err := json.Unmarshal([]byte(`{"Variant":""}`), &cfg); err != nil || cfg.Variant != "" {
+		t.Errorf("JSON empty variant reads as %q, %v; want the unset variant", cfg.Variant, err)
+	}
 	if b, _ := json.Marshal(struct{ Variant Variant }{Small}); string(b) != `{"Variant":"small"}` {
 		t.Errorf("Small marshals as %s", b)
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
-	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/model/checkpoint"
 
 	"github.com/netdiffus/netdiffus/internal/atomicfile"
@@ -89,7 +88,8 @@ func Resume(backend compute.Backend, path string) (tr *Trainer, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := ckptdir.ValidateGoMLX(folder, maxVariablesJSON); err != nil {
+	store, err := ckptdir.Load(folder, maxVariablesJSON)
+	if err != nil {
 		return nil, fmt.Errorf("baselines: %w", err)
 	}
 	defer func() { // GoMLX panics on some malformed data; a damaged checkpoint must be an error
@@ -97,10 +97,6 @@ func Resume(backend compute.Backend, path string) (tr *Trainer, err error) {
 			tr, err = nil, fmt.Errorf("baselines: loading %s: %v", folder, p)
 		}
 	}()
-	store := model.NewStore()
-	if _, err := checkpoint.Build(store).Dir(folder).Immediate().ExcludeAllParams().Done(); err != nil {
-		return nil, fmt.Errorf("baselines: loading %s: %w", folder, err)
-	}
 	for _, p := range params(st.Config) {
 		for _, path := range []string{p.path, adamPrefix + p.path + "/m", adamPrefix + p.path + "/v"} {
 			if v := store.GetVariable(path); v == nil || !v.Shape().Equal(shapes.Make(dtypes.Float32, p.shape...)) {

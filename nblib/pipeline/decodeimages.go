@@ -32,15 +32,17 @@ func DecodeImages(dir string, images [][]byte, size int, classes []string) ([][]
 	if size < 1 || size > 1<<14 {
 		return nil, fmt.Errorf("pipeline: image side %d outside [1, %d]", size, 1<<14)
 	}
-	x := diffusion.NewArray(len(images), size, size, 1)
 	labels := make([]int, len(images))
-	for i, pix := range images {
+	for i, pix := range images { // every claim checked before the array is allocated
 		if len(pix) != size*size {
 			return nil, fmt.Errorf("pipeline: image %d has %d pixels, a %dx%d image has %d", i, len(pix), size, size, size*size)
 		}
 		if labels[i] = slices.Index(info.Classes, classes[i]); labels[i] < 0 {
 			return nil, fmt.Errorf("pipeline: image %d: class %q is not one of the model's classes %v (%s)", i, classes[i], info.Classes, dir)
 		}
+	}
+	x := diffusion.NewArray(len(images), size, size, 1)
+	for i, pix := range images {
 		pixels.BytesToModel(x.Example(i), pix)
 	}
 	series, err := Decode(x)

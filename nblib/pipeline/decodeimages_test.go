@@ -79,3 +79,21 @@ func TestDecodeImagesErrors(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDecodeImages feeds hostile pipeline.json contents and images: DecodeImages returns series of the
+// image side or an error, and never panics.
+func FuzzDecodeImages(f *testing.F) {
+	f.Add([]byte(`{"Classes":["a"],"Ranges":[[0,1]]}`), []byte{0, 128, 255, 7}, 2, "a")
+	f.Add([]byte(`{"Classes":["a","b"],"Ranges":[[0,1]]}`), []byte{1}, 1, "b")
+	f.Add([]byte(`{"Classes":null}`), []byte{}, 0, "")
+	f.Fuzz(func(t *testing.T, info, pix []byte, size int, class string) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, InfoFile), info, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, err := DecodeImages(dir, [][]byte{pix}, size, []string{class})
+		if err == nil && (len(got) != 1 || len(got[0]) != size) {
+			t.Fatalf("%d series of %d values for one image of side %d", len(got), len(got[0]), size)
+		}
+	})
+}

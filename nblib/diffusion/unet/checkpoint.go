@@ -192,7 +192,8 @@ func resumeFolder(backend compute.Backend, folder string) (tr *Trainer, err erro
 	if err != nil {
 		return nil, err
 	}
-	if err := ckptdir.ValidateGoMLX(folder, maxVariablesJSON); err != nil {
+	store, err := ckptdir.Load(folder, maxVariablesJSON)
+	if err != nil {
 		return nil, fmt.Errorf("unet: %w", err)
 	}
 	defer func() { // GoMLX panics on some malformed data; a damaged checkpoint must be an error
@@ -200,10 +201,6 @@ func resumeFolder(backend compute.Backend, folder string) (tr *Trainer, err erro
 			tr, err = nil, fmt.Errorf("unet: loading %s: %v", folder, p)
 		}
 	}()
-	store := model.NewStore()
-	if _, err := checkpoint.Build(store).Dir(folder).Immediate().ExcludeAllParams().Done(); err != nil {
-		return nil, fmt.Errorf("unet: loading %s: %w", folder, err)
-	}
 	markTrainable(store)
 	tr, err = newTrainer(backend, st.Config, store)
 	if err != nil {

@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"hash"
 	"math"
-	"sort"
 	"strings"
 	"sync"
 
-	"github.com/netdiffus/netdiffus/nblib/gasf"
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 	"github.com/netdiffus/netdiffus/nblib/traffic/trafficio"
 )
@@ -137,55 +135,4 @@ func num(h hash.Hash, v float64) {
 	var b [8]byte
 	binary.LittleEndian.PutUint64(b[:], math.Float64bits(v))
 	h.Write(b[:])
-}
-
-// ClassRanges returns, per class name, the median over the class's traces of
-// their minimum and maximum of feature f: the scale DecodeImage gives a
-// synthetic image of that class. A GASF image with per-trace min-max
-// normalisation (the paper's) keeps the shape of a series but not its
-// range, so a synthetic image's range has to come from the real data.
-func ClassRanges(ds *traffic.Dataset, f traffic.Feature) (map[string]gasf.Normalisation, error) {
-	series, err := ds.Series(f)
-	if err != nil {
-		return nil, err
-	}
-	lo, hi := map[string][]float64{}, map[string][]float64{}
-	for i, s := range series {
-		l := ds.Traces[i].Label
-		mn, mx := math.Inf(1), math.Inf(-1)
-		for _, v := range s {
-			mn, mx = math.Min(mn, v), math.Max(mx, v)
-		}
-		lo[l], hi[l] = append(lo[l], mn), append(hi[l], mx)
-	}
-	out := map[string]gasf.Normalisation{}
-	for l := range lo {
-		out[l] = gasf.Normalisation{Mode: gasf.MinMax, Lo: median(lo[l]), Hi: median(hi[l])}
-	}
-	return out, nil
-}
-
-func median(x []float64) float64 {
-	s := append([]float64(nil), x...)
-	sort.Float64s(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
-}
-
-// DecodeImage turns a size x size GASF image of 8-bit pixels (a synthetic
-// image, row-major) back into a series of size samples in the feature's
-// units, with the paper's imaging parameters and the range norm (from
-// ClassRanges): gasf.Decode on the image's diagonal. When the series was
-// longer than size, sample k stands for a block of about L/size values (see
-// gasf.Decode for the error this entails).
-func DecodeImage(pix []byte, size int, norm gasf.Normalisation) ([]float64, error) {
-	if size < 1 || len(pix) != size*size {
-		return nil, fmt.Errorf("datasets: decode: %d pixels for a %dx%d image", len(pix), size, size)
-	}
-	p := gasf.DefaultParams(size)
-	img := &gasf.Image{Size: size, Pix: pix, Params: p, Norm: norm, Length: size}
-	return gasf.Decode(img)
 }

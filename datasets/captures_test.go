@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netdiffus/netdiffus/nblib/gasf"
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 	"github.com/netdiffus/netdiffus/nblib/traffic/trafficio"
 )
@@ -94,37 +93,6 @@ func TestRegister(t *testing.T) {
 	}
 	if _, err := Register("empty", &traffic.Dataset{}); err == nil {
 		t.Error("empty dataset: want an error")
-	}
-}
-
-// DecodeImage inverts an un-resized GASF image to within the 8-bit
-// quantisation: with gamma 0.25 a sample is off by at most 1/255 of the
-// range (gasf.Decode's bound), given the series' own range.
-func TestDecodeImage(t *testing.T) {
-	x := []float64{-1500, -66, 400, 1500, 0, -300, 900, 66, -1200, 250, 40, -40, 1000, -900, 120, 600}
-	img, err := gasf.Encode(x, gasf.DefaultParams(len(x)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds := &traffic.Dataset{Classes: []string{"c"}, Traces: []traffic.Trace{{ID: "a", Label: "c", Values: x}}, Default: traffic.Feature{Kind: traffic.Values, Length: len(x)}}
-	ranges, err := ClassRanges(ds, ds.Default)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r := ranges["c"]; r.Lo != -1500 || r.Hi != 1500 {
-		t.Fatalf("range %+v, want [-1500, 1500]", r)
-	}
-	got, err := DecodeImage(img.Pix, img.Size, ranges["c"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range x {
-		if math.Abs(got[k]-v) > 3000.0/255+1e-9 {
-			t.Errorf("sample %d: decoded %g, encoded %g", k, got[k], v)
-		}
-	}
-	if _, err := DecodeImage(img.Pix[:10], img.Size, ranges["c"]); err == nil {
-		t.Error("short image: want an error")
 	}
 }
 

@@ -14,7 +14,7 @@ type Variant string
 
 // The three sizes of every synthetic default dataset (the embedded real ones have one size).
 const (
-	Quick Variant = "quick" // CI / smoke runs: small, sub-second generation (10 traces per class)
+	Small Variant = "small" // CI, smoke and cpu runs: sub-second generation (10 traces per class)
 	// Medium has 50 traces per class (40 training and 10 test at the presets' 0.8 split): enough test
 	// traces to decide the paper's larger effects (see nblib/preset's doc for the power calculation),
 	// at a CPU's cost: training cost does not grow with the number of traces.
@@ -22,13 +22,35 @@ const (
 	Full   Variant = "full" // the paper's sizes
 )
 
-// ParseVariant accepts "quick", "medium" or "full".
+// LegacySmall is the former name of Small, accepted when reading (ParseVariant, JSON) so that stored
+// configurations and references keep their meaning.
+const LegacySmall = "quick"
+
+// ParseVariant accepts "small", "medium" or "full" (and "quick", the former name of small).
 func ParseVariant(s string) (Variant, error) {
 	switch Variant(s) {
-	case Quick, Medium, Full:
+	case Small, Medium, Full:
 		return Variant(s), nil
+	case LegacySmall:
+		return Small, nil
 	}
-	return "", fmt.Errorf("datasets: variant %q: use quick, medium or full", s)
+	return "", fmt.Errorf("datasets: variant %q: use small, medium or full", s)
+}
+
+// UnmarshalText reads a variant by ParseVariant's names, so JSON holding the former name "quick"
+// reads as Small; "" stays the unset variant (the zero value, refused where a variant is needed), and
+// another unknown name is an error.
+func (v *Variant) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*v = ""
+		return nil
+	}
+	p, err := ParseVariant(string(b))
+	if err != nil {
+		return err
+	}
+	*v = p
+	return nil
 }
 
 // DefaultSeed is the seed notebooks and the command line use unless told
@@ -42,7 +64,7 @@ type Card struct {
 	Task    string // the classification task
 	Feature string // the default feature
 	Groups  string // what Trace.Group holds
-	Quick   string // size of the quick variant
+	Small   string // size of the small variant
 	Medium  string // size of the medium variant
 	Full    string // size of the full variant
 }
@@ -147,20 +169,21 @@ func Load(name string, v Variant, seed uint64) (*traffic.Dataset, error) {
 	if !ok {
 		return nil, fmt.Errorf("datasets: unknown dataset %q; the defaults are %v (synthetic) and %v (real) (bring your own data with nblib/traffic/trafficio)", name, Names(), RealNames())
 	}
-	if _, err := ParseVariant(string(v)); err != nil {
+	v, err := ParseVariant(string(v))
+	if err != nil {
 		return nil, err
 	}
 	return e.gen(v, seed)
 }
 
-func pick[T any](v Variant, quick, medium, full T) T {
+func pick[T any](v Variant, small, medium, full T) T {
 	switch v {
 	case Full:
 		return full
 	case Medium:
 		return medium
 	}
-	return quick
+	return small
 }
 
 // D1 generates the video-streaming dataset; groups are platforms.

@@ -12,13 +12,13 @@
 // integer gaps, t_k = sum_{j<=k} gap_j, in µs (Echo) or ms (Pensieve), so
 // the only loss is rounding to that unit.
 //
-// Two variants exist for each synthetic dataset: Quick (CI and notebook
+// Two variants exist for each synthetic dataset: Small (CI and notebook
 // smoke runs; each generates in well under a second) and Full (the paper's
 // sizes, for a GPU run); real datasets are the same in both. See README.md
 // in this folder for the dataset cards, and for how to obtain other public
 // datasets (fetch.sh).
 //
-//	ds, err := datasets.Load("d1", datasets.Quick, datasets.DefaultSeed)
+//	ds, err := datasets.Load("d1", datasets.Small, datasets.DefaultSeed)
 //	youtube := ds.Filter("youtube")          // the L3 task of one platform
 //	x, _ := youtube.Series(youtube.Default)   // [][]float64, 720 bins each
 //	y := youtube.Labels()                     // []int, classes youtube.Classes

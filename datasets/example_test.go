@@ -7,7 +7,7 @@ import (
 )
 
 func Example() {
-	ds, err := datasets.Load("d3", datasets.Quick, datasets.DefaultSeed)
+	ds, err := datasets.Load("d3", datasets.Small, datasets.DefaultSeed)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -23,7 +23,7 @@ func Example() {
 
 // The embedded real Echo traffic: the 10-command task, D3 feature.
 func Example_real() {
-	ds, err := datasets.Load("alexa", datasets.Quick, datasets.DefaultSeed)
+	ds, err := datasets.Load("alexa", datasets.Small, datasets.DefaultSeed)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -151,7 +151,7 @@ func TestRealShapes(t *testing.T) {
 		{"pensieve", 6, 142, map[string]int{"bus": 23, "car": 12, "ferry": 20, "metro": 10, "train": 21, "tram": 56}, 0, 0,
 			traffic.Feature{Kind: traffic.BytesPerBin, Bin: 1, Length: 318}},
 	} {
-		for _, v := range []Variant{Quick, Full} {
+		for _, v := range []Variant{Small, Full} {
 			ds, err := Load(c.name, v, DefaultSeed)
 			if err != nil {
 				t.Fatal(err)
@@ -180,7 +180,7 @@ func TestRealShapes(t *testing.T) {
 			if err != nil || len(x) != c.traces || len(x[0]) != c.feature.Length {
 				t.Errorf("%s: series: %v", c.name, err)
 			}
-			if v == Quick {
+			if v == Small {
 				t.Logf("%s: %d classes, %d traces, length min %d / median %d / max %d", c.name, len(ds.Classes), len(ds.Traces), lens[0], lens[len(lens)/2], lens[len(lens)-1])
 			}
 		}
@@ -194,7 +194,7 @@ func TestAlexaSubset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ten, err := Load("alexa", Quick, DefaultSeed)
+	ten, err := Load("alexa", Small, DefaultSeed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,7 +332,7 @@ func BenchmarkLoadReal(b *testing.B) {
 	for _, name := range RealNames() {
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
-				if _, err := Load(name, Quick, DefaultSeed); err != nil {
+				if _, err := Load(name, Small, DefaultSeed); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/model/checkpoint"
 )
 
@@ -135,4 +136,23 @@ func dataBytes(bin, format string, claimed int64) (int64, error) {
 		return 0, fmt.Errorf("damaged compressed data after %d bytes: %w", m, err)
 	}
 	return m, nil
+}
+
+// Load checks the GoMLX files of the checkpoint folder (ValidateGoMLX, each JSON at most jsonLimit
+// bytes) and loads its variables, without params, into a new store. A panic of GoMLX on malformed data
+// becomes an error naming the folder.
+func Load(folder string, jsonLimit int64) (store *model.Store, err error) {
+	if err := ValidateGoMLX(folder, jsonLimit); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			store, err = nil, fmt.Errorf("loading %s: %v", folder, p)
+		}
+	}()
+	store = model.NewStore()
+	if _, err := checkpoint.Build(store).Dir(folder).Immediate().ExcludeAllParams().Done(); err != nil {
+		return nil, fmt.Errorf("loading %s: %w", folder, err)
+	}
+	return store, nil
 }

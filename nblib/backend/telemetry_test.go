@@ -11,6 +11,7 @@ import (
 
 	"github.com/netdiffus/netdiffus/nblib/diffusion"
 	"github.com/netdiffus/netdiffus/nblib/diffusion/unet"
+	"github.com/netdiffus/netdiffus/nblib/preset"
 )
 
 // telemetryChildEnv makes TestTelemetryChildHelper train a tiny model on ONNX Runtime.
@@ -25,7 +26,7 @@ func TestTelemetryChildHelper(t *testing.T) {
 	if err != nil || choice.Kind != ONNX {
 		t.Fatalf("backend %v: %v", choice, err)
 	}
-	cfg := unet.Quick(2)
+	cfg := preset.UNet32(2)
 	cfg.Net.Size, cfg.Net.ModelChannels, cfg.Net.NormGroups, cfg.Net.AttentionResolutions = 8, 8, 4, nil
 	cfg.Train.BatchSize = 2
 	tr, err := unet.New(b, cfg)

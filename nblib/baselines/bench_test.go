@@ -1,10 +1,13 @@
-package baselines
+package baselines_test
 
 import (
 	"os"
 	"testing"
 
 	"github.com/gomlx/compute"
+
+	"github.com/netdiffus/netdiffus/nblib/baselines"
+	"github.com/netdiffus/netdiffus/nblib/preset"
 )
 
 // benchmarkStep times one GAN training step (one discriminator and one generator update) of preset
@@ -19,18 +22,18 @@ func benchmarkStep(b *testing.B, mode string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg, err := DoppelGANger(mode)
+	cfg, err := preset.DoppelGANger(mode)
 	if err != nil {
 		b.Fatal(err)
 	}
 	cfg.BatchSize = min(cfg.BatchSize, 72)
-	ds := tinySeries(36, 550, 1)
+	ds := baselines.TinySeries(36, 550, 1)
 	ds.Traces = ds.Traces[:72]
-	cfg, data, err := Encode(cfg, ds)
+	cfg, data, err := baselines.Encode(cfg, ds)
 	if err != nil {
 		b.Fatal(err)
 	}
-	tr, err := New(backend, cfg, data.Meta)
+	tr, err := baselines.New(backend, cfg, data.Meta)
 	if err != nil {
 		b.Fatal(err)
 	}

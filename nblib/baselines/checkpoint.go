@@ -9,7 +9,6 @@ import (
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
-	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/model/checkpoint"
 
 	"github.com/netdiffus/netdiffus/internal/atomicfile"
@@ -33,28 +32,15 @@ type trainerState struct {
 }
 
 // Save writes the complete training state to dir/step-NNNNNNNNN, keeping the newest keep checkpoints
-// (keep <= 0 keeps all). It writes into a temporary folder beside the final one and renames it, so a
-// crash never leaves a partial checkpoint under a step name. It returns the checkpoint's folder.
+// (keep <= 0 keeps all), through ckptdir.Commit: written to a temporary folder in dir, fsynced and
+// renamed into place, so a crash never leaves a partial checkpoint under a step name. It returns the
+// checkpoint's folder.
 func (tr *Trainer) Save(dir string, keep int) (string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("baselines: checkpoint folder: %w", err)
-	}
-	tmp, err := os.MkdirTemp(dir, ".partial-")
+	final, err := ckptdir.Commit(dir, stepDirPrefix, tr.step, keep, tr.writeCheckpoint)
 	if err != nil {
-		return "", fmt.Errorf("baselines: checkpoint: %w", err)
+		return "", fmt.Errorf("baselines: %w", err)
 	}
-	defer os.RemoveAll(tmp) // a no-op after the rename
-	if err := tr.writeCheckpoint(tmp); err != nil {
-		return "", err
-	}
-	final := filepath.Join(dir, fmt.Sprintf("%s%09d", stepDirPrefix, tr.step))
-	if err := os.RemoveAll(final); err != nil {
-		return "", fmt.Errorf("baselines: replacing checkpoint %s: %w", final, err)
-	}
-	if err := os.Rename(tmp, final); err != nil {
-		return "", fmt.Errorf("baselines: checkpoint rename: %w", err)
-	}
-	return final, prune(dir, keep)
+	return final, nil
 }
 
 func (tr *Trainer) writeCheckpoint(folder string) error {
@@ -90,13 +76,6 @@ func Checkpoints(dir string) ([]string, error) {
 	return out, nil
 }
 
-func prune(dir string, keep int) error {
-	if err := ckptdir.Prune(dir, stepDirPrefix, keep); err != nil {
-		return fmt.Errorf("baselines: %w", err)
-	}
-	return nil
-}
-
 // Resume restores a Trainer from a checkpoint folder written by Save, or from a folder of them (the
 // newest is used): weights, Adam moments, step, random stream and batch order, so the next TrainStep
 // gives what it would have given without the interruption.
@@ -109,7 +88,8 @@ func Resume(backend compute.Backend, path string) (tr *Trainer, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := ckptdir.ValidateGoMLX(folder, maxVariablesJSON); err != nil {
+	store, err := ckptdir.Load(folder, maxVariablesJSON)
+	if err != nil {
 		return nil, fmt.Errorf("baselines: %w", err)
 	}
 	defer func() { // GoMLX panics on some malformed data; a damaged checkpoint must be an error
@@ -117,10 +97,6 @@ func Resume(backend compute.Backend, path string) (tr *Trainer, err error) {
 			tr, err = nil, fmt.Errorf("baselines: loading %s: %v", folder, p)
 		}
 	}()
-	store := model.NewStore()
-	if _, err := checkpoint.Build(store).Dir(folder).Immediate().ExcludeAllParams().Done(); err != nil {
-		return nil, fmt.Errorf("baselines: loading %s: %w", folder, err)
-	}
 	for _, p := range params(st.Config) {
 		for _, path := range []string{p.path, adamPrefix + p.path + "/m", adamPrefix + p.path + "/v"} {
 			if v := store.GetVariable(path); v == nil || !v.Shape().Equal(shapes.Make(dtypes.Float32, p.shape...)) {

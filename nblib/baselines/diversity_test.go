@@ -44,7 +44,8 @@ func TestEncodeRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ns, _ := NetShare("smoke")
+	ns := tinyConfig() // NetShare's fields, without auto-normalisation (preset.NetShare's design)
+	ns.Fields, ns.SelfNorm = []Field{{Name: "size", Log1p: true}, {Name: "direction", Binary: true}, {Name: "gap", Log1p: true}}, false
 	ncfg, pe, err := Encode(ns, pds)
 	if err != nil {
 		t.Fatal(err)

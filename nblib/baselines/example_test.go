@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/netdiffus/netdiffus/nblib/baselines"
+	"github.com/netdiffus/netdiffus/nblib/preset"
 	"github.com/netdiffus/netdiffus/nblib/traffic"
 )
 
@@ -18,7 +19,7 @@ func ExampleEncode() {
 		traces = append(traces, traffic.Trace{ID: fmt.Sprint(i), Label: []string{"desktop", "mobile"}[i%2], Values: v, Step: 86400})
 	}
 	ds, _ := traffic.NewDataset("ww-like", traces, nil, traffic.Feature{Kind: traffic.Values, Length: 40})
-	cfg, _ := baselines.DoppelGANger("smoke")
+	cfg, _ := preset.DoppelGANger("smoke")
 	cfg, data, err := baselines.Encode(cfg, ds)
 	if err != nil {
 		panic(err)

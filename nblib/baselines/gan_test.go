@@ -58,11 +58,12 @@ func tinySeries(n, length int, seed uint64) *traffic.Dataset {
 	return ds
 }
 
-// tinyConfig is a DoppelGANger config small enough for the Go backend.
+// tinyConfig is a DoppelGANger-style config (preset.DoppelGANger's smoke design, shrunk) small enough
+// for the Go backend.
 func tinyConfig() Config {
-	c, _ := DoppelGANger("smoke")
-	c.GenUnits, c.AttrUnits, c.DiscUnits, c.BatchSize, c.SampleLen = 8, 8, 12, 8, 4
-	return c
+	return Config{Name: "doppelganger-tiny", Fields: []Field{{Name: "value"}}, SelfNorm: true,
+		SampleLen: 4, NoiseDim: 5, GenUnits: 8, AttrLayers: 1, AttrUnits: 8, DiscLayers: 2, DiscUnits: 12,
+		BatchSize: 8, LearningRate: 1e-3, Beta1: 0.5, Beta2: 0.999, GPWeight: 10, AuxWeight: 1, Steps: 400, Seed: 1}
 }
 
 func tinyTrainer(t *testing.T, b compute.Backend) (*Trainer, *Encoded) {

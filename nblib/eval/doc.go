@@ -10,7 +10,7 @@
 //   - [github.com/netdiffus/netdiffus/nblib/eval/trees]: Random Forest (CART, gini) and histogram
 //     gradient-boosted trees (multi-class softmax, XGBoost "hist" style).
 //   - [github.com/netdiffus/netdiffus/nblib/eval/nn]: the GoMLX networks (the authors' 8-convolution CNN,
-//     a quick CNN, an MLP, 1-D variants) taking a compute.Backend.
+//     a 2-convolution CNN for CPU runs, an MLP, 1-D variants) taking a compute.Backend.
 //   - [github.com/netdiffus/netdiffus/nblib/eval/optim]: momentum SGD for GoMLX (the authors' CNN
 //     optimizer, missing from GoMLX v0.28.16).
 //   - [github.com/netdiffus/netdiffus/nblib/eval/inception]: Inception-v3 pool features as pytorch-fid
@@ -25,7 +25,7 @@
 //     closest record against held-out data, near copies, and membership-inference attacks.
 //   - [github.com/netdiffus/netdiffus/nblib/eval/protocols]: the paper's experiment protocols
 //     (original / synth / ori+synth scenarios, limited data, hierarchical labels, near-real-time crops,
-//     anomaly detection, 1-D vs 2-D tables) and their quick / full presets.
+//     anomaly detection, 1-D vs 2-D tables) and their cpu / full presets.
 //
 // The command `netdiffus eval` (scripts/netdiffus/cmd_eval.go) wires them together for two image sets.
 //

@@ -101,6 +101,26 @@
 //
 // # Files
 //
+// A model folder (the dir of Train, Run, Open and every `netdiffus` command's -model) holds these
+// files, each with one owner that writes it; everything else reads it through the reader named:
+//
+//	file              owner (writer)                                   readers
+//	step-NNNNNNNNN/   unet.Trainer.Save through internal/ckptdir.Commit unet.Resume (Train, Open)
+//	                  (called by Train every CheckpointEvery steps)
+//	.partial-*/       ckptdir.Commit while a checkpoint is written;      none
+//	                  removed on failure, leftovers of a killed writer
+//	                  by the next trainer of the folder
+//	.lock             unet.LockDir (held by Train while it trains)       none
+//	pipeline.json     Train (InfoFile: ModelInfo, with the classes'     ReadInfo: Open, SyntheticTraces,
+//	                  ranges from the data)                             DecodeImages, the commands
+//	loss.json         Train, at every progress report (LossFile)        Train on resume, Open
+//	decoder.json      Run, or WriteDecoder (DecoderFile: TraceDecoder)  ReadDecoder: SyntheticTraces
+//
+// The decode recipe belongs to the folder: SyntheticTraces turns samples into full-length traces with
+// decoder.json (or, without one, at the image side scaled to pipeline.json's class ranges), and
+// DecodeImages turns 8-bit images of the model (a Result's ExamplePairs) into series at the image side
+// with the same class ranges. Nothing else in the project scales decoded images.
+//
 // WriteExamples and ReadExamples are the one labelled-examples format of the command line: an NPZ with
 // uint8 "images" [N, S, S] (or float32 "series" [N, L] in [0, 1]), int64 "labels" and "classes" (names
 // joined by newlines), written by `netdiffus image` and `sample`, read by `train` and `eval`. Every file

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"slices"
 
 	"github.com/gomlx/compute"
 
@@ -183,7 +184,7 @@ func Measure(b compute.Backend, p preset.Preset, d *Data, synth diffusion.Array,
 // Inception features) and so needs a backend.
 func NeedsBackend(p preset.Preset) bool {
 	for _, n := range p.Downstream.Classifiers {
-		if n == protocols.CNN8 || n == protocols.CNNQuick || n == protocols.MLP {
+		if n := protocols.Canonical(n); n == protocols.CNN8 || n == protocols.CNN2 || n == protocols.MLP {
 			return true
 		}
 	}
@@ -310,11 +311,8 @@ func realTraceFidelity(d *Data, coarse [][]float64, synthY []int, decodeSeed, se
 	}
 	scaled := make([][]float64, len(coarse))
 	for i, s := range coarse {
-		lo, hi := d.Ranges[synthY[i]][0], d.Ranges[synthY[i]][1]
-		scaled[i] = make([]float64, len(s))
-		for k, v := range s {
-			scaled[i][k] = lo + v*(hi-lo)
-		}
+		scaled[i] = slices.Clone(s)
+		scaleToRange(scaled[i], d.Ranges[synthY[i]])
 	}
 	cfg := features.TraceConfig{Seed: seed}
 	f, err := features.MeasureRealTraces(d.TrainSeries, d.TrainY, d.TestSeries, d.TestY, decoded, synthY, cfg)

@@ -83,6 +83,10 @@ type TrainOptions struct {
 	// notebook view.
 	Observer   func(unet.Progress)
 	TimeBudget time.Duration // stop after this much wall time (0: none); the model stays resumable
+	// SampleEvery calls OnSample with a small sample grid of the EMA model (model range) every this
+	// many steps (0: never), e.g. for a live view of the samples.
+	SampleEvery int
+	OnSample    func(step int64, images diffusion.Array, labels []int)
 }
 
 // Train trains the preset's model on x (model range, shaped for p.Net) and labels y of numClasses
@@ -164,6 +168,7 @@ func (m *Model) run(ctx context.Context, p preset.Preset, x diffusion.Array, y [
 	var lossErr error // the first failure to keep the loss curve on disk
 	last, err := tr.Run(ctx, shuffler, unet.RunConfig{
 		MaxSteps: p.Train.Steps, TimeBudget: opt.TimeBudget, ReportEvery: report, CheckpointDir: m.Dir, Locked: true, CheckpointEvery: every, Keep: p.Train.Keep,
+		SampleEvery: opt.SampleEvery, OnSample: opt.OnSample,
 		Progress: func(pr unet.Progress) {
 			m.Loss = append(m.Loss, LossPoint{pr.Step, pr.MeanLoss})
 			m.ImagesPerSec = pr.ImagesPerSec

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gomlx/compute"
 
+	"github.com/netdiffus/netdiffus/datasets"
 	"github.com/netdiffus/netdiffus/nblib/backend"
 	"github.com/netdiffus/netdiffus/nblib/diffusion"
 	"github.com/netdiffus/netdiffus/nblib/diffusion/unet"
@@ -35,7 +36,7 @@ func tiny(p preset.Preset, dims int) preset.Preset {
 	p.Net.ChannelMult, p.Net.NumResBlocks, p.Net.AttentionResolutions, p.Net.NumHeads = []int{1, 2}, 1, nil, 1
 	p.Train.Steps, p.Train.BatchSize, p.Train.DiffusionSteps = 2, 4, 50
 	p.Sample.Steps, p.Sample.PerClass = 3, 3
-	p.Data.Variant = "quick"
+	p.Data.Variant = datasets.Small
 	p.Measure.PCAComponents = 4
 	p.Downstream.Classifiers, p.Downstream.Seeds = []string{"nb"}, []uint64{1}
 	return p

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/netdiffus/netdiffus/nblib/diffusion"
 	"github.com/netdiffus/netdiffus/nblib/diffusion/dataio"
@@ -97,15 +98,13 @@ func Traces(name string, classes []string, series [][]float64, labels []int, ran
 		if c < 0 || c >= len(classes) {
 			return nil, traffic.Feature{}, fmt.Errorf("pipeline: label %d of series %d is outside the %d classes", c, i, len(classes))
 		}
-		lo, hi := 0.0, 1.0
+		vals := slices.Clone(s)
 		if ranges != nil {
-			lo, hi = ranges[c][0], ranges[c][1]
+			scaleToRange(vals, ranges[c])
 		}
-		vals := make([]float64, len(s))
 		pk := make([]traffic.Packet, len(s))
-		for j, v := range s {
-			vals[j] = lo + v*(hi-lo)
-			pk[j] = traffic.Packet{Time: float64(j) * step, Size: vals[j], Dir: traffic.Down}
+		for j, v := range vals {
+			pk[j] = traffic.Packet{Time: float64(j) * step, Size: v, Dir: traffic.Down}
 		}
 		traces[i] = traffic.Trace{ID: fmt.Sprintf("synthetic-%05d-%s", i, classes[c]), Label: classes[c], Packets: pk}
 	}

@@ -9,8 +9,8 @@
 //     pipeline working.
 //     "quick", the former name, is accepted as an alias.
 //   - cpu: the largest setting a 2-core CPU finishes in about half an hour per dataset: 32x32 images,
-//     unet.Quick (32 channels), 2000 training steps, the same DDPM-50 trailing sampling.
-//   - full: the paper artifact's setting for a GPU: full data, 128x128, unet.Full (learned sigma, no
+//     UNet32 (32 channels), 2000 training steps, the same DDPM-50 trailing sampling.
+//   - full: the paper artifact's setting for a GPU: full data, 128x128, UNet128 (learned sigma, no
 //     null class, T = 1000), 30000 steps, DDIM-100 with eta 1 on trailing spacing, the paper's classifiers.
 //
 // The mode comes from $NETDIFFUS_MODE (FromEnv), which scripts/run-notebooks --mode sets.
@@ -31,7 +31,7 @@
 //	5.8               0.2            465                  Table 1, L3 synth - original on D2/D3
 //	1.5               0.1            3487                 Table 3, the smallest 2-D over 1-D gain
 //
-// The quick variant (datasets.Quick: 8 training and 2 test traces per class, 20 test traces for a
+// The small variant (datasets.Small: 8 training and 2 test traces per class, 20 test traces for a
 // 10-class dataset) decides nothing below about 45 points. The medium variant (datasets.Medium: 40
 // training and 10 test traces per class, 100 test traces for D1-Netflix or D3-Google, 200 for D2)
 // decides effects of about 15 points and more, and Fig. 4's n can run to 40 per class; training cost

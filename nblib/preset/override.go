@@ -2,6 +2,7 @@ package preset
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -90,9 +91,15 @@ func fieldNames(t reflect.Type) []string {
 	return out
 }
 
-// parseInto sets v from text by v's kind: numbers, booleans, strings (and named string types) and
-// comma-separated lists of those.
+// parseInto sets v from text: through its UnmarshalText when it has one (so a field reads the names its
+// JSON reads, e.g. datasets.Variant's former names), else by v's kind: numbers, booleans, strings (and
+// named string types) and comma-separated lists of those.
 func parseInto(v reflect.Value, s string) error {
+	if v.CanAddr() {
+		if u, ok := v.Addr().Interface().(encoding.TextUnmarshaler); ok {
+			return u.UnmarshalText([]byte(s))
+		}
+	}
 	switch v.Kind() {
 	case reflect.String:
 		v.SetString(s)

@@ -42,7 +42,7 @@ type Preset struct {
 
 // Data chooses the data and its split.
 type Data struct {
-	Variant       datasets.Variant // size of the default datasets: quick or full
+	Variant       datasets.Variant // size of the default datasets: small, medium or full
 	Seed          uint64           // generator seed of the default datasets and the split
 	TrainFraction float64          // of each class, in dataset order, for training (the paper's 0.8)
 	// SplitSeed, when not 0, draws each class's training traces at random with this seed instead of
@@ -135,22 +135,22 @@ type Figures struct {
 	FidelityDatasets []string
 }
 
-// SmokePreset is the CI setting (formerly "quick"): quick data, 16x16 images, unet.Quick shrunk to 16
+// SmokePreset is the CI setting (formerly "quick"): small data, 16x16 images, UNet32 shrunk to 16
 // base channels with attention at 8x8, v prediction (see Prediction), learning rate 1e-3, 1000 steps
 // of batch 32, DDPM-50 on trailing spacing without guidance (the sampler measured best on real
-// vcfp-alexa: see SmokeSampling), PCA-16 features and protocols.QuickConfig with 30 CNN epochs (its 3
+// vcfp-alexa: see SmokeSampling), PCA-16 features and protocols.CPUConfig with 30 CNN epochs (its 3
 // epochs are sized for about 240 images; an experiment trains on the 80 or so of one dataset).
 func SmokePreset() Preset {
-	m := unet.Quick(0)
+	m := UNet32(0)
 	m.Net.Size, m.Net.ModelChannels, m.Net.NormGroups = 16, 16, 8
 	m.Net.AttentionResolutions = []int{8}
 	m.Train.LearningRate = 1e-3
 	m.Train.Prediction = Prediction
-	down := protocols.QuickConfig()
+	down := protocols.CPUConfig()
 	down.Epochs = 30
 	return Preset{
 		Name:       Smoke,
-		Data:       Data{Variant: datasets.Quick, Seed: datasets.DefaultSeed, TrainFraction: 0.8},
+		Data:       Data{Variant: datasets.Small, Seed: datasets.DefaultSeed, TrainFraction: 0.8},
 		Net:        m.Net,
 		Train:      Train{TrainConfig: m.Train, Steps: 1000, Keep: 2},
 		Sample:     SmokeSampling(),
@@ -160,13 +160,13 @@ func SmokePreset() Preset {
 	}
 }
 
-// CPUPreset is the largest setting a 2-core CPU finishes in about half an hour per dataset: quick data,
-// 32x32 images, unet.Quick (32 base channels, attention at 16x16, null class) with v prediction at learning rate 5e-4,
+// CPUPreset is the largest setting a 2-core CPU finishes in about half an hour per dataset: small data,
+// 32x32 images, UNet32 (32 base channels, attention at 16x16, null class) with v prediction at learning rate 5e-4,
 // 2000 steps of batch 32, the smoke preset's DDPM-50 trailing sampling, PCA-32 features and the smoke
 // classifiers.
 func CPUPreset() Preset {
 	p := SmokePreset()
-	m := unet.Quick(0)
+	m := UNet32(0)
 	m.Train.LearningRate = 5e-4
 	m.Train.Prediction = Prediction
 	p.Name, p.Net, p.Train = CPU, m.Net, Train{TrainConfig: m.Train, Steps: 2000, Keep: 2}
@@ -174,14 +174,14 @@ func CPUPreset() Preset {
 	return p
 }
 
-// FullPreset is the paper artifact's setting: full data, unet.Full (128x128, learned sigma, no null
+// FullPreset is the paper artifact's setting: full data, UNet128 (128x128, learned sigma, no null
 // class, cosine schedule over T = 1000) with v prediction in place of the artifact's eps (see
 // Prediction), 30000 steps, DDIM-100 with eta 1 on trailing spacing (the
 // artifact's 1000-step DDPM replaced for time; eta 1 keeps DDPM's stochasticity, which measured far
 // better than deterministic DDIM at few steps) without guidance, PCA-64 features and
 // protocols.FullConfig. It wants a GPU.
 func FullPreset() Preset {
-	m := unet.Full(0)
+	m := UNet128(0)
 	m.Train.Prediction = Prediction
 	return Preset{
 		Name:  Full,
@@ -369,12 +369,12 @@ func (p Preset) checkRanges() error {
 		return err
 	}
 	for _, name := range d.Classifiers {
-		if err := valid.Enum("Downstream.Classifiers item", name, protocols.Names()...); err != nil {
+		if err := valid.Enum("Downstream.Classifiers item", protocols.Canonical(name), protocols.Names()...); err != nil {
 			return err
 		}
 	}
 	if d.CNN != "" {
-		return valid.Enum("Downstream.CNN", d.CNN, protocols.CNN8, protocols.CNNQuick)
+		return valid.Enum("Downstream.CNN", protocols.Canonical(d.CNN), protocols.CNN8, protocols.CNN2)
 	}
 	return nil
 }

@@ -73,7 +73,7 @@ func TestSet(t *testing.T) {
 			t.Fatalf("Set(%q): %v", a, err)
 		}
 	}
-	want := []any{16, 16, int64(5), 1e-3, []int{8, 4}, []string{"rf", "nb"}, datasets.Quick, diffusion.SamplerKind("ddpm"), false, uint64(9), []int{1, 2}}
+	want := []any{16, 16, int64(5), 1e-3, []int{8, 4}, []string{"rf", "nb"}, datasets.Small, diffusion.SamplerKind("ddpm"), false, uint64(9), []int{1, 2}}
 	got := []any{p.Net.Size, p.Net.ModelChannels, p.Train.Steps, p.Train.LearningRate, p.Net.AttentionResolutions,
 		p.Downstream.Classifiers, p.Data.Variant, p.Sample.Sampler, p.Sample.Clip, p.Data.Seed, p.Net.ChannelMult}
 	for i := range want {

@@ -32,7 +32,7 @@ func ForceFromEnv() bool { return os.Getenv("NETDIFFUS_FORCE") == "1" }
 
 // cachePath names the file of one experiment under one configuration.
 func cachePath(name string, config any) (string, error) {
-	b, err := json.Marshal(config)
+	b, err := keyJSON(config)
 	if err != nil {
 		return "", fmt.Errorf("result %s: configuration is not serialisable: %w", name, err)
 	}

@@ -46,7 +46,7 @@ func TestDatasetTable(t *testing.T) {
 			t.Errorf("row %d: %d cells, header %d", i, len(r), len(header))
 		}
 	}
-	// D1 quick: 3 platforms x 10 videos x 10 sessions.
+	// D1 small: 3 platforms x 10 videos x 10 sessions.
 	if d1 := rows[0]; d1[0] != "d1-video" || d1[1] != "30" || d1[2] != "300" || d1[3] != "10-10" || d1[4] != "3" {
 		t.Errorf("d1 row %q", d1)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -43,7 +42,7 @@ func (c ExperimentConfig) Name() string {
 // its training settings, but not the number of steps (more steps continue the same model) nor anything
 // about sampling or evaluation.
 func (c ExperimentConfig) modelKey() string {
-	b, _ := json.Marshal(struct {
+	b, _ := keyJSON(struct {
 		Dataset, Group string
 		Data           preset.Data
 		Model          any

@@ -40,7 +40,7 @@ func TestExperimentWiring(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// WW quick: 3 access types x 30 pages, the first 80% of each for training.
+	// WW small: 3 access types x 30 pages, the first 80% of each for training.
 	if res.TrainImages != 72 || res.TestImages != 18 || res.SynthImages != 18 || len(res.Classes) != 3 {
 		t.Errorf("images: train %d, test %d, synth %d, classes %d", res.TrainImages, res.TestImages, res.SynthImages, len(res.Classes))
 	}

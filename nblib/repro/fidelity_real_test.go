@@ -19,7 +19,7 @@ package repro
 // images and from pure noise; NETDIFFUS_FIDELITY=oracle replaces its predictions at the noisiest steps
 // by the mean image (TestFidelityRealOracle).
 //
-// The model (the cpu preset's: unet.Quick at 32x32, v prediction, 2000 steps; see fidelityPreset for
+// The model (the cpu preset's: preset.UNet32 at 32x32, v prediction, 2000 steps; see fidelityPreset for
 // the overrides) is checkpointed under NETDIFFUS_FIDELITY_DIR (default
 // $TMPDIR/netdiffus-fidelity/<data>), so training resumes and every sampler is compared on one trained
 // model. Data: alexa = vcfp-alexa, the first 24 voice commands (signed packet sizes of the first 300

@@ -34,10 +34,10 @@ type Fig1Result struct {
 	Corrected *gasf.Image // ((G+1)/2)^gamma
 }
 
-// Fig1 images one trace of the quick variant of the chosen dataset with and without gamma correction.
+// Fig1 images one trace of the small variant of the chosen dataset with and without gamma correction.
 // Imaging takes milliseconds, so the result is not cached.
 func Fig1(cfg Fig1Config) (*Fig1Result, error) {
-	ds, err := datasets.Load(cfg.Dataset, datasets.Quick, cfg.Seed)
+	ds, err := datasets.Load(cfg.Dataset, datasets.Small, cfg.Seed)
 	if err != nil {
 		return nil, err
 	}

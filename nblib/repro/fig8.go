@@ -25,7 +25,7 @@ type Fig8Config struct {
 
 // Fig8For is Fig. 8's configuration under a preset: smoke D1-Netflix and D3-Google with the Random
 // Forest; cpu and full the three D1 platforms and the two D3 devices (the paper's panels) with the
-// preset's CNN. The steps are 1, 2, 4 and 8 synthetic images per class on the quick data (8 is every
+// preset's CNN. The steps are 1, 2, 4 and 8 synthetic images per class on the small data (8 is every
 // one: a model draws as many as the class has training images) and 10 to 80 on the full data.
 func Fig8For(p preset.Preset) Fig8Config {
 	c := Fig8Config{Preset: p, Classifier: p.Downstream.CNN,

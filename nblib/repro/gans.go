@@ -71,7 +71,7 @@ func Fig2cFor(p preset.Preset) GANConfig { return ganConfig("fig2c", p, Fig2cSpe
 func ganConfig(figure string, p preset.Preset, specs []GANSpec) GANConfig {
 	c := GANConfig{Figure: figure, Preset: p, Specs: specs}
 	for _, s := range specs {
-		g, err := baselines.Preset(s.GAN, p.Name)
+		g, err := preset.GAN(s.GAN, p.Name)
 		if err != nil {
 			return c
 		}

@@ -20,7 +20,7 @@ import (
 
 // tinyGAN is a DoppelGANger-style GAN small enough for the Go backend in seconds.
 func tinyGAN() baselines.Config {
-	c, err := baselines.DoppelGANger(preset.Smoke)
+	c, err := preset.DoppelGANger(preset.Smoke)
 	if err != nil {
 		panic(err)
 	}

@@ -196,7 +196,11 @@ func (it Item) Stored() (any, *Reference, error) {
 	if err != nil || r == nil {
 		return nil, nil, err
 	}
-	res, err := it.Decode(r.Result)
+	var res any
+	raw, err := canonicalJSON(r.Result)
+	if err == nil {
+		res, err = it.Decode(raw)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("reference %s does not read into today's result type (%v): regenerate it with `netdiffus repro %s -mode %s -write-reference`",
 			referencePath(it.Name), err, it.Name, ReferencePreset)
@@ -215,6 +219,7 @@ func CheckReference(item string, want any) error {
 	if err := json.Unmarshal(r.Config, &stored); err != nil {
 		return fmt.Errorf("reference %s: configuration: %w", item, err)
 	}
+	stored = canonicalNames(stored, "")
 	b, err := json.Marshal(want)
 	if err != nil {
 		return err

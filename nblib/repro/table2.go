@@ -20,7 +20,7 @@ import (
 	"github.com/netdiffus/netdiffus/nblib/preset"
 )
 
-// Table2Config is Table 2, 1-D against 2-D diffusion: a 1-D U-Net (unet.Quick1D's design) trained on
+// Table2Config is Table 2, 1-D against 2-D diffusion: a 1-D U-Net (preset.UNet1D's design) trained on
 // the min-max scaled series of each dataset, its samples turned into GASF images of the 2-D model's
 // side, against the 2-D model's images (the standard experiment's, reused): per-class FID on the real
 // training images' principal components, and a classifier trained on original, synth and ori+synth
@@ -34,12 +34,12 @@ type Table2Config struct {
 }
 
 // Table2For is Table 2's configuration under a preset: the 1-D model has the 2-D model's channels
-// and Quick1D's four levels without attention, on series area-resized to 64 (smoke), 128 (cpu) or 720
+// and UNet1D's four levels without attention, on series area-resized to 64 (smoke), 128 (cpu) or 720
 // (full, D1's 180 s at 0.25 s) values. smoke runs D1-Netflix with a 300-step 1-D model and the Random
 // Forest; cpu and full D1-Netflix and D3-Google with the preset's steps and CNN.
 func Table2For(p preset.Preset) Table2Config {
 	length := map[string]int{preset.Smoke: 64, preset.CPU: 128, preset.Full: 720}[p.Name]
-	net := unet.Quick1D(0, max(length, 64)).Net
+	net := preset.UNet1D(0, max(length, 64)).Net
 	net.ModelChannels, net.NormGroups, net.NullClass = p.Net.ModelChannels, p.Net.NormGroups, p.Net.NullClass
 	net.LearnSigma = p.Net.LearnSigma
 	c := Table2Config{Preset: p, Classifier: p.Downstream.CNN, Datasets: []string{"d1-netflix", "d3-google"}, Net1D: net, Steps1D: p.Train.Steps}

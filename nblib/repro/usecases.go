@@ -184,15 +184,15 @@ func scenarioAcc(newC classify.Factory, original, synth, test protocols.Dataset,
 
 // Classifier names one downstream classifier with its preset sizes.
 type Classifier struct {
-	Name  string           // a protocols classifier name: cnn-quick, cnn8, mlp, rf, gbt, nb
+	Name  string           // a protocols classifier name: cnn2, cnn8, mlp, rf, gbt, nb
 	Sizes protocols.Config // sizes, epochs and seeds (the preset's Downstream)
 }
 
 // factory returns the classifier for inputs of shape on the shared backend (opened only for networks).
 func (c Classifier) factory(shape protocols.InputShape) (classify.Factory, error) {
 	var b compute.Backend
-	switch c.Name {
-	case protocols.CNN8, protocols.CNNQuick, protocols.MLP:
+	switch protocols.Canonical(c.Name) {
+	case protocols.CNN8, protocols.CNN2, protocols.MLP:
 		var err error
 		if b, _, err = backend.Shared(); err != nil {
 			return nil, err

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/netdiffus/netdiffus/nblib/eval/protocols"
 	"github.com/netdiffus/netdiffus/nblib/eval/stats"
 	"github.com/netdiffus/netdiffus/nblib/preset"
 )
@@ -93,7 +94,7 @@ func ModelVariance(c VarianceConfig, force bool, log io.Writer) (*VarianceResult
 func varianceModel(seed uint64, r *ExperimentResult, classifier string) VarianceModel {
 	m := VarianceModel{Seed: seed, FIDExcess: r.FIDExcess, SynthAccuracy: missing(), DCRRatio: missing(), MembershipAUC: missing()}
 	for _, s := range r.Accuracy {
-		if s.Classifier == classifier && s.Scenario == "synth" {
+		if protocols.Canonical(s.Classifier) == protocols.Canonical(classifier) && s.Scenario == "synth" { // a cached result may hold a former name
 			m.SynthAccuracy = s.Interval.Scale(100)
 		}
 	}

@@ -119,7 +119,7 @@ func baselineTrain(args []string, log io.Writer) error {
 		valid.Enum("-mode", *mode, "smoke", "cpu", "full")); err != nil {
 		return err
 	}
-	cfg, err := baselines.Preset(*gan, *mode)
+	cfg, err := preset.GAN(*gan, *mode)
 	if err != nil {
 		return err
 	}

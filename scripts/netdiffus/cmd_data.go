@@ -80,7 +80,7 @@ func (f *inputFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.labels, "labels", "", "labels file (file,label[,group]) for folder and pcap; default <in>/labels.csv")
 	fs.StringVar(&f.rule, "rule", "", "pcap direction rule, e.g. ip=192.168.1.20 or net=192.168.0.0/16,otherwise=skip")
 	fs.StringVar(&f.classes, "classes", "", "comma-separated class names for npz, npy, dg and df labels 0..C-1")
-	fs.StringVar(&f.variant, "variant", "quick", "default datasets: quick, medium or full")
+	fs.StringVar(&f.variant, "variant", "small", "default datasets: small, medium or full (quick: the former name of small)")
 	fs.Uint64Var(&f.seed, "seed", datasets.DefaultSeed, "default datasets: generator seed")
 	fs.BoolVar(&f.strict, "strict", false, "stop at the first malformed row instead of reporting it")
 	fs.BoolVar(&f.keepOrder, "keep-order", false, "keep packets whose timestamps go backwards in file order instead of sorting")
@@ -124,7 +124,7 @@ var inputFormats = []string{"folder", "longcsv", "pcap", "npz", "npy", "dg", "ne
 func (f *inputFlags) check() error {
 	return valid.First(
 		valid.Enum("-from", f.from, inputFormats...),
-		valid.Enum("-variant", f.variant, "quick", "full"),
+		valid.Enum("-variant", f.variant, "small", "medium", "full", datasets.LegacySmall),
 		valid.Int("-dg-label-from", int64(f.dgFrom), 0, 1<<20),
 		valid.Int("-dg-label-to", int64(f.dgTo), 0, 1<<20),
 		f.feature.check(),
@@ -305,8 +305,8 @@ func write(ds *traffic.Dataset, to, out string, feat featureFlags) error {
 
 func dataList(w io.Writer) error {
 	for _, c := range datasets.Cards() {
-		fmt.Fprintf(w, "%s  %s\n    task:    %s\n    feature: %s\n    groups:  %s\n    quick:   %s\n    medium:  %s\n    full:    %s\n",
-			c.Name, c.Title, c.Task, c.Feature, c.Groups, c.Quick, c.Medium, c.Full)
+		fmt.Fprintf(w, "%s  %s\n    task:    %s\n    feature: %s\n    groups:  %s\n    small:   %s\n    medium:  %s\n    full:    %s\n",
+			c.Name, c.Title, c.Task, c.Feature, c.Groups, c.Small, c.Medium, c.Full)
 	}
 	return nil
 }
@@ -314,7 +314,7 @@ func dataList(w io.Writer) error {
 func dataGenerate(args []string) error {
 	fs := flag.NewFlagSet("data generate", flag.ContinueOnError)
 	name := fs.String("name", "d1", "dataset: d1, d2, d3 or ww")
-	variant := fs.String("variant", "quick", "quick, medium or full")
+	variant := fs.String("variant", "small", "small, medium or full (quick: the former name of small)")
 	seed := fs.Uint64("seed", datasets.DefaultSeed, "generator seed")
 	to := fs.String("to", "npz", "output format: npz, longcsv or folder (packet datasets d2, d3 only)")
 	out := fs.String("out", "", "output file or folder (required)")
@@ -325,7 +325,7 @@ func dataGenerate(args []string) error {
 		return err
 	}
 	if err := valid.First(valid.NoArgs(fs), feat.check(), valid.Enum("-to", *to, "npz", "longcsv", "folder"),
-		valid.Enum("-variant", *variant, "quick", "full")); err != nil {
+		valid.Enum("-variant", *variant, "small", "medium", "full", datasets.LegacySmall)); err != nil {
 		return err
 	}
 	if *out == "" {

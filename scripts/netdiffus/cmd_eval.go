@@ -70,7 +70,7 @@ func runEval(args []string) error {
 	fs.StringVar(&f.traces, "traces", "", "NPZ inputs: the real traces NPZ (netdiffus data) the -real images were made from; adds trace fidelity against the real traces, in real units at full length")
 	fs.StringVar(&f.extractor, "features", "", "FID/KID features (sets Measure.Features): raw, pca:K (K principal components of the real training images), encoder (a small CNN trained on their classes) or inception[:path] (pytorch-fid weights; default path from $NETDIFFUS_INCEPTION_WEIGHTS); default the preset's")
 	fs.IntVar(&f.perClassN, "n", 0, "images per class and side for per-class FID (0: Measure.FIDPerClass, else the smaller count)")
-	fs.StringVar(&f.classifiers, "classifiers", "", "comma-separated, default the preset's Downstream.Classifiers: rf (random forest), gbt (boosted trees), nb (Gaussian naive Bayes), mlp, cnn-quick, cnn8 (GoMLX)")
+	fs.StringVar(&f.classifiers, "classifiers", "", "comma-separated, default the preset's Downstream.Classifiers: rf (random forest), gbt (boosted trees), nb (Gaussian naive Bayes), mlp, cnn2, cnn8 (GoMLX)")
 	fs.IntVar(&f.epochs, "epochs", 0, "training epochs of the GoMLX classifiers (0: Downstream.Epochs)")
 	fs.StringVar(&f.optimizer, "optimizer", "default", "GoMLX network optimizer: default (momentum SGD for cnn8, Adam otherwise), adam or sgd-momentum")
 	fs.IntVar(&f.seeds, "seeds", 0, "seeds per classifier, mean ± std (0: Downstream.Seeds)")

@@ -82,11 +82,11 @@ func compareBackends(t *testing.T, cfg Config, goB, ort compute.Backend) {
 	}
 }
 
-// BenchmarkTrainStepQuick times one training step of the Quick configuration (batch 32, 32x32) on
+// BenchmarkTrainStep32 times one training step of the 32x32 test model (batch 32, 32x32) on
 // the backend named by GOMLX_BACKEND (default "go"; e.g. "onnx:/abs/path/libonnxruntime.so.1").
 // It reports images/s and the process CPU time per step (cpu-ms/op, load-independent with one thread).
-func BenchmarkTrainStepQuick(b *testing.B) {
-	benchmarkTrainStep(b, Quick(3))
+func BenchmarkTrainStep32(b *testing.B) {
+	benchmarkTrainStep(b, model32(3))
 }
 
 func benchmarkTrainStep(b *testing.B, cfg Config) {
@@ -128,9 +128,9 @@ func processCPU() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// BenchmarkSampleQuick times DDIM-50 and DDPM-1000 denoiser calls of the Quick model (batch 32),
+// BenchmarkSample32 times DDIM-50 and DDPM-1000 denoiser calls of the 32x32 test model (batch 32),
 // reporting images/s for a full sampling run of each (from the per-call time).
-func BenchmarkSampleQuick(b *testing.B) {
+func BenchmarkSample32(b *testing.B) {
 	config := os.Getenv("GOMLX_BACKEND")
 	if config == "" {
 		config = "go"
@@ -139,7 +139,7 @@ func BenchmarkSampleQuick(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg := Quick(3)
+	cfg := model32(3)
 	tr, err := New(backend, cfg)
 	if err != nil {
 		b.Fatal(err)

@@ -35,29 +35,15 @@ type trainerState struct {
 }
 
 // Save writes a checkpoint of the complete training state to dir/step-NNNNNNNNN and keeps only the
-// newest keep checkpoints (keep <= 0 keeps all). The checkpoint is written to a temporary folder in
-// dir and renamed into place, so a crash never leaves a partial checkpoint under a step name.
-// It returns the checkpoint's folder.
+// newest keep checkpoints (keep <= 0 keeps all), through ckptdir.Commit: written to a temporary folder
+// in dir, fsynced and renamed into place, so a crash never leaves a partial checkpoint under a step
+// name. It returns the checkpoint's folder.
 func (tr *Trainer) Save(dir string, keep int) (string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("unet: checkpoint folder: %w", err)
-	}
-	tmp, err := os.MkdirTemp(dir, ".partial-")
+	final, err := ckptdir.Commit(dir, stepDirPrefix, tr.step, keep, tr.writeCheckpoint)
 	if err != nil {
-		return "", fmt.Errorf("unet: checkpoint: %w", err)
+		return "", fmt.Errorf("unet: %w", err)
 	}
-	defer os.RemoveAll(tmp) // a no-op after the rename
-	if err := tr.writeCheckpoint(tmp); err != nil {
-		return "", err
-	}
-	final := filepath.Join(dir, fmt.Sprintf("%s%09d", stepDirPrefix, tr.step))
-	if err := os.RemoveAll(final); err != nil {
-		return "", fmt.Errorf("unet: replacing checkpoint %s: %w", final, err)
-	}
-	if err := os.Rename(tmp, final); err != nil {
-		return "", fmt.Errorf("unet: checkpoint rename: %w", err)
-	}
-	return final, prune(dir, keep)
+	return final, nil
 }
 
 func (tr *Trainer) writeCheckpoint(folder string) error {
@@ -87,14 +73,9 @@ func (tr *Trainer) writeCheckpoint(folder string) error {
 	if err != nil {
 		return err
 	}
-	if err := atomicfile.WriteFile(filepath.Join(folder, stateFile), state); err != nil {
-		return err
-	}
-	return syncTree(folder)
+	return atomicfile.WriteFile(filepath.Join(folder, stateFile), state)
 }
 
-// syncTree fsyncs the files of a checkpoint folder and the folder itself, so the rename that
-// publishes it never exposes files whose data is still only in the page cache.
 // renameWithoutTime gives the GoMLX files of a checkpoint folder (checkpoint-n<count>-<date>-<time>-...)
 // names without the wall-clock time they were written at, so that two runs reaching the same step write
 // files of the same names. GoMLX lists any checkpoint-*.json, so the names still load.
@@ -133,29 +114,6 @@ func canonicalStore(store *model.Store) (*model.Store, error) {
 	return out, nil
 }
 
-func syncTree(folder string) error {
-	ents, err := os.ReadDir(folder)
-	if err != nil {
-		return err
-	}
-	for _, e := range append(ents, nil) {
-		p := folder
-		if e != nil {
-			p = filepath.Join(folder, e.Name())
-		}
-		f, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		err = f.Sync()
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("unet: syncing %s: %w", p, err)
-		}
-	}
-	return nil
-}
-
 // Checkpoints returns the checkpoint folders in dir, oldest first.
 func Checkpoints(dir string) ([]string, error) {
 	out, err := ckptdir.List(dir, stepDirPrefix)
@@ -163,13 +121,6 @@ func Checkpoints(dir string) ([]string, error) {
 		return nil, fmt.Errorf("unet: %w", err)
 	}
 	return out, nil
-}
-
-func prune(dir string, keep int) error {
-	if err := ckptdir.Prune(dir, stepDirPrefix, keep); err != nil {
-		return fmt.Errorf("unet: %w", err)
-	}
-	return nil
 }
 
 // ResumeInfo says which checkpoint Resume used and which newer ones it skipped as damaged.
@@ -241,7 +192,8 @@ func resumeFolder(backend compute.Backend, folder string) (tr *Trainer, err erro
 	if err != nil {
 		return nil, err
 	}
-	if err := ckptdir.ValidateGoMLX(folder, maxVariablesJSON); err != nil {
+	store, err := ckptdir.Load(folder, maxVariablesJSON)
+	if err != nil {
 		return nil, fmt.Errorf("unet: %w", err)
 	}
 	defer func() { // GoMLX panics on some malformed data; a damaged checkpoint must be an error
@@ -249,10 +201,6 @@ func resumeFolder(backend compute.Backend, folder string) (tr *Trainer, err erro
 			tr, err = nil, fmt.Errorf("unet: loading %s: %v", folder, p)
 		}
 	}()
-	store := model.NewStore()
-	if _, err := checkpoint.Build(store).Dir(folder).Immediate().ExcludeAllParams().Done(); err != nil {
-		return nil, fmt.Errorf("unet: loading %s: %w", folder, err)
-	}
 	markTrainable(store)
 	tr, err = newTrainer(backend, st.Config, store)
 	if err != nil {

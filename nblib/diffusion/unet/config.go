@@ -55,61 +55,6 @@ type Config struct {
 	Train TrainConfig
 }
 
-// Quick is the CPU configuration used by tests, CI and the quick notebooks: 32x32 images, 32 base
-// channels, multipliers 1,2 (two levels: 32 and 64 channels), one residual block per level,
-// attention at 16x16 (the lower level and the middle block), cosine schedule over 1000 steps,
-// label dropout 0.1 for classifier-free guidance. doc.go lists every layer.
-func Quick(numClasses int) Config {
-	return Config{
-		Name: "quick",
-		Net: NetConfig{Dims: 2, Size: 32, InChannels: 1, ModelChannels: 32, ChannelMult: []int{1, 2},
-			NumResBlocks: 1, AttentionResolutions: []int{16}, NumHeads: 1, NormGroups: 8,
-			NumClasses: numClasses, NullClass: true},
-		Train: TrainConfig{Schedule: diffusion.Cosine, DiffusionSteps: 1000, BatchSize: 32,
-			LearningRate: 2e-4, WeightDecay: 0, GradClip: 1, EMADecay: 0.995, LabelDropout: 0.1, Seed: 1},
-	}
-}
-
-// Medium64 is a 64x64 configuration for a workstation GPU: 64 base channels, multipliers 1,2,3,4,
-// two residual blocks, attention at 16 and 8.
-func Medium64(numClasses int) Config {
-	return Config{
-		Name: "medium64",
-		Net: NetConfig{Dims: 2, Size: 64, InChannels: 1, ModelChannels: 64, ChannelMult: []int{1, 2, 3, 4},
-			NumResBlocks: 2, AttentionResolutions: []int{16, 8}, NumHeads: 4, NormGroups: 32,
-			NumClasses: numClasses, NullClass: true},
-		Train: TrainConfig{Schedule: diffusion.Cosine, DiffusionSteps: 1000, BatchSize: 32,
-			LearningRate: 1e-4, GradClip: 1, EMADecay: 0.9999, LabelDropout: 0.1, Seed: 1},
-	}
-}
-
-// Full is the paper artifact's configuration (guided-diffusion flags of the NetDiffus artifact):
-// 128x128, 128 channels, 3 residual blocks, multipliers 1,1,2,3,4, attention at 16 and 8, cosine
-// schedule over 1000 steps, learned variance (hybrid loss), class-conditional, lr 1e-4. Differences:
-// downsampling is mean+conv rather than a strided conv, and AdamW, EMA 0.9999 and clipping at 1
-// are used; batch 16 (the artifact's choice depended on the GPU).
-func Full(numClasses int) Config {
-	return Config{
-		Name: "full",
-		Net: NetConfig{Dims: 2, Size: 128, InChannels: 1, ModelChannels: 128, ChannelMult: []int{1, 1, 2, 3, 4},
-			NumResBlocks: 3, AttentionResolutions: []int{16, 8}, NumHeads: 4, NormGroups: 32,
-			NumClasses: numClasses, NullClass: false, LearnSigma: true},
-		Train: TrainConfig{Schedule: diffusion.Cosine, DiffusionSteps: 1000, BatchSize: 16,
-			LearningRate: 1e-4, GradClip: 1, EMADecay: 0.9999, Seed: 1},
-	}
-}
-
-// Quick1D is the 1-D model for the paper's 1-D vs 2-D comparison (Table 2) on raw series of the
-// given length (a multiple of 8): the quick 2-D design in one dimension, with a deeper level stack.
-func Quick1D(numClasses, length int) Config {
-	c := Quick(numClasses)
-	c.Name = "quick1d"
-	c.Net.Dims, c.Net.Size = 1, length
-	c.Net.ChannelMult = []int{1, 2, 2, 2}
-	c.Net.AttentionResolutions = nil
-	return c
-}
-
 // Limits of a configuration: far above the paper's models (128x128, 128 channels, 5 levels), low
 // enough that a corrupt or hostile configuration (a checkpoint's trainer.json, a flag) cannot ask for
 // a network of terabytes. Validate enforces them.
@@ -270,19 +215,4 @@ func ParseInts(s string) ([]int, error) {
 		out = append(out, v)
 	}
 	return out, nil
-}
-
-// Preset returns the named configuration ("quick", "medium64", "full", "quick1d").
-func Preset(name string, numClasses, length int) (Config, error) {
-	switch name {
-	case "quick":
-		return Quick(numClasses), nil
-	case "medium64":
-		return Medium64(numClasses), nil
-	case "full":
-		return Full(numClasses), nil
-	case "quick1d":
-		return Quick1D(numClasses, length), nil
-	}
-	return Config{}, fmt.Errorf("unet: unknown preset %q (use quick, medium64, full or quick1d)", name)
 }

@@ -27,7 +27,7 @@ func benchBackend(b *testing.B) compute.Backend {
 }
 
 // BenchmarkKernelGradient times the gradient of a 3x3 same convolution with respect to its kernel
-// (x [B, I, S, S], dy [B, O, S, S], the Quick model's largest shapes) computed by GoMLX's
+// (x [B, I, S, S], dy [B, O, S, S], the 32x32 test model's largest shapes) computed by GoMLX's
 // ConvGeneral VJP (a convolution with an SxS "kernel") and by kernelGradient (batched matrix
 // products of shifted windows), on GOMLX_BACKEND. It reports GFLOP/s of the 2 B O I 9 S^2 FLOPs.
 func BenchmarkKernelGradient(b *testing.B) {

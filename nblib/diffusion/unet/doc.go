@@ -3,8 +3,9 @@
 // gradient clipping, EMA weights, label dropout for classifier-free guidance), atomic checkpoints
 // with exact resume, and its use as a [diffusion.Denoiser] for the samplers of package diffusion.
 //
-// All configurations are plain values in one place ([Quick], [Medium64], [Full], [Quick1D],
-// [Preset]); every field can be overridden from notebooks or the command line.
+// A configuration ([Config]) is a plain value; the project's models and their defaults live in
+// nblib/preset (UNet32, UNet64, UNet128, UNet1D), and every field can be overridden from notebooks or
+// the command line.
 //
 // # Architecture (Build)
 //
@@ -37,19 +38,21 @@
 //
 // Weights are initialised He-normal (GoMLX's default, seeded by TrainConfig.Seed) except GN scales
 // (1), biases and the zero-initialised kernels above. testdata/unet_torch.py is a layer-for-layer
-// PyTorch twin for timing: for Quick both report 755,521 parameters.
+// PyTorch twin for timing: for UNet32 (nblib/preset) both report 755,521 parameters.
 //
 // # Configurations
 //
-//	name      size  m    mult       res  attention  heads  GN  sigma    params (twin)  batch  lr    EMA
-//	quick     32    32   1,2        1    16         1      8   fixed    755,521        32     2e-4  0.995
-//	medium64  64    64   1,2,3,4    2    16,8       4      32  fixed    23,033,025     32     1e-4  0.9999
-//	full      128   128  1,1,2,3,4  3    16,8       4      32  learned  125,065,218    16     1e-4  0.9999
-//	quick1d   L     32   1,2,2,2    1    none       1      8   fixed                   32     2e-4  0.995
+// The project's models, defined in nblib/preset (the cpu preset uses unet32, the full preset unet128):
 //
-// All: cosine schedule, T = 1000, gradient clipping at global norm 1, no weight decay; quick,
-// medium64 and quick1d add a null class with label dropout 0.1 (parameter counts for 3 classes).
-// full is the paper artifact's guided-diffusion configuration (128x128, 128 channels, 3 residual
+//	name      size  m    mult       res  attention  heads  GN  sigma    params (twin)  batch  lr    EMA
+//	unet32    32    32   1,2        1    16         1      8   fixed    755,521        32     2e-4  0.995
+//	unet64    64    64   1,2,3,4    2    16,8       4      32  fixed    23,033,025     32     1e-4  0.9999
+//	unet128   128   128  1,1,2,3,4  3    16,8       4      32  learned  125,065,218    16     1e-4  0.9999
+//	unet1d    L     32   1,2,2,2    1    none       1      8   fixed                   32     2e-4  0.995
+//
+// All: cosine schedule, T = 1000, gradient clipping at global norm 1, no weight decay; unet32,
+// unet64 and unet1d add a null class with label dropout 0.1 (parameter counts for 3 classes).
+// unet128 is the paper artifact's guided-diffusion configuration (128x128, 128 channels, 3 residual
 // blocks, multipliers 1,1,2,3,4, attention at 16 and 8, cosine, 1000 steps, learned sigma with the
 // hybrid loss, class-conditional, lr 1e-4) except that downsampling is mean+conv instead of a
 // strided conv and that AdamW, clipping at 1 and EMA 0.9999 are used.
@@ -84,7 +87,7 @@
 // TestStepLossesMatchGolden compares fixed-seed runs with the losses of the graph before these
 // changes.
 //
-// Profile of a Quick step (batch 32) at one thread, by ONNX Runtime's profiler: Conv (forward and
+// Profile of a UNet32 step (batch 32) at one thread, by ONNX Runtime's profiler: Conv (forward and
 // input gradient) is about 30% of kernel time, the kernel-gradient products and windows about 30%,
 // attention products 6%, and activation-sized elementwise ops (group norm, SiLU, biases, residual
 // sums, their gradients) about a quarter; about 4,400 small optimiser nodes remain (GoMLX's AdamW,
@@ -110,7 +113,7 @@
 //     AdamW over a list of tensors (a single ONNX Runtime contrib op, or a flat parameter buffer
 //     in model.Store so the update is a few ops).
 //
-// BenchmarkTrainStepQuick times the step alone (images/s and process CPU per step); BenchmarkTwin
+// BenchmarkTrainStep32 times the step alone (images/s and process CPU per step); BenchmarkTwin
 // times the step and a forward pass against the PyTorch twin testdata/unet_torch.py at 1 and 2
 // threads, interleaved, printing the ratio (the measured numbers are in docs/speed.md).
 //

@@ -9,14 +9,12 @@ import (
 
 	"github.com/netdiffus/netdiffus/nblib/diffusion"
 	"github.com/netdiffus/netdiffus/nblib/diffusion/unet"
+	"github.com/netdiffus/netdiffus/nblib/preset"
 )
 
-// Presets are plain values: print them, override any field, validate.
-func ExamplePreset() {
-	cfg, err := unet.Preset("full", 3, 0)
-	if err != nil {
-		panic(err)
-	}
+// Configurations are plain values: print them, override any field, validate.
+func ExampleNetConfig_Validate() {
+	cfg := preset.UNet128(3)
 	fmt.Println(cfg.Net.Size, cfg.Net.ModelChannels, cfg.Net.ChannelMult, cfg.Net.NumResBlocks, cfg.Net.AttentionResolutions, cfg.Train.Schedule, cfg.Train.LearningRate)
 	cfg.Net.ChannelMult, _ = unet.ParseInts("1,2,4")
 	cfg.Net.Size = 30 // not divisible by 4
@@ -33,7 +31,7 @@ func ExampleTrainer() {
 	if err != nil {
 		panic(err)
 	}
-	cfg := unet.Quick(2)
+	cfg := preset.UNet32(2)
 	cfg.Net.Size, cfg.Net.ModelChannels, cfg.Net.NormGroups, cfg.Net.AttentionResolutions = 8, 8, 4, nil
 	cfg.Train.BatchSize = 4
 	tr, err := unet.New(backend, cfg)

@@ -32,7 +32,7 @@ type goldenRun struct {
 // smokeNet is the smoke preset's network and training settings (preset.SmokePreset, which this
 // package cannot import) with 3 classes so that labels and label dropout are exercised.
 func smokeNet() Config {
-	c := Quick(3)
+	c := model32(3)
 	c.Name = "smoke"
 	c.Net.Size, c.Net.ModelChannels, c.Net.NormGroups = 16, 16, 8
 	c.Net.AttentionResolutions = []int{8}

@@ -7,19 +7,19 @@ import (
 	onnxbackend "github.com/gomlx/compute-onnx"
 )
 
-// TestExportStepONNX writes the Quick training-step graph as an ONNX model to the file named by
+// TestExportStepONNX writes the 32x32 training-step graph as an ONNX model to the file named by
 // UNET_EXPORT_ONNX, for profiling it outside Go (per-node timings with ONNX Runtime's profiler).
 func TestExportStepONNX(t *testing.T) {
 	path := os.Getenv("UNET_EXPORT_ONNX")
 	if path == "" {
-		t.Skip("set UNET_EXPORT_ONNX=/path/model.onnx to export the Quick training step")
+		t.Skip("set UNET_EXPORT_ONNX=/path/model.onnx to export the 32x32 training step")
 	}
 	b, ok := ortBackend(t).(*onnxbackend.Backend)
 	if !ok {
 		t.Fatal("not an ONNX Runtime backend")
 	}
 	b.SetKeepModelProto(true)
-	cfg := Quick(3)
+	cfg := model32(3)
 	tr, err := New(b, cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -350,17 +350,13 @@ func TestConfigValidate(t *testing.T) {
 		{"dropout without null class", func(c *Config) { c.Net.NullClass = false }, "needs NetConfig.NullClass"},
 		{"multiplier 0", func(c *Config) { c.Net.ChannelMult = []int{1, 0} }, "channel multiplier 0"},
 	}
-	if err := Quick(3).Validate(); err != nil {
-		t.Fatalf("Quick: %v", err)
-	}
-	for _, name := range []string{"quick", "medium64", "full", "quick1d"} {
-		c, _ := Preset(name, 10, 64)
+	for _, c := range []Config{model32(3), model64(10), model128(10), model1D(10, 64)} {
 		if err := c.Validate(); err != nil {
-			t.Errorf("preset %s: %v", name, err)
+			t.Errorf("model %s: %v", c.Name, err)
 		}
 	}
 	for _, tc := range cases {
-		c := Quick(3)
+		c := model32(3)
 		tc.change(&c)
 		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want an error containing %q", tc.name, err, tc.want)

@@ -20,7 +20,7 @@ import (
 // tiny is an 8x8, 8-channel, two-level configuration with attention at 4x4, small enough for the
 // pure Go backend to run a step in well under a second.
 func tiny() Config {
-	c := Quick(3)
+	c := model32(3)
 	c.Name = "tiny"
 	c.Net.Size, c.Net.ModelChannels, c.Net.NormGroups = 8, 8, 4
 	c.Net.AttentionResolutions = []int{4}
@@ -248,7 +248,7 @@ func TestTrainStepBadBatch(t *testing.T) {
 
 // tiny1D is a 1-D model on series of length 16, with attention at length 4.
 func tiny1D() Config {
-	cfg := Quick1D(2, 16)
+	cfg := model1D(2, 16)
 	cfg.Net.ModelChannels, cfg.Net.NormGroups = 8, 4
 	cfg.Net.AttentionResolutions, cfg.Net.NumHeads = []int{4}, 2
 	cfg.Train.BatchSize, cfg.Train.LearningRate, cfg.Train.LabelDropout = 4, 1e-3, 0
@@ -399,9 +399,9 @@ func TestParameterCountsMatchTorchTwin(t *testing.T) {
 		cfg  Config
 		want int
 	}{
-		{Quick(3), 755521},
-		{Medium64(3), 23033025},
-		{Full(3), 125065218},
+		{model32(3), 755521},
+		{model64(3), 23033025},
+		{model128(3), 125065218},
 	}
 	for _, c := range cases {
 		tr, err := New(goBackend(t), c.cfg)

@@ -15,7 +15,7 @@ import (
 	"github.com/netdiffus/netdiffus/nblib/internal/testbackend"
 )
 
-// BenchmarkTwin times the Quick model on ONNX Runtime beside its PyTorch twin (testdata/unet_torch.py)
+// BenchmarkTwin times the 32x32 test model on ONNX Runtime beside its PyTorch twin (testdata/unet_torch.py)
 // at 1 and 2 threads: the training step (batch 32, 32x32) and one forward pass (batch 64). The two
 // run interleaved, UNET_TWIN_ROUNDS rounds (default 3) of UNET_TWIN_STEPS timed calls each (default
 // 5), and the minimum per-call time of each side over the rounds is compared: go-ms, torch-ms and
@@ -47,7 +47,7 @@ func BenchmarkTwin(b *testing.B) {
 					b.Fatal(err)
 				}
 				call := goTwinCall(b, backend, forward)
-				args := []string{"testdata/unet_torch.py", "--preset", "quick", "--threads", strconv.Itoa(threads),
+				args := []string{"testdata/unet_torch.py", "--preset", "unet32", "--threads", strconv.Itoa(threads),
 					"--steps", strconv.Itoa(steps)}
 				if forward {
 					args = append(args, "--forward", "--batch", "64")
@@ -69,10 +69,10 @@ func BenchmarkTwin(b *testing.B) {
 	}
 }
 
-// goTwinCall returns one compiled call of the Quick model on backend: a training step on a batch of
+// goTwinCall returns one compiled call of the 32x32 test model on backend: a training step on a batch of
 // 32, or a forward pass (the EMA denoiser) on a batch of 64.
 func goTwinCall(b *testing.B, backend compute.Backend, forward bool) func() error {
-	cfg := Quick(3)
+	cfg := model32(3)
 	tr, err := New(backend, cfg)
 	if err != nil {
 		b.Fatal(err)

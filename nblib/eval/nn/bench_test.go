@@ -24,7 +24,7 @@ func BenchmarkFit(b *testing.B) {
 		"onnx": func(tb testing.TB) compute.Backend { return testbackend.ORT(tb, repoRoot) },
 	}
 	for _, bname := range []string{"go", "onnx"} {
-		for _, arch := range []Arch{CNNQuick, CNN8, MLP} {
+		for _, arch := range []Arch{CNN2, CNN8, MLP} {
 			b.Run(bname+"/"+arch.String(), func(b *testing.B) {
 				if bname == "go" && arch == CNN8 && os.Getenv("NETDIFFUS_BENCH_SLOW") == "" {
 					b.Skip("CNN8 on the Go backend takes minutes; set NETDIFFUS_BENCH_SLOW=1")

@@ -12,7 +12,7 @@ import (
 
 // Encoder is the default learned feature extractor for FID/KID when no Inception-v3 weights are at
 // hand: a classifier trained on the real training images (with their class labels), whose last hidden
-// layer (64 units for CNNQuick and CNN8, after ReLU) is the feature vector. It is deterministic for a
+// layer (64 units for CNN2 and CNN8, after ReLU) is the feature vector. It is deterministic for a
 // seed on a given backend. Its distances are comparable only between runs using the same trained
 // encoder, never with the paper's Inception FID.
 type Encoder struct {
@@ -33,9 +33,9 @@ func TrainEncoder(net *Network, real features.Images, labels []int) (*Encoder, e
 	return &Encoder{net: net}, nil
 }
 
-// NewEncoderNetwork returns the default encoder configuration: CNNQuick, 10 epochs, seeded.
+// NewEncoderNetwork returns the default encoder configuration: CNN2, 10 epochs, seeded.
 func NewEncoderNetwork(backend compute.Backend, seed uint64) *Network {
-	return &Network{Backend: backend, Arch: CNNQuick, Epochs: 10, Seed: seed}
+	return &Network{Backend: backend, Arch: CNN2, Epochs: 10, Seed: seed}
 }
 
 // Name implements features.Extractor.

@@ -25,8 +25,8 @@ type Arch int
 const (
 	// CNN8 is the authors' 8-convolution network.
 	CNN8 Arch = iota
-	// CNNQuick is a 2-convolution network for quick CPU runs.
-	CNNQuick
+	// CNN2 is a 2-convolution network for CPU runs ("cnn-quick" before).
+	CNN2
 	// MLP is a 128-64 multilayer perceptron on the flattened input.
 	MLP
 )
@@ -36,8 +36,8 @@ func (a Arch) String() string {
 	switch a {
 	case CNN8:
 		return "cnn8"
-	case CNNQuick:
-		return "cnn-quick"
+	case CNN2:
+		return "cnn2"
 	case MLP:
 		return "mlp"
 	}
@@ -299,7 +299,7 @@ func (nw *Network) embedding(scope *model.Scope, x *graph.Node) *graph.Node {
 			x = maxPool2(x)
 		}
 		return hiddenDense(scope, x, []int{128, 64})
-	case CNNQuick:
+	case CNN2:
 		for block, ch := range []int{16, 32} {
 			x = maxPool2(convBNReLU(scope.In("block%d", block), x, ch))
 		}

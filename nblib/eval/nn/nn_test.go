@@ -49,9 +49,9 @@ func testNetworksLearn(t *testing.T, backend compute.Backend) {
 		minAcc float64
 	}{
 		{"mlp", &Network{Arch: MLP, Height: 8, Width: 8, Channels: 1, Epochs: 15, LearningRate: 3e-3}, xtr, xte, ytr, yte, 0.6},
-		{"cnn-quick", &Network{Arch: CNNQuick, Height: 8, Width: 8, Channels: 1, Epochs: 8, LearningRate: 3e-3}, xtr, xte, ytr, yte, 0.6},
-		{"cnn-quick-1d", &Network{Arch: CNNQuick, Height: 1, Width: 16, Channels: 1, Conv1D: true, Epochs: 15, LearningRate: 3e-3}, series, seriesTest, sy, syte, 0.6},
-		{"cnn-quick-sgdm", &Network{Arch: CNNQuick, Height: 8, Width: 8, Channels: 1, Epochs: 8, Optimizer: SGDMomentum}, xtr, xte, ytr, yte, 0.6},
+		{"cnn2", &Network{Arch: CNN2, Height: 8, Width: 8, Channels: 1, Epochs: 8, LearningRate: 3e-3}, xtr, xte, ytr, yte, 0.6},
+		{"cnn2-1d", &Network{Arch: CNN2, Height: 1, Width: 16, Channels: 1, Conv1D: true, Epochs: 15, LearningRate: 3e-3}, series, seriesTest, sy, syte, 0.6},
+		{"cnn2-sgdm", &Network{Arch: CNN2, Height: 8, Width: 8, Channels: 1, Epochs: 8, Optimizer: SGDMomentum}, xtr, xte, ytr, yte, 0.6},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -106,7 +106,7 @@ func testCNN8BuildsAndPredicts(t *testing.T, b compute.Backend) {
 func TestBatchNormRecalibration(t *testing.T) {
 	testbackend.Run(t, repoRoot, func(t *testing.T, b compute.Backend) {
 		x, y := synthdata.Images(5, 3, 8, 8, 0.1)
-		nw := &Network{Backend: b, Arch: CNNQuick, Height: 8, Width: 8, Channels: 1, Epochs: 3, BatchSize: 24, Optimizer: SGDMomentum, Seed: 2}
+		nw := &Network{Backend: b, Arch: CNN2, Height: 8, Width: 8, Channels: 1, Epochs: 3, BatchSize: 24, Optimizer: SGDMomentum, Seed: 2}
 		if err := nw.Fit(x, y); err != nil {
 			t.Fatal(err)
 		}
@@ -179,7 +179,7 @@ func TestEncoderFeatures(t *testing.T) {
 			t.Fatal(err)
 		}
 		feats = append(feats, f)
-		if enc.Name() != "encoder-cnn-quick" {
+		if enc.Name() != "encoder-cnn2" {
 			t.Errorf("name %s", enc.Name())
 		}
 		if len(feats) == 1 {

@@ -11,27 +11,27 @@ import (
 
 const repoRoot = "../../.."
 
-// BenchmarkQuickProtocols runs every protocol once with QuickConfig on a quick-sized problem: 4
+// BenchmarkCPUProtocols runs every protocol once with CPUConfig on a CPU-sized problem: 4
 // classes x 60 real training traces of 128 steps as 32x32 GASF images (240 images), 60 synthetic
 // images per class (another seed of the same generator), 30 test traces per class. It reports the
 // seconds each protocol took over all the preset's classifiers (Scenarios, LimitedData,
 // SyntheticSteps, NearRealTime) or its CNN (SeriesVsImages, EnsembleUncertainty) and Naive Bayes
 // (DiffusionDims, whose cost is the FID and the classifier). Networks run on ONNX Runtime when the
 // project has it, else on the Go backend (the sub-benchmark name says which). Use -benchtime=1x.
-func BenchmarkQuickProtocols(b *testing.B) {
+func BenchmarkCPUProtocols(b *testing.B) {
 	name, backend := "go", testbackend.Go(b)
 	if testbackend.ORTLibrary(repoRoot) != "" {
 		name, backend = "onnx", testbackend.ORT(b, repoRoot)
 	}
 	b.Run(name, func(b *testing.B) {
 		for range b.N {
-			runQuickProtocols(b, backend)
+			runCPUProtocols(b, backend)
 		}
 	})
 }
 
-func runQuickProtocols(b *testing.B, backend compute.Backend) {
-	cfg := QuickConfig()
+func runCPUProtocols(b *testing.B, backend compute.Backend) {
+	cfg := CPUConfig()
 	const classes, length = 4, 128
 	realTr, realTe := traces(21, classes, cfg.TracesPerClass, length, 0.15), traces(22, classes, 30, length, 0.15)
 	synthTr := traces(23, classes, cfg.TracesPerClass, length, 0.15)

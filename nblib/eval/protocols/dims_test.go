@@ -63,10 +63,10 @@ func slicesMinMax(s []float64) (lo, hi float64) {
 	return
 }
 
-// Table 3 on the quick CNN: each fraction trains both views on the same number of traces, and on
+// Table 3 on cnn2: each fraction trains both views on the same number of traces, and on
 // this easy 3-class problem both views learn (chance is 1/3; 0.6 leaves a wide margin for 4 epochs).
 func TestSeriesVsImages(t *testing.T) {
-	cfg := QuickConfig()
+	cfg := CPUConfig()
 	cfg.Seeds, cfg.Fractions, cfg.Epochs, cfg.BatchSize = []uint64{1}, []float64{0.5, 1}, 4, 10
 	train, test := traces(1, 3, 20, 32, 0.05), traces(2, 3, 10, 32, 0.05)
 	pts, err := SeriesVsImages(cfg, testbackend.Go(t), train, test, 16)

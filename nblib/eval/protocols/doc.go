@@ -27,12 +27,12 @@
 //
 // # Presets
 //
-// [QuickConfig] and [FullConfig] hold every setting of a run mode; [Config.Factory] turns a classifier
+// [CPUConfig] and [FullConfig] hold every setting of a run mode; [Config.Factory] turns a classifier
 // name into a factory with those settings (GoMLX networks on the backend passed in, which user code
 // opens with nblib/backend.New).
 //
-//	                 quick                           full (the paper's)
-//	classifiers      cnn-quick, gbt, mlp, nb, rf     cnn8, gbt, mlp, nb, rf
+//	                 cpu                             full (the paper's)
+//	classifiers      cnn2, gbt, mlp, nb, rf          cnn8, gbt, mlp, nb, rf
 //	seeds            2                               5
 //	ensemble         3 members                       5 members
 //	CNN epochs       3 (Adam 1e-3)                   50 (momentum SGD 0.01 / 0.9, batch 32)
@@ -44,11 +44,11 @@
 //	crops            1/4, 1/2, 1 of the side         1/4, 1/2, 3/4, 1
 //
 // Where the paper is silent (epochs, number of seeds, x positions of Fig. 4, 6, 8) the full values are
-// ours. Quick is sized for a 2-core CPU with ONNX Runtime: BenchmarkQuickProtocols runs every protocol
+// ours. CPUConfig is sized for a 2-core CPU with ONNX Runtime: BenchmarkCPUProtocols runs every protocol
 // with it on 240 training images of 32x32 (plus 240 synthetic, 120 test). On the 2-core reference
 // machine, shared (load average 5.5), it measured in seconds: Scenarios 32 over the five classifiers
-// (quick CNN 18, MLP 8.5, GBT 4, RF 0.8, NB 0.1), LimitedData 43, SyntheticSteps 37, NearRealTime 14,
+// (cnn2 18, MLP 8.5, GBT 4, RF 0.8, NB 0.1), LimitedData 43, SyntheticSteps 37, NearRealTime 14,
 // SeriesVsImages 7, EnsembleUncertainty 4, DiffusionDims 0.4 (Naive Bayes); test accuracy on original
-// data: quick CNN 0.94, MLP 0.88, GBT, RF and NB 1.0. The full preset is meant for a GPU: one epoch
+// data: cnn2 0.94, MLP 0.88, GBT, RF and NB 1.0. The full preset is meant for a GPU: one epoch
 // of the authors' CNN on 240 images of 32x32 takes about 5 s on ONNX Runtime and 77 s on the Go backend.
 package protocols

@@ -1,6 +1,7 @@
 package protocols
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/gomlx/compute"
@@ -11,24 +12,42 @@ import (
 
 // Classifier names accepted in [Config.Classifiers] and by [Config.Factory].
 const (
-	CNN8     = "cnn8"      // the authors' 8-convolution CNN (GoMLX)
-	CNNQuick = "cnn-quick" // the 2-convolution quick CNN (GoMLX)
-	MLP      = "mlp"       // 128-64 perceptron (GoMLX)
-	RF       = "rf"        // Random Forest
-	GBT      = "gbt"       // histogram gradient-boosted trees (the paper's XGBoost)
-	NB       = "nb"        // Gaussian Naive Bayes
+	CNN8 = "cnn8" // the authors' 8-convolution CNN (GoMLX)
+	CNN2 = "cnn2" // the 2-convolution CNN for CPU runs (GoMLX)
+	MLP  = "mlp"  // 128-64 perceptron (GoMLX)
+	RF   = "rf"   // Random Forest
+	GBT  = "gbt"  // histogram gradient-boosted trees (the paper's XGBoost)
+	NB   = "nb"   // Gaussian Naive Bayes
 )
 
+// The former names, accepted when reading (Canonical, JSON) so that stored configurations and results
+// keep their meaning.
+const (
+	LegacyCNN2    = "cnn-quick" // CNN2
+	LegacyCPUName = "quick"     // CPUName
+)
+
+// CPUName is the Name of CPUConfig.
+const CPUName = "cpu"
+
+// Canonical returns today's classifier name for name: CNN2 for its former name, else name.
+func Canonical(name string) string {
+	if name == LegacyCNN2 {
+		return CNN2
+	}
+	return name
+}
+
 // Names lists the classifier names [Config.Factory] accepts.
-func Names() []string { return []string{CNN8, CNNQuick, MLP, RF, GBT, NB} }
+func Names() []string { return []string{CNN8, CNN2, MLP, RF, GBT, NB} }
 
 // Config is one run mode of the downstream experiments: the classifiers, how often each is trained,
-// how long, and the x positions of every figure. [QuickConfig] and [FullConfig] are the two presets;
+// how long, and the x positions of every figure. [CPUConfig] and [FullConfig] are the two presets;
 // notebooks and `netdiffus eval` start from one and override fields.
 type Config struct {
 	Name        string
 	Classifiers []string // names above, in report order
-	CNN         string   // the CNN of the single-network protocols (Table 2, Table 3, Fig. 5b): CNN8 or CNNQuick
+	CNN         string   // the CNN of the single-network protocols (Table 2, Table 3, Fig. 5b): CNN8 or CNN2
 	Seeds       []uint64 // one trained classifier per seed; results are mean ± sample std over seeds
 	// EnsembleSeeds are the members of the deep ensemble of anomaly sub-case 2 (Fig. 5b).
 	EnsembleSeeds []uint64
@@ -48,15 +67,15 @@ type Config struct {
 	CropFractions  []float64 // Fig. 6: crop side s = round(f * ImageSize), i.e. the first f of each trace
 }
 
-// QuickConfig is the CPU preset: every protocol finishes in seconds to tens of seconds on a 2-core
+// CPUConfig is the CPU preset: every protocol finishes in seconds to tens of seconds on a 2-core
 // machine with ONNX Runtime for about 250 images of 32x32 (see the package documentation for the
-// measured times). It keeps all five classifier families, with the quick CNN in place of the authors'
+// measured times). It keeps all five classifier families, with the 2-convolution CNN in place of the authors'
 // CNN, small tree ensembles, two seeds and three ensemble members.
-func QuickConfig() Config {
+func CPUConfig() Config {
 	return Config{
-		Name:          "quick",
-		Classifiers:   []string{CNNQuick, GBT, MLP, NB, RF},
-		CNN:           CNNQuick,
+		Name:          CPUName,
+		Classifiers:   []string{CNN2, GBT, MLP, NB, RF},
+		CNN:           CNN2,
 		Seeds:         []uint64{1, 2},
 		EnsembleSeeds: []uint64{1, 2, 3},
 		Epochs:        3,
@@ -118,6 +137,7 @@ func SeriesShape(l int) InputShape { return InputShape{Height: 1, Width: l, Chan
 // Factory returns a factory for the named classifier with the preset's sizes. GoMLX networks run on b
 // (open it with nblib/backend.New) and need shape; the tree and Bayes classifiers ignore both.
 func (c Config) Factory(name string, b compute.Backend, shape InputShape) (classify.Factory, error) {
+	name = Canonical(name)
 	switch name {
 	case RF:
 		return func(s uint64) classify.Classifier { return &trees.RandomForest{NTrees: c.ForestTrees, Seed: s} }, nil
@@ -130,7 +150,7 @@ func (c Config) Factory(name string, b compute.Backend, shape InputShape) (class
 	}
 	arch, epochs, ok := c.network(name)
 	if !ok {
-		return nil, fmt.Errorf("protocols: unknown classifier %q (want %s, %s, %s, %s, %s or %s)", name, CNN8, CNNQuick, MLP, RF, GBT, NB)
+		return nil, fmt.Errorf("protocols: unknown classifier %q (want %s, %s, %s, %s, %s or %s)", name, CNN8, CNN2, MLP, RF, GBT, NB)
 	}
 	if b == nil {
 		return nil, fmt.Errorf("protocols: classifier %s needs a GoMLX backend (nblib/backend.New)", name)
@@ -148,8 +168,8 @@ func (c Config) network(name string) (nn.Arch, int, bool) {
 	switch name {
 	case CNN8:
 		return nn.CNN8, c.Epochs, true
-	case CNNQuick:
-		return nn.CNNQuick, c.Epochs, true
+	case CNN2:
+		return nn.CNN2, c.Epochs, true
 	case MLP:
 		return nn.MLP, c.MLPEpochs, true
 	}
@@ -193,4 +213,23 @@ func (c Config) Limit(d Dataset) Dataset {
 		return d
 	}
 	return d.FirstPerClass(c.TracesPerClass)
+}
+
+// UnmarshalJSON reads a Config, turning the former names (LegacyCPUName, LegacyCNN2) into today's, so a
+// configuration stored before the rename reads as the same configuration.
+func (c *Config) UnmarshalJSON(b []byte) error {
+	type plain Config // without this method
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	if p.Name == LegacyCPUName {
+		p.Name = CPUName
+	}
+	p.CNN = Canonical(p.CNN)
+	for i, n := range p.Classifiers {
+		p.Classifiers[i] = Canonical(n)
+	}
+	*c = Config(p)
+	return nil
 }

@@ -1,6 +1,7 @@
 package protocols
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -13,7 +14,7 @@ import (
 
 // The presets must hold what their documentation promises.
 func TestPresets(t *testing.T) {
-	full, quick := FullConfig(), QuickConfig()
+	full, cpu := FullConfig(), CPUConfig()
 	paper := []string{CNN8, GBT, MLP, NB, RF}
 	if !slices.Equal(full.Classifiers, paper) || full.CNN != CNN8 {
 		t.Errorf("full classifiers %v (CNN %s), want the paper's %v with cnn8", full.Classifiers, full.CNN, paper)
@@ -21,10 +22,10 @@ func TestPresets(t *testing.T) {
 	if full.ForestTrees != 100 || full.BoostRounds != 100 || full.BoostDepth != 6 || full.BatchSize != 32 || full.ImageSize != 128 {
 		t.Errorf("full sizes differ from the reference script / paper: %+v", full)
 	}
-	if quick.CNN != CNNQuick || len(quick.Classifiers) != 5 || quick.ImageSize != 32 {
-		t.Errorf("quick: %+v", quick)
+	if cpu.CNN != CNN2 || len(cpu.Classifiers) != 5 || cpu.ImageSize != 32 {
+		t.Errorf("cpu: %+v", cpu)
 	}
-	for _, c := range []Config{full, quick} {
+	for _, c := range []Config{full, cpu} {
 		if len(c.Seeds) == 0 || len(c.EnsembleSeeds) < 2 || len(c.Fractions) == 0 || c.SynthPerClass[0] != 0 {
 			t.Errorf("%s: seeds %v, ensemble %v, fractions %v, steps %v", c.Name, c.Seeds, c.EnsembleSeeds, c.Fractions, c.SynthPerClass)
 		}
@@ -35,7 +36,7 @@ func TestPresets(t *testing.T) {
 // momentum SGD by default.
 func TestFactories(t *testing.T) {
 	cfg := FullConfig()
-	cfg.Classifiers = []string{CNN8, CNNQuick, MLP, RF, GBT, NB}
+	cfg.Classifiers = []string{CNN8, CNN2, MLP, RF, GBT, NB}
 	fs, err := cfg.Factories(testbackend.Go(t), ImageShape(32))
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +45,7 @@ func TestFactories(t *testing.T) {
 		c := f.New(7)
 		switch v := c.(type) {
 		case *nn.Network:
-			wantEpochs := map[string]int{CNN8: 50, CNNQuick: 50, MLP: 300}[f.Name]
+			wantEpochs := map[string]int{CNN8: 50, CNN2: 50, MLP: 300}[f.Name]
 			if v.Epochs != wantEpochs || v.Seed != 7 || v.Height != 32 || v.BatchSize != 32 {
 				t.Errorf("%s: %+v", f.Name, v)
 			}
@@ -88,5 +89,28 @@ func TestCropSizesAndLimit(t *testing.T) {
 	orig, _, _ := data(10)
 	if n := cfg.Limit(orig).Len(); n != 12 {
 		t.Errorf("limit 3 per class of 4 classes kept %d rows", n)
+	}
+}
+
+// TestLegacyNames: a configuration stored with the former names (Name "quick", classifier "cnn-quick")
+// reads as CPUConfig's, Factory takes the former classifier name, and today's names are written.
+func TestLegacyNames(t *testing.T) {
+	legacy := `{"Name":"quick","Classifiers":["cnn-quick","gbt","mlp","nb","rf"],"CNN":"cnn-quick","Seeds":[1,2]}`
+	var c Config
+	if err := json.Unmarshal([]byte(legacy), &c); err != nil {
+		t.Fatal(err)
+	}
+	if c.Name != CPUName || c.CNN != CNN2 || c.Classifiers[0] != CNN2 || c.Classifiers[1] != GBT {
+		t.Errorf("legacy configuration reads as %+v", c)
+	}
+	b, _ := json.Marshal(CPUConfig())
+	if strings.Contains(string(b), "quick") {
+		t.Errorf("CPUConfig writes a former name: %s", b)
+	}
+	if _, err := CPUConfig().Factory(LegacyCNN2, nil, InputShape{Height: 8, Width: 8, Channels: 1}); err == nil || !strings.Contains(err.Error(), "backend") {
+		t.Errorf("Factory(%s) without a backend: %v, want the network's backend error (the name known)", LegacyCNN2, err)
+	}
+	if _, err := CPUConfig().Factory("cnn-fast", nil, InputShape{}); err == nil || !strings.Contains(err.Error(), "unknown classifier") {
+		t.Errorf("Factory(cnn-fast): %v, want unknown classifier", err)
 	}
 }

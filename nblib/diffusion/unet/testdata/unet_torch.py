@@ -7,10 +7,10 @@ class embedding (one-hot @ matrix, no bias) added; input conv3x3; per level NumR
 width changes) each followed by single/multi-head self-attention (GroupNorm, 1x1 q/k/v, softmax,
 1x1 projection) at the listed sizes; downsampling = 2x2 average + conv3x3; middle ResBlock-attention-
 ResBlock; up path with NumResBlocks+1 ResBlocks on concatenated skips, nearest upsampling + conv3x3;
-GroupNorm-SiLU-conv3x3 output (2 channels for "full": learned sigma). Training step: eps-MSE, AdamW,
+GroupNorm-SiLU-conv3x3 output (2 channels for "unet128": learned sigma). Training step: eps-MSE, AdamW,
 global-norm clipping at 1, EMA update (the learned-sigma L_vlb term, a few elementwise ops, is left out).
 
-Usage: unet_torch.py [--preset quick|full|medium64 | --net JSON] [--batch N] [--threads N] [--steps N] [--device cpu|cuda] [--forward] [--json]
+Usage: unet_torch.py [--preset unet32|unet64|unet128 | --net JSON] [--batch N] [--threads N] [--steps N] [--device cpu|cuda] [--forward] [--json]
 Prints ms/step, images/s and process CPU ms/step (a load-independent measure with --threads 1); with
 --forward it times one forward pass of the network (no gradient) instead of a training step.
 --net takes unet.NetConfig as JSON (Size, ModelChannels, ChannelMult, NumResBlocks, AttentionResolutions, NumHeads,
@@ -21,9 +21,9 @@ import argparse, json, math, time
 import torch, torch.nn as nn, torch.nn.functional as F
 
 PRESETS = {  # size, channels, mult, res blocks, attention sizes, heads, groups, batch, output channels, classes
-    "quick": (32, 32, (1, 2), 1, (16,), 1, 8, 32, 1, 4),
-    "medium64": (64, 64, (1, 2, 3, 4), 2, (16, 8), 4, 32, 32, 1, 4),
-    "full": (128, 128, (1, 1, 2, 3, 4), 3, (16, 8), 4, 32, 16, 2, 3),  # learned sigma: eps and v
+    "unet32": (32, 32, (1, 2), 1, (16,), 1, 8, 32, 1, 4),
+    "unet64": (64, 64, (1, 2, 3, 4), 2, (16, 8), 4, 32, 32, 1, 4),
+    "unet128": (128, 128, (1, 1, 2, 3, 4), 3, (16, 8), 4, 32, 16, 2, 3),  # learned sigma: eps and v
 }
 
 
@@ -121,7 +121,7 @@ class UNet(nn.Module):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--preset", default="quick")
+    p.add_argument("--preset", default="unet32")
     p.add_argument("--batch", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--steps", type=int, default=10)

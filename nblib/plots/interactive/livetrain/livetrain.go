@@ -1,131 +1,79 @@
 // Package livetrain trains a tiny class-conditional U-Net on GASF images of an embedded dataset while an
 // interactive.TrainingView shows it live: the demonstration of the live training view in the notebooks,
-// small enough for a headless run on a CPU. It also shows how any trainer feeds the view: a
-// unet.RunConfig.Progress hook that turns unet.Progress into interactive.TrainingProgress, and an
-// OnSample hook that hands the current samples over as 8-bit images.
+// small enough for a headless run on a CPU. It trains through pipeline.Train (the one training path)
+// and shows how any training feeds the view: pipeline.TrainOptions.Observer turns unet.Progress into
+// interactive.TrainingProgress, and OnSample hands the current samples over as 8-bit images. The run's
+// settings are preset.LiveTrain.
 package livetrain
 
 import (
 	"context"
 	"fmt"
+	"os"
 
-	"github.com/netdiffus/netdiffus/datasets"
 	"github.com/netdiffus/netdiffus/nblib/backend"
 	"github.com/netdiffus/netdiffus/nblib/diffusion"
 	"github.com/netdiffus/netdiffus/nblib/diffusion/unet"
-	"github.com/netdiffus/netdiffus/nblib/gasf"
+	"github.com/netdiffus/netdiffus/nblib/pipeline"
+	"github.com/netdiffus/netdiffus/nblib/pixels"
 	"github.com/netdiffus/netdiffus/nblib/plots/interactive"
+	"github.com/netdiffus/netdiffus/nblib/preset"
 )
 
-// Config is the tiny run.
-type Config struct {
-	Dataset, Group string // e.g. "d1", "netflix"
-	Size           int    // image side
-	Steps          int64  // training steps
-	ReportEvery    int    // steps between progress reports
-	SampleEvery    int    // steps between sample grids shown in the view (0: none)
-}
+// Tiny returns the demonstration run, preset.LiveTrain.
+func Tiny() preset.Live { return preset.LiveTrain() }
 
-// Tiny is a run of a few hundred training steps at 8x8 on D1-Netflix: long enough to watch the
-// view update several times, short enough for CI.
-func Tiny() Config {
-	return Config{Dataset: "d1", Group: "netflix", Size: 8, Steps: 150, ReportEvery: 5, SampleEvery: 50}
-}
-
-// Model is the U-Net of the run: unet.Quick shrunk to the image size and 8 base channels.
-func (c Config) Model(numClasses int) unet.Config {
-	m := unet.Quick(numClasses)
-	m.Name = "livetrain"
-	m.Net.Size, m.Net.ModelChannels, m.Net.NormGroups = c.Size, 8, 4
-	m.Net.AttentionResolutions = nil
-	m.Train.BatchSize = 16
-	m.Train.LearningRate = 1e-3
-	return m
-}
-
-// Images loads the dataset and images every trace with the paper's settings into the model's range
-// [-1, 1] (pixel p maps to 2p/255 - 1), with the class labels.
-func (c Config) Images() (diffusion.Array, []int, []string, error) {
-	ds, err := datasets.Load(c.Dataset, datasets.Quick, datasets.DefaultSeed)
+// Run trains the run's model through pipeline.Train in a temporary model folder (removed afterwards) and
+// feeds view (which may be nil); it returns the last loss reported.
+func Run(ctx context.Context, c preset.Live, view *interactive.TrainingView) (float64, error) {
+	p := c.Preset
+	d, err := pipeline.LoadDefault(p, c.Dataset, c.Group)
 	if err != nil {
-		return diffusion.Array{}, nil, nil, err
-	}
-	if c.Group != "" {
-		ds = ds.Filter(c.Group)
-	}
-	series, err := ds.Series(ds.Default)
-	if err != nil {
-		return diffusion.Array{}, nil, nil, err
-	}
-	if len(series) == 0 {
-		return diffusion.Array{}, nil, nil, fmt.Errorf("livetrain: dataset %s group %q is empty", c.Dataset, c.Group)
-	}
-	x := diffusion.NewArray(len(series), c.Size, c.Size, 1)
-	for i, s := range series {
-		img, err := gasf.Encode(s, gasf.DefaultParams(c.Size))
-		if err != nil {
-			return diffusion.Array{}, nil, nil, fmt.Errorf("livetrain: trace %d: %w", i, err)
-		}
-		dst := x.Example(i)
-		for j, p := range img.Pix {
-			dst[j] = float32(p)/127.5 - 1
-		}
-	}
-	return x, ds.Labels(), ds.Classes, nil
-}
-
-// Run trains the tiny model and feeds view (which may be nil); it returns the last loss reported.
-func Run(ctx context.Context, c Config, view *interactive.TrainingView) (float64, error) {
-	x, y, classes, err := c.Images()
-	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("livetrain: %w", err)
 	}
 	b, _, err := backend.Shared()
 	if err != nil {
 		return 0, err
 	}
-	cfg := c.Model(len(classes))
-	tr, err := unet.New(b, cfg)
+	dir, err := os.MkdirTemp("", "livetrain-")
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("livetrain: model folder: %w", err)
 	}
-	batches, err := unet.NewShuffler(x, y, cfg.Train.BatchSize, cfg.Train.Seed)
-	if err != nil {
-		return 0, err
-	}
+	defer os.RemoveAll(dir)
 	var samples [][]byte
-	last, err := tr.Run(ctx, batches, unet.RunConfig{
-		MaxSteps: c.Steps, ReportEvery: c.ReportEvery, SampleEvery: c.SampleEvery,
-		OnSample: func(_ int64, imgs diffusion.Array, _ []int) { samples = Pixels(imgs) },
-		Progress: func(p unet.Progress) {
-			if view != nil {
-				view.Update(interactive.TrainingProgress{Step: p.Step, TotalSteps: c.Steps, Loss: p.MeanLoss,
-					StepsPerSec: p.ImagesPerSec / float64(cfg.Train.BatchSize), Elapsed: p.Elapsed,
-					Samples: samples, SampleSize: c.Size})
-			}
-		},
-	})
+	m, err := pipeline.Train(ctx, b, p, dir, d.Train, d.TrainY,
+		pipeline.ModelInfo{Data: d.Name, Classes: d.Classes, Ranges: d.Ranges}, pipeline.TrainOptions{
+			SampleEvery: c.SampleEvery,
+			OnSample:    func(_ int64, imgs diffusion.Array, _ []int) { samples = Pixels(imgs) },
+			Observer: func(pr unet.Progress) {
+				if view != nil {
+					view.Update(interactive.TrainingProgress{Step: pr.Step, TotalSteps: p.Train.Steps, Loss: pr.MeanLoss,
+						StepsPerSec: pr.ImagesPerSec / float64(p.Train.BatchSize), Elapsed: pr.Elapsed,
+						Samples: samples, SampleSize: p.Net.Size})
+				}
+			},
+		})
 	if err != nil {
 		return 0, err
 	}
+	if len(m.Loss) == 0 {
+		return 0, fmt.Errorf("livetrain: training of %d steps reported no loss", p.Train.Steps)
+	}
+	last := m.Loss[len(m.Loss)-1].Loss
 	if view != nil {
 		if err := view.Done(); err != nil {
-			return last.MeanLoss, err
+			return last, err
 		}
 	}
-	return last.MeanLoss, nil
+	return last, nil
 }
 
-// Pixels converts model images in [-1, 1] to 8-bit images (one per example), clipping.
+// Pixels converts model images in [-1, 1] to 8-bit images (one per example), clamping
+// (pixels.ModelToBytes).
 func Pixels(x diffusion.Array) [][]byte {
 	out := make([][]byte, x.Batch())
 	for i := range out {
-		ex := x.Example(i)
-		px := make([]byte, len(ex))
-		for j, v := range ex {
-			px[j] = byte(max(0, min(255, int((float64(v)+1)*127.5+0.5))))
-		}
-		out[i] = px
+		out[i] = pixels.ModelToBytes(x.Example(i))
 	}
 	return out
 }

@@ -23,36 +23,29 @@ func TestPixels(t *testing.T) {
 	}
 }
 
-func TestImagesInModelRange(t *testing.T) {
-	c := Tiny()
-	x, y, classes, err := c.Images()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if x.Batch() != len(y) || len(classes) == 0 {
-		t.Fatalf("%d images, %d labels, %d classes", x.Batch(), len(y), len(classes))
-	}
-	for _, v := range x.Data {
-		if v < -1 || v > 1 {
-			t.Fatalf("value %v outside [-1, 1]", v)
-		}
-	}
-}
-
-// TestRunTrains runs a few steps without a view (outside a notebook the view would do nothing) and
-// checks the reported loss is a finite number.
+// TestRunTrains runs a few steps of the demonstration through pipeline.Train with a view and checks
+// that the reported loss is a finite positive number and that the view got the last report and a
+// sample grid (an <img> in its HTML).
 func TestRunTrains(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a model: skipped with -short")
 	}
 	c := Tiny()
-	c.Steps, c.ReportEvery, c.SampleEvery = 4, 2, 0
-	loss, err := Run(context.Background(), c, nil)
+	c.Preset.Train.Steps, c.Preset.Train.ReportEvery, c.SampleEvery = 4, 2, 2
+	view := interactive.NewTrainingView("t")
+	loss, err := Run(context.Background(), c, view)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if math.IsNaN(loss) || math.IsInf(loss, 0) || loss <= 0 {
 		t.Errorf("loss %v, want a finite positive mean squared error", loss)
+	}
+	h, err := view.HTML(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(h, "step 4 / 4") || !strings.Contains(h, "<img") {
+		t.Errorf("view does not show the last report and a sample grid:\n%s", h)
 	}
 }
 

@@ -170,19 +170,10 @@ func classFIDBootstrap(train *mat.Dense, trainY []int, test *mat.Dense, testY []
 	}
 	for _, v := range [][]float64{r.Synth, r.Floor} {
 		for i, x := range v {
-			v[i] = roundSignificant(x, 5)
+			v[i] = stats.RoundSignificant(x, 5)
 		}
 	}
 	return &r, nil
-}
-
-// roundSignificant rounds x to d significant digits.
-func roundSignificant(x float64, d int) float64 {
-	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
-		return x
-	}
-	p := math.Pow(10, float64(d-1)-math.Floor(math.Log10(math.Abs(x))))
-	return math.Round(x*p) / p
 }
 
 // ClassFIDIntervals gives the size-matched per-class FID (ClassFIDMatchedMean), its floor and their

@@ -3,8 +3,8 @@ package pipeline
 import (
 	"fmt"
 	"math"
-	"strings"
 	"slices"
+	"strings"
 
 	"github.com/gomlx/compute"
 

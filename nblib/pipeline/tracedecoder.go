@@ -242,21 +242,33 @@ func (dc *DecoderClass) trace(coarse []float64, n int, bw [2]float64, padded, in
 	}
 	up, upDonor := upsample(coarse, n), upsample32(dc.Coarse[donor], n)
 	vals := dc.Values[donor]
-	order := make([]int, active)
 	x := make([]float64, active)
+	sorted := make([]float64, active)
+	for k := range x {
+		x[k] = up[k] + float64(vals[k]) - upDonor[k]
+		sorted[k] = float64(vals[k])
+	}
+	slices.Sort(sorted)
+	return placeInRankOrder(x, sorted, n, func(u float64) float64 {
+		v := lo + u*(hi-lo)
+		if integer {
+			return math.Round(v)
+		}
+		return v
+	})
+}
+
+// placeInRankOrder returns n values: the k-th smallest of sorted, mapped by scale, at the place of the
+// k-th smallest of x (a stable ranking), and zeros after len(x) (f.Of's padding).
+func placeInRankOrder(x, sorted []float64, n int, scale func(float64) float64) []float64 {
+	order := make([]int, len(x))
 	for k := range order {
 		order[k] = k
-		x[k] = up[k] + float64(vals[k]) - upDonor[k]
 	}
 	sort.SliceStable(order, func(a, b int) bool { return x[order[a]] < x[order[b]] })
-	sorted := slices.Clone(vals[:active])
-	slices.Sort(sorted)
-	out := make([]float64, n) // after the active part: f.Of's zero padding
+	out := make([]float64, n)
 	for j, k := range order {
-		out[k] = lo + float64(sorted[j])*(hi-lo)
-		if integer {
-			out[k] = math.Round(out[k])
-		}
+		out[k] = scale(sorted[j])
 	}
 	return out
 }
@@ -325,33 +337,30 @@ func (dc *DecoderClass) generated(coarse []float64, n int, bw [2]float64, ar res
 		active = dc.Lengths[rng.IntN(len(dc.Lengths))]
 	}
 	up := upsample(coarse, n)
-	order := make([]int, active)
 	x := make([]float64, active)
 	e := ar.Std * rng.NormFloat64()
 	innovation := ar.Std * math.Sqrt(1-ar.Lag1*ar.Lag1)
-	for k := range order {
+	for k := range x {
 		if k > 0 {
 			e = ar.Lag1*e + innovation*rng.NormFloat64()
 		}
-		order[k], x[k] = k, up[k]+e
+		x[k] = up[k] + e
 	}
-	sort.SliceStable(order, func(a, b int) bool { return x[order[a]] < x[order[b]] })
 	draw := make([]float64, active)
 	for j := range draw {
 		draw[j] = float64(ar.Pooled[rng.IntN(len(ar.Pooled))])
 	}
 	slices.Sort(draw)
-	out := make([]float64, n) // after the active part: f.Of's zero padding
-	for j, k := range order {
-		v := lo + draw[j]*(hi-lo)
-		if len(ar.Support) > 0 {
-			v = nearest(ar.Support, v)
-		} else if integer {
-			v = math.Round(v)
+	return placeInRankOrder(x, draw, n, func(u float64) float64 {
+		v := lo + u*(hi-lo)
+		switch {
+		case len(ar.Support) > 0:
+			return nearest(ar.Support, v)
+		case integer:
+			return math.Round(v)
 		}
-		out[k] = v
-	}
-	return out
+		return v
+	})
 }
 
 // nearest returns the value of sorted closest to v.

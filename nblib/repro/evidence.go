@@ -83,6 +83,29 @@ func judgeGains(claim string, c stats.Claim, cases []accCase, paper string) stri
 	return s.String()
 }
 
+// namedInterval is one case of a claim: its name and the interval of the claimed quantity.
+type namedInterval struct {
+	Name string
+	IV   stats.Interval
+}
+
+// judgeIntervals decides claim c on every case by the one rule, combines the outcomes
+// (stats.Combine) and lists each case's interval (verb formats it) and outcome; method names how the
+// intervals were drawn.
+func judgeIntervals(claim string, c stats.Claim, cases []namedInterval, verb, method string) string {
+	if len(cases) == 0 {
+		return claim + ": cannot tell (nothing measured)."
+	}
+	var outcomes []stats.Outcome
+	var parts []string
+	for _, k := range cases {
+		v := stats.Decide(c, k.IV)
+		outcomes = append(outcomes, v.Outcome)
+		parts = append(parts, fmt.Sprintf("%s %s %s", k.Name, k.IV.Short(verb), v.Outcome))
+	}
+	return fmt.Sprintf("%s: %s (95%% %s; %s).", claim, stats.Combine(outcomes...), method, strings.Join(parts, "; "))
+}
+
 // judgeLevels decides "accuracy > threshold" on every case (A only) as judgeGains does.
 func judgeLevels(claim string, threshold float64, cases []accCase) string {
 	if len(cases) == 0 {

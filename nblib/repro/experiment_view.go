@@ -3,9 +3,10 @@ package repro
 import (
 	"context"
 	"fmt"
+	"io"
+
 	"github.com/netdiffus/netdiffus/nblib/eval/features"
 	"github.com/netdiffus/netdiffus/nblib/eval/privacy"
-	"io"
 
 	"github.com/netdiffus/netdiffus/nblib/backend"
 	"github.com/netdiffus/netdiffus/nblib/pipeline"

@@ -6,7 +6,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"strings"
 
 	"gonum.org/v1/plot"
 
@@ -366,26 +365,20 @@ func Fig5Verdicts(r *Fig5Result) []string {
 			A: Acc{Mean: x.WithSyn, Items: x.WithSynItems}, B: Acc{Mean: x.Original, Items: x.OriginalItems}})
 	}
 	recall := judgeGains("sub-case 1, synthetic anomaly traces raise the anomaly recall (with - without, points)", stats.Greater(0), gains, "+54.6 ± 18.3 on full traces")
-	var sep, drop []entropyCase
+	var sep, drop []namedInterval
 	for i, e := range r.Entropy {
-		sep = append(sep, entropyCase{fmt.Sprintf("%s +%d", e.Platform, e.SynthPerClass), entropyGap(e)})
+		sep = append(sep, namedInterval{fmt.Sprintf("%s +%d", e.Platform, e.SynthPerClass), entropyGap(e)})
 		if i+1 == len(r.Entropy) || r.Entropy[i+1].Platform != e.Platform { // last step of a platform
 			first := e
 			for j := i; j >= 0 && r.Entropy[j].Platform == e.Platform; j-- {
 				first = r.Entropy[j]
 			}
-			drop = append(drop, entropyCase{e.Platform, entropyDrop(first, e)})
+			drop = append(drop, namedInterval{e.Platform, entropyDrop(first, e)})
 		}
 	}
 	return []string{recall,
-		judgeEntropy("sub-case 2, anomalous traces get the higher entropy (anomalous - legitimate mean, nats)", stats.Greater(0), sep),
-		judgeEntropy("sub-case 2, synthetic legitimate traces lower the legitimate entropy (last - first step, nats)", stats.Less(0), drop)}
-}
-
-// entropyCase is one interval of an entropy claim.
-type entropyCase struct {
-	Name string
-	IV   stats.Interval
+		judgeIntervals("sub-case 2, anomalous traces get the higher entropy (anomalous - legitimate mean, nats)", stats.Greater(0), sep, "%+.2f", "bootstrap over test traces"),
+		judgeIntervals("sub-case 2, synthetic legitimate traces lower the legitimate entropy (last - first step, nats)", stats.Less(0), drop, "%+.2f", "bootstrap over test traces")}
 }
 
 // entropyGap is the interval of the anomalous minus the legitimate mean entropy of one step.
@@ -411,21 +404,6 @@ func meanAt(v []float64, idx []int) float64 {
 		s += v[i]
 	}
 	return s / float64(max(len(idx), 1))
-}
-
-// judgeEntropy decides a claim on every case and combines the outcomes (stats.Combine).
-func judgeEntropy(claim string, c stats.Claim, cases []entropyCase) string {
-	if len(cases) == 0 {
-		return claim + ": cannot tell (nothing measured)."
-	}
-	var outcomes []stats.Outcome
-	var parts []string
-	for _, k := range cases {
-		v := stats.Decide(c, k.IV)
-		outcomes = append(outcomes, v.Outcome)
-		parts = append(parts, fmt.Sprintf("%s %s %s", k.Name, k.IV.Short("%+.2f"), v.Outcome))
-	}
-	return fmt.Sprintf("%s: %s (95%% bootstrap over test traces; %s).", claim, stats.Combine(outcomes...), strings.Join(parts, "; "))
 }
 
 // fig5HasItems reports whether every recall case and entropy step kept its per-trace values.

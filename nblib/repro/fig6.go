@@ -168,18 +168,9 @@ func imagingMillis(p preset.Preset, set *ImageSet, frac float64, s, repeats int)
 		if _, err := gasf.Encode(prefix, gasf.DefaultParams(s)); err != nil {
 			return nil, err
 		}
-		times[i] = roundTo3(float64(time.Since(start).Nanoseconds()) / 1e6)
+		times[i] = stats.RoundSignificant(float64(time.Since(start).Nanoseconds())/1e6, 3)
 	}
 	return times, nil
-}
-
-// roundTo3 rounds a positive x to 3 significant digits.
-func roundTo3(x float64) float64 {
-	if x <= 0 || math.IsInf(x, 0) || math.IsNaN(x) {
-		return x
-	}
-	p := math.Pow(10, 2-math.Floor(math.Log10(x)))
-	return math.Round(x*p) / p
 }
 
 // paperFig6 is what the text of the paper states about Fig. 6 (its curves are not tabulated): D1 at 45

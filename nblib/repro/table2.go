@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/netdiffus/netdiffus/nblib/eval/stats"
 
@@ -325,8 +324,6 @@ func acc2D(r *Table2Result) []accCase {
 // table2FIDVerdict decides "the 2-D model's size-matched per-class FID is lower" on every dataset.
 func table2FIDVerdict(r *Table2Result) string {
 	const claim = "2-D images have the lower per-class FID (size-matched, 2-D minus 1-D)"
-	var outcomes []stats.Outcome
-	var parts []string
 	lower, withReplicates := 0, true
 	for _, row := range r.Rows {
 		if row.ClassFID2D < row.ClassFID1D {
@@ -338,16 +335,11 @@ func table2FIDVerdict(r *Table2Result) string {
 		return noInterval(claim, "per-class FIDs are stored without bootstrap replicates",
 			fmt.Sprintf("lower on %d of %d datasets, PCA features, not the paper's Inception", lower, len(r.Rows)))
 	}
+	var cases []namedInterval
 	for _, row := range r.Rows {
-		iv := matchedFIDDiff(row)
-		v := stats.Decide(stats.Less(0), iv)
-		outcomes = append(outcomes, v.Outcome)
-		parts = append(parts, fmt.Sprintf("%s %s %s", row.Data, iv.Short("%+.3f"), v.Outcome))
+		cases = append(cases, namedInterval{row.Data, matchedFIDDiff(row)})
 	}
-	if len(r.Rows) == 0 {
-		return claim + ": cannot tell (nothing measured)."
-	}
-	return fmt.Sprintf("%s: %s (95%% bootstrap, PCA features, not the paper's Inception; %s).", claim, stats.Combine(outcomes...), strings.Join(parts, "; "))
+	return judgeIntervals(claim, stats.Less(0), cases, "%+.3f", "bootstrap, PCA features, not the paper's Inception")
 }
 
 func init() {

@@ -260,6 +260,16 @@ func AUC(pos, neg []float64) float64 {
 	return (rankSum - n1*(n1+1)/2) / (n1 * n0)
 }
 
+// RoundSignificant rounds x to d significant digits (0, NaN and infinities unchanged): what stored
+// replicates and timings keep, so that a stored result stays small.
+func RoundSignificant(x float64, d int) float64 {
+	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+		return x
+	}
+	p := math.Pow(10, float64(d-1)-math.Floor(math.Log10(math.Abs(x))))
+	return math.Round(x*p) / p
+}
+
 // Median is the median of v (NaN for none); v is not modified.
 func Median(v []float64) float64 { return Quantile(v, 0.5) }
 

@@ -246,3 +246,17 @@ func TestIntervalJSON(t *testing.T) {
 		}
 	}
 }
+func TestRoundSignificant(t *testing.T) {
+	for _, tc := range []struct {
+		x    float64
+		d    int
+		want float64
+	}{{12.3456, 3, 12.3}, {0.0012345, 2, 0.0012}, {-98765, 2, -99000}, {0, 3, 0}, {1.5, 1, 2}} {
+		if got := RoundSignificant(tc.x, tc.d); math.Abs(got-tc.want) > 1e-12*math.Abs(tc.want) {
+			t.Errorf("RoundSignificant(%g, %d) = %g, want %g", tc.x, tc.d, got, tc.want)
+		}
+	}
+	if !math.IsNaN(RoundSignificant(math.NaN(), 3)) || !math.IsInf(RoundSignificant(math.Inf(-1), 3), -1) {
+		t.Error("NaN or infinity changed")
+	}
+}

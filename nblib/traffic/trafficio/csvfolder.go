@@ -66,13 +66,7 @@ func ReadCSVFolder(dir string, opt FolderOptions) (*traffic.Dataset, traffic.Rep
 		}
 	}
 	opt.progress(int64(len(labels)), int64(len(labels)))
-	rep.Read = len(traces)
-	def := opt.Feature
-	if def.Length == 0 {
-		def = traffic.PacketFeature(traffic.SignedSizes, 300)
-	}
-	ds, err := traffic.NewDataset(filepath.Base(dir), traces, nil, def)
-	return ds, rep, err
+	return newDataset(filepath.Base(dir), traces, opt.Feature, rep)
 }
 
 // readTraceCSV reads one per-trace file; a missing file is reported, not an
@@ -121,4 +115,15 @@ func handleRow(readErr error, line int, rec []string, cols []int, path, item str
 	}
 	t.Packets = append(t.Packets, p)
 	return nil
+}
+
+// newDataset makes the dataset of the traces a reader kept, counting them in rep; feature becomes its
+// default feature (zero value: signed packet sizes of the first 300 packets).
+func newDataset(name string, traces []traffic.Trace, feature traffic.Feature, rep traffic.Report) (*traffic.Dataset, traffic.Report, error) {
+	rep.Read = len(traces)
+	if feature.Length == 0 {
+		feature = traffic.PacketFeature(traffic.SignedSizes, 300)
+	}
+	ds, err := traffic.NewDataset(name, traces, nil, feature)
+	return ds, rep, err
 }

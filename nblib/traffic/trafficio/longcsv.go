@@ -60,11 +60,5 @@ func ReadLongCSV(path string, opt LongOptions) (*traffic.Dataset, traffic.Report
 			kept = append(kept, traces[i])
 		}
 	}
-	rep.Read = len(kept)
-	def := opt.Feature
-	if def.Length == 0 {
-		def = traffic.PacketFeature(traffic.SignedSizes, 300)
-	}
-	ds, err := traffic.NewDataset(filepath.Base(path), kept, nil, def)
-	return ds, rep, err
+	return newDataset(filepath.Base(path), kept, opt.Feature, rep)
 }

@@ -239,13 +239,7 @@ func ReadPcaps(dir string, opt PcapOptions) (*traffic.Dataset, traffic.Report, e
 		}
 	}
 	opt.progress(int64(len(labels)), int64(len(labels)))
-	rep.Read = len(traces)
-	def := opt.Feature
-	if def.Length == 0 {
-		def = traffic.PacketFeature(traffic.SignedSizes, 300)
-	}
-	ds, err := traffic.NewDataset(filepath.Base(dir), traces, nil, def)
-	return ds, rep, err
+	return newDataset(filepath.Base(dir), traces, opt.Feature, rep)
 }
 
 // unixSeconds converts a timestamp to seconds, adding the nanoseconds

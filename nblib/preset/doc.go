@@ -8,8 +8,9 @@
 //     measured best on real data; DDIM-50 with eta 0 and guidance 3 both did worse). It shows the
 //     pipeline working.
 //     "quick", the former name, is accepted as an alias.
-//   - cpu: the largest setting a 2-core CPU finishes in about half an hour per dataset: 32x32 images,
-//     UNet32 (32 channels), 2000 training steps, the same DDPM-50 trailing sampling.
+//   - cpu: the largest setting a 2-core CPU finishes in about half an hour per dataset: the medium data
+//     variant (40 training and 10 test traces per class), 32x32 images, UNet32 (32 channels), 2000
+//     training steps, Heun on 9 Karras steps (CPUSampling: 17 network calls, chosen by a sampler sweep).
 //   - full: the paper artifact's setting for a GPU: full data, 128x128, UNet128 (learned sigma, no
 //     null class, T = 1000), 30000 steps, DDIM-100 with eta 1 on trailing spacing, the paper's classifiers.
 //
@@ -39,9 +40,8 @@
 // of a few points need thousands of test traces: there "cannot tell" is the honest answer at any CPU
 // scale. The real Echo data keep their 10 traces per command (2 test traces each).
 //
-// The cpu preset moves to the medium variant together with the regeneration of the stored references
-// (their configuration is checked against the preset); until then `-set Data.Variant=medium` runs any
-// command, item or notebook at that size.
+// The cpu preset runs on the medium variant; `-set Data.Variant=small` runs any command, item or notebook
+// at the small size (minutes less sampling and classifying, nothing decided below about 45 points).
 //
 // # Overrides
 //

@@ -47,10 +47,16 @@ func TestPresetMeanings(t *testing.T) {
 		t.Errorf("cpu: %+v", c)
 	}
 	// f15's measured recommendation on real vcfp-alexa: DDPM-50 trailing, clipped, unguided.
-	for _, p := range []Preset{s, c} {
-		if q := p.Sample; q.Sampler != diffusion.DDPM || q.Steps != 50 || q.Spacing != diffusion.Trailing || !q.Clip || q.Guidance != 0 {
-			t.Errorf("%s sampling: %+v; want ddpm-50 trailing, clip, no guidance", p.Name, q)
-		}
+	if q := s.Sample; q.Sampler != diffusion.DDPM || q.Steps != 50 || q.Spacing != diffusion.Trailing || !q.Clip || q.Guidance != 0 {
+		t.Errorf("smoke sampling: %+v; want ddpm-50 trailing, clip, no guidance", q)
+	}
+	// The cpu sampler sweep's choice: deterministic Heun on 9 Karras steps (17 calls), clipped, unguided.
+	if q := c.Sample; q.Sampler != diffusion.Heun || q.Steps != 9 || q.Spacing != diffusion.Karras || q.Churn != 0 || !q.Clip || q.Guidance != 0 {
+		t.Errorf("cpu sampling: %+v; want heun-9 karras, no churn, clip, no guidance", q)
+	}
+	// Issue 27: the cpu preset decides on at least 40 training and 10 test traces per class.
+	if s.Data.Variant != datasets.Small || c.Data.Variant != datasets.Medium {
+		t.Errorf("data variants: smoke %s, cpu %s; want small and medium", s.Data.Variant, c.Data.Variant)
 	}
 	if f.Net.Size != 128 || !f.Net.LearnSigma || f.Net.NullClass || f.Train.DiffusionSteps != 1000 || f.Data.Variant != datasets.Full || f.Sample.Guidance > 1 {
 		t.Errorf("full: %+v", f)

@@ -37,8 +37,9 @@ type Fig4Config struct {
 
 // Fig4For is Fig. 4's configuration under a preset: smoke D1-Netflix at n = 2 (a 150-step model) and 8
 // (every training trace: the standard model) with the Random Forest; cpu D1-Netflix, D3-Google and the
-// real Echo traffic ("alexa", 8 training traces per command) at n = 2, 4, 8, where 8 is every training
-// trace (the standard model) and each smaller n trains its own model (docs/reproducing.md: how long); full the
+// real Echo traffic ("alexa", 8 training traces per command) at n = 2, 4, 8 and every training trace
+// (the standard model: 40 a class on the medium variant, 8 on Echo), each smaller n training its own
+// model (docs/reproducing.md: how long); full the
 // paper's four datasets and the real Echo traffic at n = 5 to 80 (n = 5 and above keep every Echo
 // trace), with the preset's CNN.
 func Fig4For(p preset.Preset) Fig4Config {

@@ -16,7 +16,8 @@ func TestFig4PlanIsFig4sFolders(t *testing.T) {
 		want []string // dataset/n; n 0 is the standard model
 	}{
 		{preset.Smoke, []string{"d1-netflix/0", "d1-netflix/2"}},
-		{preset.CPU, []string{"d1-netflix/0", "d1-netflix/2", "d1-netflix/4", "d3-google/0", "d3-google/2", "d3-google/4", "alexa/0", "alexa/2", "alexa/4"}},
+		{preset.CPU, []string{"d1-netflix/0", "d1-netflix/2", "d1-netflix/4", "d1-netflix/8", "d3-google/0", "d3-google/2", "d3-google/4",
+			"d3-google/8", "alexa/0", "alexa/2", "alexa/4"}},
 	} {
 		p, err := preset.Named(tc.mode)
 		if err != nil {

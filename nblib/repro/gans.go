@@ -2,6 +2,8 @@ package repro
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"math"
@@ -239,14 +241,22 @@ func runGAN(p preset.Preset, s GANSpec, gan baselines.Config, force bool, log io
 			return nil, err
 		}
 		fmt.Fprintln(log, choice)
-		return trainAndMeasureGAN(context.Background(), b, p, s, gan, ganModelDir(s, gan), log)
+		return trainAndMeasureGAN(context.Background(), b, p, s, gan, ganModelDir(p, s, gan), log)
 	})
 }
 
 // ganModelDir is where the GAN of spec keeps its checkpoints: under ResultsDir()/models, one folder per
-// comparison and GAN configuration name.
-func ganModelDir(s GANSpec, gan baselines.Config) string {
-	return filepath.Join(ResultsDir(), "models", "baseline-"+s.Name()+"-"+gan.Name)
+// comparison, GAN configuration and data (variant, seed and split: what ganTrainingTraces reads), as
+// the diffusion models have, so that a preset on other data trains afresh instead of meeting a
+// checkpoint of other traces.
+func ganModelDir(p preset.Preset, s GANSpec, gan baselines.Config) string {
+	b, _ := keyJSON(struct {
+		Spec GANSpec
+		Data preset.Data
+		GAN  baselines.Config
+	}{s, p.Data, gan})
+	sum := sha256.Sum256(b)
+	return filepath.Join(ResultsDir(), "models", "baseline-"+s.Name()+"-"+gan.Name+"-"+hex.EncodeToString(sum[:6]))
 }
 
 // ganPlan lists a GAN figure's models: per comparison NetDiffus's standard model and the GAN (trained
@@ -258,7 +268,7 @@ func ganPlan(c GANConfig) ([]ModelJob, error) {
 	var jobs []ModelJob
 	for i, s := range c.Specs {
 		gan := c.GANs[i]
-		jobs = append(jobs, standardJob(c.Preset, s.data()), ModelJob{Key: filepath.Base(ganModelDir(s, gan)),
+		jobs = append(jobs, standardJob(c.Preset, s.data()), ModelJob{Key: filepath.Base(ganModelDir(c.Preset, s, gan)),
 			What: fmt.Sprintf("%s, the %s GAN (%d steps), trained and measured", paperName(s.data()), gan.Name, gan.Steps),
 			run: func(log io.Writer) error {
 				_, err := runGAN(c.Preset, s, gan, false, log)

@@ -2,8 +2,6 @@ package repro
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"math"
@@ -250,13 +248,12 @@ func runGAN(p preset.Preset, s GANSpec, gan baselines.Config, force bool, log io
 // the diffusion models have, so that a preset on other data trains afresh instead of meeting a
 // checkpoint of other traces.
 func ganModelDir(p preset.Preset, s GANSpec, gan baselines.Config) string {
-	b, _ := keyJSON(struct {
+	d, _ := digest(struct {
 		Spec GANSpec
 		Data preset.Data
 		GAN  baselines.Config
 	}{s, p.Data, gan})
-	sum := sha256.Sum256(b)
-	return filepath.Join(ResultsDir(), "models", "baseline-"+s.Name()+"-"+gan.Name+"-"+hex.EncodeToString(sum[:6]))
+	return filepath.Join(ResultsDir(), "models", "baseline-"+s.Name()+"-"+gan.Name+"-"+d)
 }
 
 // ganPlan lists a GAN figure's models: per comparison NetDiffus's standard model and the GAN (trained

@@ -50,12 +50,91 @@ func TestFig4PlanIsFig4sFolders(t *testing.T) {
 	}
 }
 
+// TestItemPlansAreTheirModels: every item has a plan, and each lists exactly the folders the item trains
+// in, named by the functions the item itself calls (ExperimentFor, LimitedModelDir, preset1D), in the
+// item's order; "all" is their union in item order, each model once.
+func TestItemPlansAreTheirModels(t *testing.T) {
+	p := preset.CPUPreset()
+	std := func(name string) string {
+		ds, g := splitName(name)
+		return filepath.Base(ExperimentFor(p, ds, g).ModelDir())
+	}
+	limited := func(name string, n int) string {
+		ds, g := splitName(name)
+		return filepath.Base(Fig4Config{Preset: p, LimitedSteps: Fig4For(p).LimitedSteps}.LimitedModelDir(ds, g, n))
+	}
+	oneD := func(name string) string {
+		ds, g := splitName(name)
+		return filepath.Base(ExperimentFor(Table2For(p).preset1D(), ds, g).ModelDir())
+	}
+	stds := func(names ...string) []string {
+		var out []string
+		for _, n := range names {
+			out = append(out, std(n))
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		item string
+		want []string
+	}{
+		{"fig2", stds(AllFidelityDatasets...)},
+		{"fig5", []string{std("d1-netflix"), limited("d1-netflix", 2), limited("d1-netflix", 4), std("d1-youtube"), std("d1-stan")}},
+		{"fig6", stds("d1-netflix", "d2", "d3-google")},
+		{"fig8", stds("d1-youtube", "d1-stan", "d1-netflix", "d3-google", "d3-alexa")},
+		{"table1", stds("d1-youtube", "d1-stan", "d1-netflix", "d2", "d3-google", "d3-alexa", "alexa")},
+		{"table2", []string{std("d1-netflix"), oneD("d1-netflix"), std("d3-google"), oneD("d3-google")}},
+		{"table3", nil},
+	} {
+		jobs, err := Plan(tc.item, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, j := range jobs {
+			got = append(got, j.Key)
+			if j.Item != tc.item || j.What == "" || j.run == nil {
+				t.Errorf("%s: job %+v", tc.item, j)
+			}
+		}
+		if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("%s plan\n got %v\nwant %v", tc.item, got, tc.want)
+		}
+	}
+	if oneD("d1-netflix") == std("d1-netflix") {
+		t.Errorf("the 1-D and 2-D models share the folder %s", std("d1-netflix"))
+	}
+
+	all, err := Plan(AllItems, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	seen := map[string]bool{}
+	for _, it := range Items() {
+		jobs, err := Plan(it.Name, p)
+		if err != nil {
+			t.Fatalf("%s has no plan: %v", it.Name, err)
+		}
+		for _, j := range jobs {
+			if !seen[j.Key] {
+				seen[j.Key] = true
+				want = append(want, j.Item+"/"+j.Key)
+			}
+		}
+	}
+	var got []string
+	for _, j := range all {
+		got = append(got, j.Item+"/"+j.Key)
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("plan of all\n got %v\nwant %v", got, want)
+	}
+}
+
 func TestPlanRefusals(t *testing.T) {
 	p := preset.SmokePreset()
-	if _, err := Plan("fig6", p); err == nil || !strings.Contains(err.Error(), "fig6 has no training plan") || !strings.Contains(err.Error(), "fig4") {
-		t.Errorf("item without a plan: %v", err)
-	}
-	if _, err := Plan("fig99", p); err == nil || !strings.Contains(err.Error(), "fig99") {
+	if _, err := Plan("fig99", p); err == nil || !strings.Contains(err.Error(), "fig99") || !strings.Contains(err.Error(), AllItems) {
 		t.Errorf("unknown item: %v", err)
 	}
 	if _, err := FindJob("d1-netflix-000000000000", p); err == nil || !strings.Contains(err.Error(), "d1-netflix-n2-") {
@@ -67,5 +146,12 @@ func TestPlanRefusals(t *testing.T) {
 	}
 	if j, err := FindJob(jobs[1].Key, p); err != nil || j.Key != jobs[1].Key || j.What != jobs[1].What {
 		t.Errorf("FindJob(%s) = %+v, %v", jobs[1].Key, j, err)
+	}
+	jobs, err = Plan("table2", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j, err := FindJob(jobs[1].Key, p); err != nil || j.Item != "table2" || !strings.Contains(j.What, "1-D model") {
+		t.Errorf("FindJob(%s) = %+v, %v: want table2's 1-D model", jobs[1].Key, j, err)
 	}
 }

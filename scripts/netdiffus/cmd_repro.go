@@ -42,10 +42,10 @@ func newReproFlags() *reproFlags {
 	f.fs.BoolVar(&f.verdicts, "verdicts", false, "print the verdicts on every stored cpu reference and exit (runs nothing)")
 	f.fs.BoolVar(&f.stale, "stale", false, "print the items whose stored cpu reference is missing or no longer matches today's cpu preset, one a line, and exit (scripts/regenerate-references runs them)")
 	f.fs.BoolVar(&f.quiet, "quiet", false, "no progress lines")
-	f.fs.BoolVar(&f.plan, "plan", false, "print the item's model trainings (cache key and command for netdiffus train-plan) and exit")
+	f.fs.BoolVar(&f.plan, "plan", false, "print the item's model trainings (cache key and command for netdiffus train-plan) and exit; NAME all: every item's, each model once")
 	f.fs.Var(&f.sets, "set", "override one preset field, e.g. -set Downstream.Epochs=5 (repeatable)")
 	f.fs.Usage = func() {
-		fmt.Fprintf(f.fs.Output(), "usage: netdiffus repro NAME [-mode smoke|cpu|full] [-force] [-write-reference] [-set Path=value]\n       netdiffus repro -list\n       netdiffus repro -verdicts\n       netdiffus repro -stale\n\nflags:\n")
+		fmt.Fprintf(f.fs.Output(), "usage: netdiffus repro NAME [-mode smoke|cpu|full] [-force] [-write-reference] [-set Path=value]\n       netdiffus repro NAME|all -plan [-mode smoke|cpu|full] [-set Path=value]\n       netdiffus repro -list\n       netdiffus repro -verdicts\n       netdiffus repro -stale\n\nflags:\n")
 		f.fs.PrintDefaults()
 	}
 	return f
@@ -95,16 +95,16 @@ func runRepro(args []string) error {
 		}
 		return nil
 	}
-	it, err := repro.ItemNamed(name)
-	if err != nil {
-		return err
-	}
 	p, err := f.preset()
 	if err != nil {
 		return err
 	}
 	if f.plan {
-		return printPlan(it.Name, p, f)
+		return printPlan(name, p, f)
+	}
+	it, err := repro.ItemNamed(name)
+	if err != nil {
+		return err
 	}
 	var log io.Writer = os.Stderr
 	if f.quiet {

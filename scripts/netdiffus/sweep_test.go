@@ -206,5 +206,22 @@ func TestReproPlanAndTrainPlanFlags(t *testing.T) {
 	wantError(t, "name a model key", "train-plan")
 	wantError(t, "d1-netflix-n2-", "train-plan", "no-such-model", "-mode", "smoke")
 	wantError(t, "unexpected arguments", "train-plan", "k", "extra")
-	wantError(t, "has no training plan", "repro", "fig6", "-plan")
+	wantError(t, "no figure or table", "repro", "fig99", "-plan")
+
+	out = mustRun(t, "repro", "all", "-plan")
+	if !strings.Contains(out, "# then `netdiffus repro NAME -mode smoke` reads them") {
+		t.Errorf("plan of all: the closing command\n%s", out)
+	}
+	keys := map[string]bool{}
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if f := strings.Split(l, "\t"); !strings.HasPrefix(l, "#") {
+			if keys[f[0]] {
+				t.Errorf("plan of all lists %s twice", f[0])
+			}
+			keys[f[0]] = true
+		}
+	}
+	if len(keys) < 3 {
+		t.Errorf("plan of all: %d models\n%s", len(keys), out)
+	}
 }

@@ -115,6 +115,9 @@ func runRepro(args []string) error {
 	if f.plan {
 		return printPlan(name, p, f)
 	}
+	if name == repro.AllItems {
+		return errors.New("repro: all goes with -plan (netdiffus repro all -plan); run the items one at a time, or every notebook with scripts/run-notebooks")
+	}
 	it, err := repro.ItemNamed(name)
 	if err != nil {
 		return err

@@ -207,6 +207,7 @@ func TestReproPlanAndTrainPlanFlags(t *testing.T) {
 	wantError(t, "d1-netflix-n2-", "train-plan", "no-such-model", "-mode", "smoke")
 	wantError(t, "unexpected arguments", "train-plan", "k", "extra")
 	wantError(t, "no figure or table", "repro", "fig99", "-plan")
+	wantError(t, "all goes with -plan", "repro", "all")
 
 	out = mustRun(t, "repro", "all", "-plan")
 	if !strings.Contains(out, "# then `netdiffus repro NAME -mode smoke` reads them") {

@@ -168,14 +168,20 @@ func (f *reproFlags) preset() (preset.Preset, error) {
 	return p, p.Validate()
 }
 
-// gitCommit names the checked-out commit ("-dirty" with uncommitted changes), or "unknown".
+// referenceFolder is where the stored references live in the checkout (repro.ReferenceDir's default).
+const referenceFolder = "results-reference"
+
+// gitCommit names the checked-out commit ("-dirty" with uncommitted changes to tracked files), or
+// "unknown". The stored references themselves (results-reference/) do not count: regenerating them one
+// item after another rewrites them, and the code that made the next one is still the commit's.
 func gitCommit() string {
 	out, err := exec.Command("git", "rev-parse", "--short=12", "HEAD").Output()
 	if err != nil {
 		return "unknown"
 	}
 	commit := strings.TrimSpace(string(out))
-	if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(strings.TrimSpace(string(st))) > 0 {
+	status := exec.Command("git", "status", "--porcelain", "--untracked-files=no", "--", ":/", ":(top,exclude)"+referenceFolder)
+	if st, err := status.Output(); err == nil && len(strings.TrimSpace(string(st))) > 0 {
 		commit += "-dirty"
 	}
 	return commit

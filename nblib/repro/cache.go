@@ -57,6 +57,24 @@ type cached[T any] struct {
 	Result T      `json:"result"`
 }
 
+// cacheEntry names one cached result: the file Cached reads and writes for name under config. The
+// functions that train a planned model build theirs with one constructor each (synthEntry,
+// limitedEntry, synth1DEntry, ganEntry), which ModelJob.Done uses too.
+type cacheEntry struct {
+	name   string
+	config any
+}
+
+// stored reports whether the entry's file exists; it is not read.
+func (e cacheEntry) stored() bool {
+	path, err := cachePath(e.name, e.config)
+	if err != nil {
+		return false
+	}
+	_, err = os.Stat(path)
+	return err == nil
+}
+
 // Cached returns the stored result of experiment name under config, or computes, stores and returns it.
 // force recomputes even when a result is stored. A stored file that cannot be read is an error naming it
 // (delete it or force), never silently replaced.

@@ -231,9 +231,8 @@ type GANMeasured struct {
 // runGAN trains (or resumes) the GAN of spec on the experiment's training traces and measures its
 // samples, cached under ResultsDir().
 func runGAN(p preset.Preset, s GANSpec, gan baselines.Config, force bool, log io.Writer) (*GANMeasured, error) {
-	key := ganKey{Spec: s, Data: p.Data, Net: p.Net, Measure: p.Measure, Downstream: p.Downstream, PerClass: p.Sample.PerClass,
-		SampleSeed: p.Sample.Seed, GAN: gan}
-	return Cached("baseline-"+s.Name(), key, force, func() (*GANMeasured, error) {
+	e := ganEntry(p, s, gan)
+	return Cached(e.name, e.config, force, func() (*GANMeasured, error) {
 		b, choice, err := backend.Shared()
 		if err != nil {
 			return nil, err
@@ -241,6 +240,12 @@ func runGAN(p preset.Preset, s GANSpec, gan baselines.Config, force bool, log io
 		fmt.Fprintln(log, choice)
 		return trainAndMeasureGAN(context.Background(), b, p, s, gan, ganModelDir(p, s, gan), log)
 	})
+}
+
+// ganEntry is runGAN's cache entry: the GAN's measured result.
+func ganEntry(p preset.Preset, s GANSpec, gan baselines.Config) cacheEntry {
+	return cacheEntry{"baseline-" + s.Name(), ganKey{Spec: s, Data: p.Data, Net: p.Net, Measure: p.Measure, Downstream: p.Downstream,
+		PerClass: p.Sample.PerClass, SampleSeed: p.Sample.Seed, GAN: gan}}
 }
 
 // ganModelDir is where the GAN of spec keeps its checkpoints: under ResultsDir()/models, one folder per
@@ -270,7 +275,7 @@ func ganPlan(c GANConfig) ([]ModelJob, error) {
 			run: func(log io.Writer) error {
 				_, err := runGAN(c.Preset, s, gan, false, log)
 				return err
-			}})
+			}, cache: ganEntry(c.Preset, s, gan)})
 	}
 	return jobs, nil
 }

@@ -66,7 +66,7 @@ func table2Plan(p preset.Preset) ([]ModelJob, error) {
 			run: func(log io.Writer) error {
 				_, err := Synthetic1D(e, log)
 				return err
-			}})
+			}, cache: synth1DEntry(e)})
 	}
 	return jobs, nil
 }

@@ -19,7 +19,13 @@ type ModelJob struct {
 	Item string // the item that planned it
 	What string // in words, e.g. "D1-Netflix, first 2 training traces per class (150 steps)"
 	run  func(log io.Writer) error
+	// cache is the result that run leaves: the model's synthetic images, or the GAN's measurement.
+	cache cacheEntry
 }
+
+// Done reports whether the job has run to the end: its model is trained and its result cached under
+// ResultsDir(), so running it again only reads the cache.
+func (j ModelJob) Done() bool { return j.cache.stored() }
 
 // Run trains the job's model and caches its synthetic images, writing progress lines to log.
 func (j ModelJob) Run(log io.Writer) error {
@@ -126,5 +132,5 @@ func standardJob(p preset.Preset, name string) ModelJob {
 		run: func(log io.Writer) error {
 			_, err := Synthetic(e, false, log)
 			return err
-		}}
+		}, cache: synthEntry(e)}
 }

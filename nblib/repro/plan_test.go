@@ -155,3 +155,35 @@ func TestPlanRefusals(t *testing.T) {
 		t.Errorf("FindJob(%s) = %+v, %v: want table2's 1-D model", jobs[1].Key, j, err)
 	}
 }
+
+// TestJobDone: a job is done exactly when the result its run caches is stored, whatever kind of model it
+// trains (standard, limited, 1-D, GAN); the plan's other jobs stay to do.
+func TestJobDone(t *testing.T) {
+	t.Setenv("NETDIFFUS_RESULTS", t.TempDir())
+	jobs, err := Plan(AllItems, preset.SmokePreset())
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]bool{}
+	for i, j := range jobs {
+		for _, k := range []string{"standard", "first", "1-D", "GAN"} {
+			if strings.Contains(j.What, k) {
+				kinds[k] = true
+			}
+		}
+		if j.Done() {
+			t.Fatalf("%s is done in an empty results folder", j.Key)
+		}
+		if _, err := Cached(j.cache.name, j.cache.config, false, func() (int, error) { return 1, nil }); err != nil {
+			t.Fatal(err)
+		}
+		for k, other := range jobs {
+			if other.Done() != (k <= i) {
+				t.Errorf("after caching %s's result: %s done %v", j.Key, other.Key, other.Done())
+			}
+		}
+	}
+	if len(kinds) != 4 {
+		t.Errorf("the smoke plan of all covers %v; want every kind of job", kinds)
+	}
+}

@@ -23,14 +23,24 @@ func printPlan(name string, p preset.Preset, f *reproFlags) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("# %s under preset %s: %d model trainings; run each (scripts/sweep runs them in parallel or as a Slurm array),\n", name, p.Name, len(jobs))
+	done := 0
+	for _, j := range jobs {
+		if j.Done() {
+			done++
+		}
+	}
+	fmt.Printf("# %s under preset %s: %d model trainings, %d done; run each (scripts/sweep runs them in parallel or as a Slurm array),\n", name, p.Name, len(jobs), done)
 	then := "netdiffus repro " + name + planFlags(f)
 	if name == repro.AllItems {
 		then = "netdiffus repro NAME" + planFlags(f) // one item at a time; scripts/regenerate-references for the cpu references
 	}
 	fmt.Printf("# then `%s` reads them from the cache (NETDIFFUS_RESULTS=%s)\n", then, repro.ResultsDir())
 	for _, j := range jobs {
-		fmt.Printf("%s\tnetdiffus train-plan %s%s\t# %s\n", j.Key, j.Key, planFlags(f), j.What)
+		status := ""
+		if j.Done() {
+			status = " (done)"
+		}
+		fmt.Printf("%s\tnetdiffus train-plan %s%s\t# %s%s\n", j.Key, j.Key, planFlags(f), j.What, status)
 	}
 	return nil
 }

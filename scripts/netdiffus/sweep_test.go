@@ -93,14 +93,27 @@ func TestSweepLocalThenReproTrainsNothing(t *testing.T) {
 	}
 	results := t.TempDir()
 	env := []string{"NETDIFFUS_RESULTS=" + results, "NETDIFFUS_BIN=" + netdiffusWrapper(t)}
-	out, err := runScript(t, env, "sweep", append([]string{"-j", "2", "fig4"}, sweepTiny...)...)
-	if err != nil || !strings.Contains(out, "all 2 trainings done") {
-		t.Fatalf("scripts/sweep: %v\n%s", err, out)
-	}
 	t.Setenv("NETDIFFUS_RESULTS", results)
 	jobs, err := repro.Plan("fig4", tinyPreset(t))
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, j := range jobs {
+		if j.Done() {
+			t.Errorf("%s is done before the sweep", j.Key)
+		}
+	}
+	out, err := runScript(t, env, "sweep", append([]string{"-j", "2", "fig4"}, sweepTiny...)...)
+	if err != nil || !strings.Contains(out, "all 2 trainings done") {
+		t.Fatalf("scripts/sweep: %v\n%s", err, out)
+	}
+	for _, j := range jobs {
+		if !j.Done() {
+			t.Errorf("%s is not done after the sweep (its cache: the file its training writes)", j.Key)
+		}
+	}
+	if plan := mustRun(t, append([]string{"repro", "fig4", "-plan"}, sweepTiny...)...); !strings.Contains(plan, "2 model trainings, 2 done") {
+		t.Errorf("the plan after the sweep does not count them done:\n%s", plan)
 	}
 	for i, want := range []string{"step-000000005", "step-000000150"} { // the standard model, the limited one (LimitedSteps)
 		if _, err := os.Stat(filepath.Join(results, "models", jobs[i].Key, want)); err != nil {

@@ -46,7 +46,7 @@ func limitedJobs(c Fig4Config, name string, perClass []int, skipAll bool) ([]Mod
 			run: func(log io.Writer) error {
 				_, err := LimitedSynthetic(c, ds, g, n, log)
 				return err
-			}, cache: limitedEntry(c, ds, g, n)})
+			}, cache: limitedEntry(c, ds, g, n), steps: steps})
 	}
 	return jobs, nil
 }

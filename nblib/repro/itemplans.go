@@ -66,7 +66,7 @@ func table2Plan(p preset.Preset) ([]ModelJob, error) {
 			run: func(log io.Writer) error {
 				_, err := Synthetic1D(e, log)
 				return err
-			}, cache: synth1DEntry(e)})
+			}, cache: synth1DEntry(e), steps: c.Steps1D})
 	}
 	return jobs, nil
 }

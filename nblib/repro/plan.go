@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/netdiffus/netdiffus/nblib/diffusion/unet"
 	"github.com/netdiffus/netdiffus/nblib/preset"
 )
 
@@ -21,11 +22,31 @@ type ModelJob struct {
 	run  func(log io.Writer) error
 	// cache is the result that run leaves: the model's synthetic images, or the GAN's measurement.
 	cache cacheEntry
+	// steps is the diffusion model's training length (0 for a GAN): Trained looks for its checkpoint.
+	steps int64
 }
 
 // Done reports whether the job has run to the end: its model is trained and its result cached under
 // ResultsDir(), so running it again only reads the cache.
 func (j ModelJob) Done() bool { return j.cache.stored() }
+
+// Trained reports whether the job's diffusion model has its final checkpoint, though its synthetic
+// images may be still to draw (an experiment trained it, not the item): running the job then samples
+// only. Always false for a GAN, whose training and measurement are one result (Done).
+func (j ModelJob) Trained() bool {
+	return j.steps > 0 && unet.TrainedTo(filepath.Join(ResultsDir(), "models", j.Key), j.steps)
+}
+
+// Status is the job's state in words: "done", "trained" (synthetic images still to draw) or "".
+func (j ModelJob) Status() string {
+	switch {
+	case j.Done():
+		return "done"
+	case j.Trained():
+		return "trained"
+	}
+	return ""
+}
 
 // Run trains the job's model and caches its synthetic images, writing progress lines to log.
 func (j ModelJob) Run(log io.Writer) error {
@@ -132,5 +153,5 @@ func standardJob(p preset.Preset, name string) ModelJob {
 		run: func(log io.Writer) error {
 			_, err := Synthetic(e, false, log)
 			return err
-		}, cache: synthEntry(e)}
+		}, cache: synthEntry(e), steps: p.Train.Steps}
 }

@@ -1,6 +1,8 @@
 package repro
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -185,5 +187,43 @@ func TestJobDone(t *testing.T) {
 	}
 	if len(kinds) != 4 {
 		t.Errorf("the smoke plan of all covers %v; want every kind of job", kinds)
+	}
+}
+
+// TestJobStatus: a diffusion model with its final checkpoint but no synthetic images is "trained" (an
+// experiment trained it), one short of its steps is still to do, and a cached result is "done"; a GAN
+// is never merely trained.
+func TestJobStatus(t *testing.T) {
+	results := t.TempDir()
+	t.Setenv("NETDIFFUS_RESULTS", results)
+	jobs, err := Plan(AllItems, preset.SmokePreset())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range jobs {
+		gan := strings.Contains(j.What, "GAN")
+		if gan != (j.steps == 0) {
+			t.Fatalf("%s: steps %d", j.Key, j.steps)
+		}
+		for _, tc := range []struct {
+			step int64
+			want string
+		}{{j.steps - 1, ""}, {j.steps, "trained"}} {
+			if err := os.MkdirAll(filepath.Join(results, "models", j.Key, fmt.Sprintf("step-%09d", tc.step)), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if gan {
+				tc.want = ""
+			}
+			if got := j.Status(); got != tc.want {
+				t.Errorf("%s with a checkpoint at step %d of %d: status %q, want %q", j.Key, tc.step, j.steps, got, tc.want)
+			}
+		}
+		if _, err := Cached(j.cache.name, j.cache.config, false, func() (int, error) { return 1, nil }); err != nil {
+			t.Fatal(err)
+		}
+		if got := j.Status(); got != "done" {
+			t.Errorf("%s with its result cached: status %q", j.Key, got)
+		}
 	}
 }

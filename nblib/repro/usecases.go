@@ -60,7 +60,9 @@ func Synthetic(cfg ExperimentConfig, force bool, log io.Writer) (*SynthImages, e
 }
 
 // synthEntry is Synthetic's cache entry.
-func synthEntry(cfg ExperimentConfig) cacheEntry { return cacheEntry{"synth-" + cfg.Name(), synthKey(cfg)} }
+func synthEntry(cfg ExperimentConfig) cacheEntry {
+	return cacheEntry{"synth-" + cfg.Name(), synthKey(cfg)}
+}
 
 // sampleLike draws the preset's synthetic set for d from m (p.Sample.PerClass per class, or as many as
 // each class has training images) and writes the sampling warning, if any, to log.

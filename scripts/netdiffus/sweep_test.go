@@ -112,7 +112,7 @@ func TestSweepLocalThenReproTrainsNothing(t *testing.T) {
 			t.Errorf("%s is not done after the sweep (its cache: the file its training writes)", j.Key)
 		}
 	}
-	if plan := mustRun(t, append([]string{"repro", "fig4", "-plan"}, sweepTiny...)...); !strings.Contains(plan, "2 model trainings, 2 done") {
+	if plan := mustRun(t, append([]string{"repro", "fig4", "-plan"}, sweepTiny...)...); !strings.Contains(plan, "2 model trainings, 2 done, 0 trained") {
 		t.Errorf("the plan after the sweep does not count them done:\n%s", plan)
 	}
 	for i, want := range []string{"step-000000005", "step-000000150"} { // the standard model, the limited one (LimitedSteps)

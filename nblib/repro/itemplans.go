@@ -10,7 +10,8 @@ import (
 
 // The training plans of the items that train only standard models, or standard models and the limited
 // or 1-D models of another item's recipe. Each lists the models in the order the item uses them; Plan
-// drops repeats. Fig. 4's plan is in fig4plan.go, the GAN figures' in gans.go.
+// drops repeats. Fig. 4's plan is in fig4plan.go, the GAN figures' in gans.go, the model-variance
+// run's in variance.go.
 func init() {
 	registerPlan("fig2", func(p preset.Preset) ([]ModelJob, error) { return standardJobs(p, Fig2For(p).Datasets...), nil })
 	registerPlan("fig5", fig5Plan)

@@ -81,7 +81,8 @@ func Planned() []string {
 }
 
 // AllItems is the plan name of every item's models together: Plan(AllItems, p) lists each model any
-// figure or table trains under p once, so one sweep (or Slurm array) trains them all.
+// figure or table trains under p once, and the model-variance run's (VariancePlan) after them, so one
+// sweep (or Slurm array) trains them all.
 const AllItems = "all"
 
 // Plan returns every model training item name needs under p, each once, in the order the item uses

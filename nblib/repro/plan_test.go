@@ -54,7 +54,8 @@ func TestFig4PlanIsFig4sFolders(t *testing.T) {
 
 // TestItemPlansAreTheirModels: every item has a plan, and each lists exactly the folders the item trains
 // in, named by the functions the item itself calls (ExperimentFor, LimitedModelDir, preset1D), in the
-// item's order; "all" is their union in item order, each model once.
+// item's order; the model-variance run's plan is the seeded standard models; "all" is their union in
+// item order (the variance run's last), each model once.
 func TestItemPlansAreTheirModels(t *testing.T) {
 	p := preset.CPUPreset()
 	std := func(name string) string {
@@ -76,6 +77,18 @@ func TestItemPlansAreTheirModels(t *testing.T) {
 		}
 		return out
 	}
+	seededStds := func(names []string, seeds ...uint64) []string {
+		var out []string
+		for _, n := range names {
+			for _, seed := range seeds {
+				ps := p
+				ps.Train.Seed = seed
+				ds, g := splitName(n)
+				out = append(out, filepath.Base(ExperimentFor(ps, ds, g).ModelDir()))
+			}
+		}
+		return out
+	}
 	for _, tc := range []struct {
 		item string
 		want []string
@@ -87,6 +100,7 @@ func TestItemPlansAreTheirModels(t *testing.T) {
 		{"table1", stds("d1-youtube", "d1-stan", "d1-netflix", "d2", "d3-google", "d3-alexa", "alexa")},
 		{"table2", []string{std("d1-netflix"), oneD("d1-netflix"), std("d3-google"), oneD("d3-google")}},
 		{"table3", nil},
+		{VariancePlan, seededStds([]string{"d1-netflix", "d3-google"}, 1, 2, 3)},
 	} {
 		jobs, err := Plan(tc.item, p)
 		if err != nil {
@@ -113,10 +127,14 @@ func TestItemPlansAreTheirModels(t *testing.T) {
 	}
 	var want []string
 	seen := map[string]bool{}
+	var names []string
 	for _, it := range Items() {
-		jobs, err := Plan(it.Name, p)
+		names = append(names, it.Name)
+	}
+	for _, name := range append(names, VariancePlan) {
+		jobs, err := Plan(name, p)
 		if err != nil {
-			t.Fatalf("%s has no plan: %v", it.Name, err)
+			t.Fatalf("%s has no plan: %v", name, err)
 		}
 		for _, j := range jobs {
 			if !seen[j.Key] {
@@ -155,6 +173,13 @@ func TestPlanRefusals(t *testing.T) {
 	}
 	if j, err := FindJob(jobs[1].Key, p); err != nil || j.Item != "table2" || !strings.Contains(j.What, "1-D model") {
 		t.Errorf("FindJob(%s) = %+v, %v: want table2's 1-D model", jobs[1].Key, j, err)
+	}
+	jobs, err = Plan(VariancePlan, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j, err := FindJob(jobs[1].Key, p); err != nil || j.Item != VariancePlan || !strings.Contains(j.What, "training seed 2") {
+		t.Errorf("FindJob(%s) = %+v, %v: want the variance run's second D1-Netflix model", jobs[1].Key, j, err)
 	}
 }
 

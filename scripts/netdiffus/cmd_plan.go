@@ -32,8 +32,11 @@ func printPlan(name string, p preset.Preset, f *reproFlags) error {
 	fmt.Printf("# %s under preset %s: %d model trainings, %d done, %d trained with samples to draw; run each (scripts/sweep runs them in parallel or as a Slurm array),\n",
 		name, p.Name, len(jobs), count["done"], count["trained"])
 	then := "netdiffus repro " + name + planFlags(f)
-	if name == repro.AllItems {
+	switch name {
+	case repro.AllItems:
 		then = "netdiffus repro NAME" + planFlags(f) // one item at a time; scripts/regenerate-references for the cpu references
+	case repro.VariancePlan:
+		then = "netdiffus variance" + strings.Replace(planFlags(f), " -mode ", " -preset ", 1)
 	}
 	fmt.Printf("# then `%s` reads them from the cache (NETDIFFUS_RESULTS=%s)\n", then, repro.ResultsDir())
 	for i, j := range jobs {

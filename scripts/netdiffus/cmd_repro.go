@@ -118,6 +118,9 @@ func runRepro(args []string) error {
 	if name == repro.AllItems {
 		return errors.New("repro: all goes with -plan (netdiffus repro all -plan); run the items one at a time, or every notebook with scripts/run-notebooks")
 	}
+	if name == repro.VariancePlan {
+		return errors.New("repro: variance goes with -plan (netdiffus repro variance -plan lists its models); the run itself is netdiffus variance")
+	}
 	it, err := repro.ItemNamed(name)
 	if err != nil {
 		return err

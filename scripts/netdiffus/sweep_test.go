@@ -221,6 +221,23 @@ func TestReproPlanAndTrainPlanFlags(t *testing.T) {
 	wantError(t, "unexpected arguments", "train-plan", "k", "extra")
 	wantError(t, "no figure or table", "repro", "fig99", "-plan")
 	wantError(t, "all goes with -plan", "repro", "all")
+	wantError(t, "variance goes with -plan", "repro", "variance")
+
+	out = mustRun(t, "repro", "variance", "-plan", "-set", "Sample.Steps=3")
+	if !strings.Contains(out, "# then `netdiffus variance -preset smoke -set Sample.Steps=3` reads them") {
+		t.Errorf("plan of the variance run: the closing command\n%s", out)
+	}
+	var seeds []string
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if f := strings.Split(l, "\t"); !strings.HasPrefix(l, "#") && len(f) == 3 {
+			seeds = append(seeds, strings.TrimPrefix(strings.Split(f[2], " (")[0], "# "))
+		}
+	}
+	if got := strings.Join(seeds, "; "); got != "D1-Netflix, the standard model with training seed 1; D1-Netflix, the standard model with training seed 2; "+
+		"D1-Netflix, the standard model with training seed 3; D3-Google, the standard model with training seed 1; "+
+		"D3-Google, the standard model with training seed 2; D3-Google, the standard model with training seed 3" {
+		t.Errorf("plan of the variance run: %s\n%s", got, out)
+	}
 
 	out = mustRun(t, "repro", "all", "-plan")
 	if !strings.Contains(out, "# then `netdiffus repro NAME -mode smoke` reads them") {

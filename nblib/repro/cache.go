@@ -32,12 +32,22 @@ func ForceFromEnv() bool { return os.Getenv("NETDIFFUS_FORCE") == "1" }
 
 // cachePath names the file of one experiment under one configuration.
 func cachePath(name string, config any) (string, error) {
-	b, err := keyJSON(config)
+	d, err := digest(config)
 	if err != nil {
 		return "", fmt.Errorf("result %s: configuration is not serialisable: %w", name, err)
 	}
+	return filepath.Join(ResultsDir(), name+"-"+d+".json"), nil
+}
+
+// digest is the short name of a configuration in file and folder names: the first 6 bytes, in hex, of
+// the SHA-256 of its canonical JSON (keyJSON).
+func digest(config any) (string, error) {
+	b, err := keyJSON(config)
+	if err != nil {
+		return "", err
+	}
 	sum := sha256.Sum256(b)
-	return filepath.Join(ResultsDir(), name+"-"+hex.EncodeToString(sum[:6])+".json"), nil
+	return hex.EncodeToString(sum[:6]), nil
 }
 
 // cached is the file format: the configuration beside the result, so a file explains itself.
@@ -45,6 +55,24 @@ type cached[T any] struct {
 	Name   string `json:"name"`
 	Config any    `json:"config"`
 	Result T      `json:"result"`
+}
+
+// cacheEntry names one cached result: the file Cached reads and writes for name under config. The
+// functions that train a planned model build theirs with one constructor each (synthEntry,
+// limitedEntry, synth1DEntry, ganEntry), which ModelJob.Done uses too.
+type cacheEntry struct {
+	name   string
+	config any
+}
+
+// stored reports whether the entry's file exists; it is not read.
+func (e cacheEntry) stored() bool {
+	path, err := cachePath(e.name, e.config)
+	if err != nil {
+		return false
+	}
+	_, err = os.Stat(path)
+	return err == nil
 }
 
 // Cached returns the stored result of experiment name under config, or computes, stores and returns it.

@@ -2,8 +2,6 @@ package repro
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -42,13 +40,12 @@ func (c ExperimentConfig) Name() string {
 // its training settings, but not the number of steps (more steps continue the same model) nor anything
 // about sampling or evaluation.
 func (c ExperimentConfig) modelKey() string {
-	b, _ := keyJSON(struct {
+	d, _ := digest(struct {
 		Dataset, Group string
 		Data           preset.Data
 		Model          any
 	}{c.Dataset, c.Group, c.Preset.Data, c.Preset.Model(0)})
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:6])
+	return d
 }
 
 // ModelDir is where the experiment's model checkpoints live: under ResultsDir()/models, one folder per

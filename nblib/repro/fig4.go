@@ -148,15 +148,22 @@ func (c Fig4Config) LimitedModelDir(dataset, group string, n int) string {
 	return filepath.Join(ResultsDir(), "models", fmt.Sprintf("%s-n%d-%s", e.Name(), n, e.modelKey()))
 }
 
-// LimitedSynthetic trains (or resumes) the model on the first n training traces of every class of the
-// dataset and returns (cached) as many synthetic images per class as the full training set has.
-func LimitedSynthetic(c Fig4Config, dataset, group string, n int, log io.Writer) (*SynthImages, error) {
+// limitedEntry is LimitedSynthetic's cache entry.
+func limitedEntry(c Fig4Config, dataset, group string, n int) cacheEntry {
 	e := c.limitedExperiment(dataset, group)
 	key := struct {
 		Synth    any
 		PerClass int
 	}{synthKey(e), n}
-	return Cached(fmt.Sprintf("synth-%s-n%d", e.Name(), n), key, false, func() (*SynthImages, error) {
+	return cacheEntry{fmt.Sprintf("synth-%s-n%d", e.Name(), n), key}
+}
+
+// LimitedSynthetic trains (or resumes) the model on the first n training traces of every class of the
+// dataset and returns (cached) as many synthetic images per class as the full training set has.
+func LimitedSynthetic(c Fig4Config, dataset, group string, n int, log io.Writer) (*SynthImages, error) {
+	e := c.limitedExperiment(dataset, group)
+	entry := limitedEntry(c, dataset, group, n)
+	return Cached(entry.name, entry.config, false, func() (*SynthImages, error) {
 		b, _, err := backend.Shared()
 		if err != nil {
 			return nil, err

@@ -17,24 +17,36 @@ func fig4Plan(p preset.Preset) ([]ModelJob, error) {
 	var jobs []ModelJob
 	for _, name := range c.Datasets {
 		jobs = append(jobs, standardJob(c.Preset, name))
-		ds, g := splitName(name)
-		d, err := pipeline.LoadDefault(c.Preset, ds, g)
+		limited, err := limitedJobs(c, name, c.PerClass, true)
 		if err != nil {
 			return nil, err
 		}
-		steps := c.limitedExperiment(ds, g).Preset.Train.Steps
-		for _, n := range c.PerClass {
-			rows := firstRowsPerClass(d.TrainY, n)
-			if len(rows) >= d.Train.Batch() {
-				continue // every training trace: the standard model
-			}
-			jobs = append(jobs, ModelJob{Key: filepath.Base(c.LimitedModelDir(ds, g, n)),
-				What: fmt.Sprintf("%s, first %d training traces per class (%d images, %d steps)", datasetLabel(name), n, len(rows), steps),
-				run: func(log io.Writer) error {
-					_, err := LimitedSynthetic(c, ds, g, n, log)
-					return err
-				}})
+		jobs = append(jobs, limited...)
+	}
+	return jobs, nil
+}
+
+// limitedJobs are the limited models of dataset name (LimitedSynthetic) for each n of perClass. With
+// skipAll, an n that keeps every training trace is left out: fig4 uses the standard model there.
+func limitedJobs(c Fig4Config, name string, perClass []int, skipAll bool) ([]ModelJob, error) {
+	ds, g := splitName(name)
+	d, err := pipeline.LoadDefault(c.Preset, ds, g)
+	if err != nil {
+		return nil, err
+	}
+	steps := c.limitedExperiment(ds, g).Preset.Train.Steps
+	var jobs []ModelJob
+	for _, n := range perClass {
+		rows := firstRowsPerClass(d.TrainY, n)
+		if skipAll && len(rows) >= d.Train.Batch() {
+			continue // every training trace: the standard model
 		}
+		jobs = append(jobs, ModelJob{Key: filepath.Base(c.LimitedModelDir(ds, g, n)),
+			What: fmt.Sprintf("%s, first %d training traces per class (%d images, %d steps)", datasetLabel(name), n, len(rows), steps),
+			run: func(log io.Writer) error {
+				_, err := LimitedSynthetic(c, ds, g, n, log)
+				return err
+			}, cache: limitedEntry(c, ds, g, n), steps: steps})
 	}
 	return jobs, nil
 }

@@ -231,22 +231,34 @@ type GANMeasured struct {
 // runGAN trains (or resumes) the GAN of spec on the experiment's training traces and measures its
 // samples, cached under ResultsDir().
 func runGAN(p preset.Preset, s GANSpec, gan baselines.Config, force bool, log io.Writer) (*GANMeasured, error) {
-	key := ganKey{Spec: s, Data: p.Data, Net: p.Net, Measure: p.Measure, Downstream: p.Downstream, PerClass: p.Sample.PerClass,
-		SampleSeed: p.Sample.Seed, GAN: gan}
-	return Cached("baseline-"+s.Name(), key, force, func() (*GANMeasured, error) {
+	e := ganEntry(p, s, gan)
+	return Cached(e.name, e.config, force, func() (*GANMeasured, error) {
 		b, choice, err := backend.Shared()
 		if err != nil {
 			return nil, err
 		}
 		fmt.Fprintln(log, choice)
-		return trainAndMeasureGAN(context.Background(), b, p, s, gan, ganModelDir(s, gan), log)
+		return trainAndMeasureGAN(context.Background(), b, p, s, gan, ganModelDir(p, s, gan), log)
 	})
 }
 
+// ganEntry is runGAN's cache entry: the GAN's measured result.
+func ganEntry(p preset.Preset, s GANSpec, gan baselines.Config) cacheEntry {
+	return cacheEntry{"baseline-" + s.Name(), ganKey{Spec: s, Data: p.Data, Net: p.Net, Measure: p.Measure, Downstream: p.Downstream,
+		PerClass: p.Sample.PerClass, SampleSeed: p.Sample.Seed, GAN: gan}}
+}
+
 // ganModelDir is where the GAN of spec keeps its checkpoints: under ResultsDir()/models, one folder per
-// comparison and GAN configuration name.
-func ganModelDir(s GANSpec, gan baselines.Config) string {
-	return filepath.Join(ResultsDir(), "models", "baseline-"+s.Name()+"-"+gan.Name)
+// comparison, GAN configuration and data (variant, seed and split: what ganTrainingTraces reads), as
+// the diffusion models have, so that a preset on other data trains afresh instead of meeting a
+// checkpoint of other traces.
+func ganModelDir(p preset.Preset, s GANSpec, gan baselines.Config) string {
+	d, _ := digest(struct {
+		Spec GANSpec
+		Data preset.Data
+		GAN  baselines.Config
+	}{s, p.Data, gan})
+	return filepath.Join(ResultsDir(), "models", "baseline-"+s.Name()+"-"+gan.Name+"-"+d)
 }
 
 // ganPlan lists a GAN figure's models: per comparison NetDiffus's standard model and the GAN (trained
@@ -258,12 +270,12 @@ func ganPlan(c GANConfig) ([]ModelJob, error) {
 	var jobs []ModelJob
 	for i, s := range c.Specs {
 		gan := c.GANs[i]
-		jobs = append(jobs, standardJob(c.Preset, s.data()), ModelJob{Key: filepath.Base(ganModelDir(s, gan)),
+		jobs = append(jobs, standardJob(c.Preset, s.data()), ModelJob{Key: filepath.Base(ganModelDir(c.Preset, s, gan)),
 			What: fmt.Sprintf("%s, the %s GAN (%d steps), trained and measured", paperName(s.data()), gan.Name, gan.Steps),
 			run: func(log io.Writer) error {
 				_, err := runGAN(c.Preset, s, gan, false, log)
 				return err
-			}})
+			}, cache: ganEntry(c.Preset, s, gan)})
 	}
 	return jobs, nil
 }

@@ -273,11 +273,19 @@ func TestGANPlan(t *testing.T) {
 	}
 	google := ExperimentFor(p, "d3", "google").ModelDir()
 	alexa := ExperimentFor(p, "d3", "alexa").ModelDir()
-	want := []string{filepath.Base(google), "baseline-d3-google-netshare-netshare-cpu", filepath.Base(alexa), "baseline-d3-alexa-netshare-netshare-cpu"}
-	if !reflect.DeepEqual(keys, want) {
+	c := Fig2cFor(p)
+	want := []string{filepath.Base(google), filepath.Base(ganModelDir(p, c.Specs[0], c.GANs[0])), filepath.Base(alexa), filepath.Base(ganModelDir(p, c.Specs[1], c.GANs[1]))}
+	if !reflect.DeepEqual(keys, want) || !strings.HasPrefix(keys[1], "baseline-d3-google-netshare-netshare-cpu-") {
 		t.Errorf("fig2c's jobs %q, want %q", keys, want)
 	}
-	if j, err := FindJob("baseline-ww-doppelganger-doppelganger-cpu", p); err != nil || !strings.Contains(j.What, "WW, the doppelganger-cpu GAN (3000 steps)") {
+	// The GAN's folder follows its data: the same comparison on another variant trains elsewhere.
+	other := p
+	other.Data.Variant = datasets.Full
+	if ganModelDir(other, c.Specs[0], c.GANs[0]) == ganModelDir(p, c.Specs[0], c.GANs[0]) {
+		t.Error("the GAN's folder does not change with the data variant")
+	}
+	b := Fig2bFor(p)
+	if j, err := FindJob(filepath.Base(ganModelDir(p, b.Specs[0], b.GANs[0])), p); err != nil || !strings.Contains(j.What, "WW, the doppelganger-cpu GAN (3000 steps)") {
 		t.Errorf("fig2b's GAN job: %+v, %v", j, err)
 	}
 	custom := p

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/netdiffus/netdiffus/nblib/diffusion/unet"
 	"github.com/netdiffus/netdiffus/nblib/preset"
 )
 
@@ -19,6 +20,32 @@ type ModelJob struct {
 	Item string // the item that planned it
 	What string // in words, e.g. "D1-Netflix, first 2 training traces per class (150 steps)"
 	run  func(log io.Writer) error
+	// cache is the result that run leaves: the model's synthetic images, or the GAN's measurement.
+	cache cacheEntry
+	// steps is the diffusion model's training length (0 for a GAN): Trained looks for its checkpoint.
+	steps int64
+}
+
+// Done reports whether the job has run to the end: its model is trained and its result cached under
+// ResultsDir(), so running it again only reads the cache.
+func (j ModelJob) Done() bool { return j.cache.stored() }
+
+// Trained reports whether the job's diffusion model has its final checkpoint, though its synthetic
+// images may be still to draw (an experiment trained it, not the item): running the job then samples
+// only. Always false for a GAN, whose training and measurement are one result (Done).
+func (j ModelJob) Trained() bool {
+	return j.steps > 0 && unet.TrainedTo(filepath.Join(ResultsDir(), "models", j.Key), j.steps)
+}
+
+// Status is the job's state in words: "done", "trained" (synthetic images still to draw) or "".
+func (j ModelJob) Status() string {
+	switch {
+	case j.Done():
+		return "done"
+	case j.Trained():
+		return "trained"
+	}
+	return ""
 }
 
 // Run trains the job's model and caches its synthetic images, writing progress lines to log.
@@ -53,48 +80,66 @@ func Planned() []string {
 	return out
 }
 
+// AllItems is the plan name of every item's models together: Plan(AllItems, p) lists each model any
+// figure or table trains under p once, and the model-variance run's (VariancePlan) after them, so one
+// sweep (or Slurm array) trains them all.
+const AllItems = "all"
+
 // Plan returns every model training item name needs under p, each once, in the order the item uses
-// them. An item without a plan is an error naming those that have one.
+// them; AllItems gives every item's, in item order. An unknown item is an error naming the items.
 func Plan(name string, p preset.Preset) ([]ModelJob, error) {
-	plan, ok := planners[name]
-	if !ok {
-		if _, err := ItemNamed(name); err != nil {
-			return nil, err
-		}
-		return nil, fmt.Errorf("repro: %s has no training plan (items with one: %s): run netdiffus repro %s, which trains its models in one process",
-			name, strings.Join(Planned(), ", "), name)
-	}
-	jobs, err := plan(p)
-	if err != nil {
-		return nil, fmt.Errorf("repro: plan of %s: %w", name, err)
+	names := []string{name}
+	if name == AllItems {
+		names = Planned()
 	}
 	seen := map[string]bool{}
-	out := jobs[:0]
-	for _, j := range jobs {
-		if !seen[j.Key] {
-			seen[j.Key] = true
-			j.Item = name
-			out = append(out, j)
+	var out []ModelJob
+	for _, item := range names {
+		jobs, err := itemPlan(item, p)
+		if err != nil {
+			return nil, err
+		}
+		for _, j := range jobs {
+			if !seen[j.Key] {
+				seen[j.Key] = true
+				j.Item = item
+				out = append(out, j)
+			}
 		}
 	}
 	return out, nil
 }
 
-// FindJob returns the job of key in the plans of every planned item under p, or an error listing the
-// keys there are.
+// itemPlan is the registered plan of one item.
+func itemPlan(name string, p preset.Preset) ([]ModelJob, error) {
+	plan, ok := planners[name]
+	if !ok {
+		if _, err := ItemNamed(name); err != nil {
+			return nil, fmt.Errorf("%w (or %s: every item's models)", err, AllItems)
+		}
+		return nil, fmt.Errorf("repro: %s registers no training plan: every item needs one (registerPlan; items with one: %s)",
+			name, strings.Join(Planned(), ", "))
+	}
+	jobs, err := plan(p)
+	if err != nil {
+		return nil, fmt.Errorf("repro: plan of %s: %w", name, err)
+	}
+	return jobs, nil
+}
+
+// FindJob returns the job of key in the plans of every item under p, or an error listing the keys
+// there are.
 func FindJob(key string, p preset.Preset) (ModelJob, error) {
-	var keys []string
-	for _, name := range Planned() {
-		jobs, err := Plan(name, p)
-		if err != nil {
-			return ModelJob{}, err
+	jobs, err := Plan(AllItems, p)
+	if err != nil {
+		return ModelJob{}, err
+	}
+	keys := make([]string, 0, len(jobs))
+	for _, j := range jobs {
+		if j.Key == key {
+			return j, nil
 		}
-		for _, j := range jobs {
-			if j.Key == key {
-				return j, nil
-			}
-			keys = append(keys, j.Key)
-		}
+		keys = append(keys, j.Key)
 	}
 	return ModelJob{}, fmt.Errorf("repro: no model %q in the plans of %s under preset %s and these settings (their models: %s): "+
 		"use the -mode and -set of the plan that printed it", key, strings.Join(Planned(), ", "), p.Name, strings.Join(keys, ", "))
@@ -109,5 +154,5 @@ func standardJob(p preset.Preset, name string) ModelJob {
 		run: func(log io.Writer) error {
 			_, err := Synthetic(e, false, log)
 			return err
-		}}
+		}, cache: synthEntry(e), steps: p.Train.Steps}
 }

@@ -203,13 +203,19 @@ type SynthSeries struct {
 	Y          []int
 }
 
+// synth1DEntry is Synthetic1D's cache entry.
+func synth1DEntry(cfg ExperimentConfig) cacheEntry {
+	return cacheEntry{"synth1d-" + cfg.Name(), synthKey(cfg)}
+}
+
 // Synthetic1D trains (or resumes) the 1-D model of cfg (cfg.Preset.Net.Dims = 1) in cfg.ModelDir() and
 // returns (cached) as many synthetic series per class as the class has training series.
 func Synthetic1D(cfg ExperimentConfig, log io.Writer) (*SynthSeries, error) {
 	if cfg.Preset.Net.Dims != 1 {
 		return nil, fmt.Errorf("repro: Synthetic1D needs a 1-D model, the preset has Net.Dims %d", cfg.Preset.Net.Dims)
 	}
-	return Cached("synth1d-"+cfg.Name(), synthKey(cfg), false, func() (*SynthSeries, error) {
+	e := synth1DEntry(cfg)
+	return Cached(e.name, e.config, false, func() (*SynthSeries, error) {
 		b, _, err := backend.Shared()
 		if err != nil {
 			return nil, err

@@ -49,13 +49,19 @@ func Synthetic(cfg ExperimentConfig, force bool, log io.Writer) (*SynthImages, e
 	if log == nil {
 		log = io.Discard
 	}
-	return Cached("synth-"+cfg.Name(), synthKey(cfg), force, func() (*SynthImages, error) {
+	e := synthEntry(cfg)
+	return Cached(e.name, e.config, force, func() (*SynthImages, error) {
 		b, _, err := backend.Shared()
 		if err != nil {
 			return nil, err
 		}
 		return synthesise(context.Background(), b, cfg, log)
 	})
+}
+
+// synthEntry is Synthetic's cache entry.
+func synthEntry(cfg ExperimentConfig) cacheEntry {
+	return cacheEntry{"synth-" + cfg.Name(), synthKey(cfg)}
 }
 
 // sampleLike draws the preset's synthetic set for d from m (p.Sample.PerClass per class, or as many as

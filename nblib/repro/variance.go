@@ -70,12 +70,7 @@ func ModelVariance(c VarianceConfig, force bool, log io.Writer) (*VarianceResult
 	for _, name := range c.Datasets {
 		row := VarianceRow{Name: datasetLabel(name)}
 		for _, seed := range c.Seeds {
-			p := c.Preset
-			p.Train.Seed = seed
-			what := "training seed"
-			if c.Splits {
-				p.Data.SplitSeed, what = seed, "training and split seed"
-			}
+			p, what := c.seeded(seed)
 			ds, g := splitName(name)
 			fmt.Fprintf(log, "model variance: %s, %s %d\n", name, what, seed)
 			r, err := RunExperiment(ExperimentFor(p, ds, g), force, log)
@@ -88,6 +83,39 @@ func ModelVariance(c VarianceConfig, force bool, log io.Writer) (*VarianceResult
 		res.Rows = append(res.Rows, row)
 	}
 	return res, nil
+}
+
+// seeded is the preset of one seed's model, and what the seed sets in words.
+func (c VarianceConfig) seeded(seed uint64) (preset.Preset, string) {
+	p := c.Preset
+	p.Train.Seed = seed
+	if c.Splits {
+		p.Data.SplitSeed = seed
+		return p, "training and split seed"
+	}
+	return p, "training seed"
+}
+
+// VariancePlan is the name of the training plan of VarianceFor's models (Plan(VariancePlan, p)): not a
+// figure, but part of the evidence protocol, so AllItems includes it and one sweep trains them too.
+const VariancePlan = "variance"
+
+func init() { registerPlan(VariancePlan, variancePlan) }
+
+// variancePlan lists the model of every dataset and seed of VarianceFor(p); the seed equal to the
+// preset's own is the standard model that the figures share.
+func variancePlan(p preset.Preset) ([]ModelJob, error) {
+	c := VarianceFor(p)
+	var jobs []ModelJob
+	for _, name := range c.Datasets {
+		for _, seed := range c.Seeds {
+			sp, what := c.seeded(seed)
+			j := standardJob(sp, name)
+			j.What = fmt.Sprintf("%s, the standard model with %s %d (%d steps)", datasetLabel(name), what, seed, sp.Train.Steps)
+			jobs = append(jobs, j)
+		}
+	}
+	return jobs, nil
 }
 
 // varianceModel picks one model's numbers from its experiment.

@@ -23,10 +23,28 @@ func printPlan(name string, p preset.Preset, f *reproFlags) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("# %s under preset %s: %d model trainings; run each (scripts/sweep runs them in parallel or as a Slurm array),\n", name, p.Name, len(jobs))
-	fmt.Printf("# then `netdiffus repro %s%s` reads them from the cache (NETDIFFUS_RESULTS=%s)\n", name, planFlags(f), repro.ResultsDir())
-	for _, j := range jobs {
-		fmt.Printf("%s\tnetdiffus train-plan %s%s\t# %s\n", j.Key, j.Key, planFlags(f), j.What)
+	status := make([]string, len(jobs))
+	count := map[string]int{}
+	for i, j := range jobs {
+		status[i] = j.Status()
+		count[status[i]]++
+	}
+	fmt.Printf("# %s under preset %s: %d model trainings, %d done, %d trained with samples to draw; run each (scripts/sweep runs them in parallel or as a Slurm array),\n",
+		name, p.Name, len(jobs), count["done"], count["trained"])
+	then := "netdiffus repro " + name + planFlags(f)
+	switch name {
+	case repro.AllItems:
+		then = "netdiffus repro NAME" + planFlags(f) // one item at a time; scripts/regenerate-references for the cpu references
+	case repro.VariancePlan:
+		then = "netdiffus variance" + strings.Replace(planFlags(f), " -mode ", " -preset ", 1)
+	}
+	fmt.Printf("# then `%s` reads them from the cache (NETDIFFUS_RESULTS=%s)\n", then, repro.ResultsDir())
+	for i, j := range jobs {
+		note := ""
+		if status[i] != "" {
+			note = " (" + status[i] + ")"
+		}
+		fmt.Printf("%s\tnetdiffus train-plan %s%s\t# %s%s\n", j.Key, j.Key, planFlags(f), j.What, note)
 	}
 	return nil
 }

@@ -28,6 +28,7 @@ type reproFlags struct {
 	list           bool
 	verdicts       bool
 	stale          bool
+	update         bool
 	plan           bool
 	quiet          bool
 	sets           setList
@@ -40,12 +41,13 @@ func newReproFlags() *reproFlags {
 	f.fs.BoolVar(&f.writeReference, "write-reference", false, "store the result as the item's reference (cpu mode only, no -set)")
 	f.fs.BoolVar(&f.list, "list", false, "list the figures and tables and exit")
 	f.fs.BoolVar(&f.verdicts, "verdicts", false, "print the verdicts on every stored cpu reference and exit (runs nothing)")
+	f.fs.BoolVar(&f.update, "update", false, "with -verdicts: rewrite the stored-verdict block of "+repro.VerdictsPage+" instead of printing it")
 	f.fs.BoolVar(&f.stale, "stale", false, "print the items whose stored cpu reference is missing or no longer matches today's cpu preset, one a line, and exit (scripts/regenerate-references runs them)")
 	f.fs.BoolVar(&f.quiet, "quiet", false, "no progress lines")
-	f.fs.BoolVar(&f.plan, "plan", false, "print the item's model trainings (cache key and command for netdiffus train-plan) and exit")
+	f.fs.BoolVar(&f.plan, "plan", false, "print the item's model trainings (cache key and command for netdiffus train-plan) and exit; NAME all: every item's, each model once")
 	f.fs.Var(&f.sets, "set", "override one preset field, e.g. -set Downstream.Epochs=5 (repeatable)")
 	f.fs.Usage = func() {
-		fmt.Fprintf(f.fs.Output(), "usage: netdiffus repro NAME [-mode smoke|cpu|full] [-force] [-write-reference] [-set Path=value]\n       netdiffus repro -list\n       netdiffus repro -verdicts\n       netdiffus repro -stale\n\nflags:\n")
+		fmt.Fprintf(f.fs.Output(), "usage: netdiffus repro NAME [-mode smoke|cpu|full] [-force] [-write-reference] [-set Path=value]\n       netdiffus repro NAME|all -plan [-mode smoke|cpu|full] [-set Path=value]\n       netdiffus repro -list\n       netdiffus repro -verdicts [-update]\n       netdiffus repro -stale\n\nflags:\n")
 		f.fs.PrintDefaults()
 	}
 	return f
@@ -86,8 +88,19 @@ func runRepro(args []string) error {
 		}
 		return nil
 	}
+	if f.update && !f.verdicts {
+		return errors.New("repro: -update goes with -verdicts (netdiffus repro -verdicts -update)")
+	}
 	if f.verdicts {
-		return repro.WriteStoredVerdicts(os.Stdout)
+		if !f.update {
+			return repro.WriteStoredVerdicts(os.Stdout)
+		}
+		changed, err := repro.UpdateVerdictsPage()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "%s: stored verdicts %s\n", repro.VerdictsPage, map[bool]string{true: "rewritten", false: "already current"}[changed])
+		return nil
 	}
 	if f.stale {
 		for _, name := range repro.StaleReferences() {
@@ -95,16 +108,22 @@ func runRepro(args []string) error {
 		}
 		return nil
 	}
-	it, err := repro.ItemNamed(name)
-	if err != nil {
-		return err
-	}
 	p, err := f.preset()
 	if err != nil {
 		return err
 	}
 	if f.plan {
-		return printPlan(it.Name, p, f)
+		return printPlan(name, p, f)
+	}
+	if name == repro.AllItems {
+		return errors.New("repro: all goes with -plan (netdiffus repro all -plan); run the items one at a time, or every notebook with scripts/run-notebooks")
+	}
+	if name == repro.VariancePlan {
+		return errors.New("repro: variance goes with -plan (netdiffus repro variance -plan lists its models); the run itself is netdiffus variance")
+	}
+	it, err := repro.ItemNamed(name)
+	if err != nil {
+		return err
 	}
 	var log io.Writer = os.Stderr
 	if f.quiet {
@@ -152,14 +171,20 @@ func (f *reproFlags) preset() (preset.Preset, error) {
 	return p, p.Validate()
 }
 
-// gitCommit names the checked-out commit ("-dirty" with uncommitted changes), or "unknown".
+// referenceFolder is where the stored references live in the checkout (repro.ReferenceDir's default).
+const referenceFolder = "results-reference"
+
+// gitCommit names the checked-out commit ("-dirty" with uncommitted changes to tracked files), or
+// "unknown". The stored references themselves (results-reference/) do not count: regenerating them one
+// item after another rewrites them, and the code that made the next one is still the commit's.
 func gitCommit() string {
 	out, err := exec.Command("git", "rev-parse", "--short=12", "HEAD").Output()
 	if err != nil {
 		return "unknown"
 	}
 	commit := strings.TrimSpace(string(out))
-	if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(strings.TrimSpace(string(st))) > 0 {
+	status := exec.Command("git", "status", "--porcelain", "--untracked-files=no", "--", ":/", ":(top,exclude)"+referenceFolder)
+	if st, err := status.Output(); err == nil && len(strings.TrimSpace(string(st))) > 0 {
 		commit += "-dirty"
 	}
 	return commit

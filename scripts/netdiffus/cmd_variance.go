@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/netdiffus/netdiffus/nblib/plots"
+	"github.com/netdiffus/netdiffus/nblib/preset"
 	"github.com/netdiffus/netdiffus/nblib/repro"
 )
 
@@ -17,8 +18,9 @@ func init() {
 
 func runVariance(args []string) error {
 	f := newRunFlags("variance", "variance [-preset smoke|cpu|full] [-datasets d1-netflix,d3-google] [-seeds 1,2,3] [-splits] [-classifier NAME] [-set Path=value]")
-	names := f.fs.String("datasets", "d1-netflix,d3-google", "comma-separated datasets (d1-netflix, d3-google, alexa, ...)")
-	seeds := f.fs.String("seeds", "1,2,3", "comma-separated training seeds (Train.Seed), at least 2")
+	protocol := repro.VarianceFor(preset.Preset{}) // the evidence protocol's datasets and seeds: netdiffus repro variance -plan lists their models
+	names := f.fs.String("datasets", strings.Join(protocol.Datasets, ","), "comma-separated datasets (d1-netflix, d3-google, alexa, ...)")
+	seeds := f.fs.String("seeds", formatSeeds(protocol.Seeds), "comma-separated training seeds (Train.Seed), at least 2")
 	classifier := f.fs.String("classifier", "", "classifier whose synthetic-only accuracy is compared (default: the preset's first)")
 	recompute := f.fs.Bool("recompute", false, "recompute the cached experiments (trained models are reused)")
 	splits := f.fs.Bool("splits", false, "each seed also draws its own random split of the real traces per class (a repeated hold-out), not the paper's first 80%")
@@ -52,6 +54,15 @@ func runVariance(args []string) error {
 	fmt.Printf("model variance, preset %s: %d %s per dataset; within-model intervals are 95%% bootstrap, between-model intervals 95%% t over the models\n\n", p.Name, len(c.Seeds), what)
 	fmt.Print(plots.Markdown(r.Table()))
 	return nil
+}
+
+// formatSeeds writes seeds as parseSeeds reads them.
+func formatSeeds(seeds []uint64) string {
+	out := make([]string, len(seeds))
+	for i, s := range seeds {
+		out[i] = strconv.FormatUint(s, 10)
+	}
+	return strings.Join(out, ",")
 }
 
 // parseSeeds reads "1,2,3".

@@ -93,14 +93,27 @@ func TestSweepLocalThenReproTrainsNothing(t *testing.T) {
 	}
 	results := t.TempDir()
 	env := []string{"NETDIFFUS_RESULTS=" + results, "NETDIFFUS_BIN=" + netdiffusWrapper(t)}
-	out, err := runScript(t, env, "sweep", append([]string{"-j", "2", "fig4"}, sweepTiny...)...)
-	if err != nil || !strings.Contains(out, "all 2 trainings done") {
-		t.Fatalf("scripts/sweep: %v\n%s", err, out)
-	}
 	t.Setenv("NETDIFFUS_RESULTS", results)
 	jobs, err := repro.Plan("fig4", tinyPreset(t))
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, j := range jobs {
+		if j.Done() {
+			t.Errorf("%s is done before the sweep", j.Key)
+		}
+	}
+	out, err := runScript(t, env, "sweep", append([]string{"-j", "2", "fig4"}, sweepTiny...)...)
+	if err != nil || !strings.Contains(out, "all 2 trainings done") {
+		t.Fatalf("scripts/sweep: %v\n%s", err, out)
+	}
+	for _, j := range jobs {
+		if !j.Done() {
+			t.Errorf("%s is not done after the sweep (its cache: the file its training writes)", j.Key)
+		}
+	}
+	if plan := mustRun(t, append([]string{"repro", "fig4", "-plan"}, sweepTiny...)...); !strings.Contains(plan, "2 model trainings, 2 done, 0 trained") {
+		t.Errorf("the plan after the sweep does not count them done:\n%s", plan)
 	}
 	for i, want := range []string{"step-000000005", "step-000000150"} { // the standard model, the limited one (LimitedSteps)
 		if _, err := os.Stat(filepath.Join(results, "models", jobs[i].Key, want)); err != nil {
@@ -206,5 +219,40 @@ func TestReproPlanAndTrainPlanFlags(t *testing.T) {
 	wantError(t, "name a model key", "train-plan")
 	wantError(t, "d1-netflix-n2-", "train-plan", "no-such-model", "-mode", "smoke")
 	wantError(t, "unexpected arguments", "train-plan", "k", "extra")
-	wantError(t, "has no training plan", "repro", "fig6", "-plan")
+	wantError(t, "no figure or table", "repro", "fig99", "-plan")
+	wantError(t, "all goes with -plan", "repro", "all")
+	wantError(t, "variance goes with -plan", "repro", "variance")
+
+	out = mustRun(t, "repro", "variance", "-plan", "-set", "Sample.Steps=3")
+	if !strings.Contains(out, "# then `netdiffus variance -preset smoke -set Sample.Steps=3` reads them") {
+		t.Errorf("plan of the variance run: the closing command\n%s", out)
+	}
+	var seeds []string
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if f := strings.Split(l, "\t"); !strings.HasPrefix(l, "#") && len(f) == 3 {
+			seeds = append(seeds, strings.TrimPrefix(strings.Split(f[2], " (")[0], "# "))
+		}
+	}
+	if got := strings.Join(seeds, "; "); got != "D1-Netflix, the standard model with training seed 1; D1-Netflix, the standard model with training seed 2; "+
+		"D1-Netflix, the standard model with training seed 3; D3-Google, the standard model with training seed 1; "+
+		"D3-Google, the standard model with training seed 2; D3-Google, the standard model with training seed 3" {
+		t.Errorf("plan of the variance run: %s\n%s", got, out)
+	}
+
+	out = mustRun(t, "repro", "all", "-plan")
+	if !strings.Contains(out, "# then `netdiffus repro NAME -mode smoke` reads them") {
+		t.Errorf("plan of all: the closing command\n%s", out)
+	}
+	keys := map[string]bool{}
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if f := strings.Split(l, "\t"); !strings.HasPrefix(l, "#") {
+			if keys[f[0]] {
+				t.Errorf("plan of all lists %s twice", f[0])
+			}
+			keys[f[0]] = true
+		}
+	}
+	if len(keys) < 3 {
+		t.Errorf("plan of all: %d models\n%s", len(keys), out)
+	}
 }

@@ -123,6 +123,18 @@ func Checkpoints(dir string) ([]string, error) {
 	return out, nil
 }
 
+// TrainedTo reports whether dir holds a checkpoint at step steps or later (by the folders' names: it
+// reads no checkpoint), so that a plan can tell a finished model without loading it.
+func TrainedTo(dir string, steps int64) bool {
+	all, err := ckptdir.List(dir, stepDirPrefix)
+	if err != nil || len(all) == 0 {
+		return false
+	}
+	var last int64
+	_, err = fmt.Sscanf(filepath.Base(all[len(all)-1]), stepDirPrefix+"%d", &last)
+	return err == nil && last >= steps
+}
+
 // ResumeInfo says which checkpoint Resume used and which newer ones it skipped as damaged.
 type ResumeInfo struct {
 	Folder  string   // the checkpoint folder loaded

@@ -365,3 +365,24 @@ func TestConfigValidate(t *testing.T) {
 }
 
 func nan() float64 { var z float64; return z / z }
+
+// TestTrainedTo reads a model folder's progress from its checkpoint folders' names alone.
+func TestTrainedTo(t *testing.T) {
+	dir := t.TempDir()
+	if TrainedTo(dir, 1) || TrainedTo(filepath.Join(dir, "absent"), 1) {
+		t.Error("an empty or absent folder is trained")
+	}
+	for _, name := range []string{"step-000000500", "step-000002000", "not-a-step-000009000"} {
+		if err := os.Mkdir(filepath.Join(dir, name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		steps int64
+		want  bool
+	}{{500, true}, {2000, true}, {2001, false}, {9000, false}} {
+		if got := TrainedTo(dir, tc.steps); got != tc.want {
+			t.Errorf("TrainedTo(%d) = %v, want %v", tc.steps, got, tc.want)
+		}
+	}
+}

@@ -246,6 +246,8 @@ func TestIntervalJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestRoundSignificant: significant digits, not decimals; 0, NaN and infinities pass unchanged.
 func TestRoundSignificant(t *testing.T) {
 	for _, tc := range []struct {
 		x    float64

@@ -24,8 +24,11 @@
 // results-reference/NAME-cpu.json, is one item's result under the cpu preset with the configuration,
 // commit and date that made it; `netdiffus repro NAME -mode cpu -write-reference` writes it, and a test
 // fails when a stored reference no longer matches today's cpu configuration or result type.
-// WriteStoredVerdicts lists the verdicts on every stored reference: docs/reproducing.md (linked from the
-// README) quotes its output, under a test.
+// The evidence protocol's model-variance run (VarianceFor: three training seeds of D1-Netflix and
+// D3-Google) is stored the same way as results-reference/variance-cpu.json (`netdiffus repro variance
+// -mode cpu -write-reference`, StoredVariance). WriteStoredVerdicts lists the verdicts on every stored
+// reference, then the variance run's between-model spread: docs/reproducing.md (linked from the README)
+// quotes its output, under a test.
 //
 // # The verdict rule
 //

@@ -235,9 +235,9 @@ func CheckReference(item string, want any) error {
 	return nil
 }
 
-// StaleReferences names, in item order, the items whose stored reference is missing, unreadable or
-// made with a configuration other than today's reference preset gives them: what must be rerun with
-// -write-reference before the stored references are whole again.
+// StaleReferences names, in item order and then the variance run (VariancePlan), those whose stored
+// reference is missing, unreadable or made with a configuration other than today's reference preset gives
+// them: what must be rerun with -write-reference before the stored references are whole again.
 func StaleReferences() []string {
 	p := preset.CPUPreset()
 	var out []string
@@ -249,6 +249,13 @@ func StaleReferences() []string {
 		if err != nil || r == nil {
 			out = append(out, it.Name)
 		}
+	}
+	r, err := ReadReference(VariancePlan)
+	if err == nil && r != nil {
+		err = CheckReference(VariancePlan, VarianceFor(p))
+	}
+	if err != nil || r == nil {
+		out = append(out, VariancePlan)
 	}
 	return out
 }
@@ -280,8 +287,9 @@ func ReferenceNote(r *Reference) string {
 }
 
 // WriteStoredVerdicts writes, for every item, the verdicts on its stored reference (or that none is
-// stored) as Markdown: docs/reproducing.md's summary of which claims hold at the reference preset's scale. It
-// runs nothing.
+// stored) as Markdown, then the variance run's spread between models: docs/reproducing.md's summary of
+// which claims hold at the reference preset's scale, and how much one training run moves them. It runs
+// nothing.
 func WriteStoredVerdicts(w io.Writer) error {
 	for _, it := range Items() {
 		ref, meta, err := it.Stored()
@@ -298,5 +306,5 @@ func WriteStoredVerdicts(w io.Writer) error {
 			fmt.Fprintf(w, "  - %s\n", v)
 		}
 	}
-	return nil
+	return writeStoredVariance(w)
 }

@@ -278,8 +278,8 @@ func TestReferenceRoundTripAndStaleness(t *testing.T) {
 		t.Errorf("a changed preset must make the reference stale: %v", err)
 	}
 	stale := StaleReferences()
-	if slices.Contains(stale, "fig8") || len(stale) != len(Items())-1 {
-		t.Errorf("only fig8 is stored and current: stale %v", stale)
+	if slices.Contains(stale, "fig8") || len(stale) != len(Items()) || stale[len(stale)-1] != VariancePlan {
+		t.Errorf("only fig8 is stored and current (the variance run comes last): stale %v", stale)
 	}
 	if _, err := WriteReference("fig6", changed, res, "abc123", date); err != nil {
 		t.Fatal(err)
@@ -321,7 +321,19 @@ func TestStoredReferencesMatchCPUPreset(t *testing.T) {
 			t.Errorf("%s: no verdicts on the stored result", it.Name)
 		}
 	}
-	t.Logf("%d of %d items have a stored reference in %s", stored, len(Items()), ReferenceDir())
+	if err := CheckReference(VariancePlan, VarianceFor(p)); err != nil {
+		t.Error(err)
+	}
+	variance := "not stored"
+	if v, _, err := StoredVariance(); err != nil {
+		t.Error(err)
+	} else if v != nil {
+		variance = "stored"
+		if _, rows := v.Table(); len(rows) == 0 {
+			t.Error("the stored variance run tabulates to no rows")
+		}
+	}
+	t.Logf("%d of %d items have a stored reference in %s; the variance run's is %s", stored, len(Items()), ReferenceDir(), variance)
 }
 
 func TestItemsRegistered(t *testing.T) {

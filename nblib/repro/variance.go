@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/netdiffus/netdiffus/nblib/eval/protocols"
 	"github.com/netdiffus/netdiffus/nblib/eval/stats"
@@ -79,7 +80,7 @@ func ModelVariance(c VarianceConfig, force bool, log io.Writer) (*VarianceResult
 			}
 			row.Models = append(row.Models, varianceModel(seed, r, c.Classifier))
 		}
-		row.between()
+		row.fillBetween()
 		res.Rows = append(res.Rows, row)
 	}
 	return res, nil
@@ -136,8 +137,8 @@ func missing() stats.Interval {
 	return stats.Interval{Estimate: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
 }
 
-// between fills the row's between-model intervals from the models' estimates.
-func (r *VarianceRow) between() {
+// fillBetween fills the row's between-model intervals from the models' estimates.
+func (r *VarianceRow) fillBetween() {
 	pick := func(f func(VarianceModel) stats.Interval) stats.Interval {
 		var v []float64
 		for _, m := range r.Models {
@@ -155,24 +156,98 @@ func (r *VarianceRow) between() {
 // (t over the models' estimates) and the largest within-model half-width beside it: when the first is
 // as wide as the second, one training run moves a verdict as much as the test set does.
 func (r *VarianceResult) Table() (header []string, rows [][]string) {
-	header = []string{"dataset", "model", "FID excess over floor", "synth accuracy (%, " + r.Classifier + ")", "DCR ratio", "membership AUC"}
+	header = []string{"dataset", "model"}
+	for _, n := range varianceNumbers(r.Classifier) {
+		header = append(header, n.name)
+	}
 	for _, row := range r.Rows {
 		for _, m := range row.Models {
-			rows = append(rows, []string{row.Name, fmt.Sprintf("seed %d", m.Seed), m.FIDExcess.Short("%.3f"), m.SynthAccuracy.Short("%.1f"),
-				m.DCRRatio.Short("%.2f"), m.MembershipAUC.Short("%.2f")})
-		}
-		rows = append(rows, []string{row.Name, fmt.Sprintf("between %d models (t)", len(row.Models)), row.FIDExcess.Short("%.3f"),
-			row.SynthAccuracy.Short("%.1f"), row.DCRRatio.Short("%.2f"), row.MembershipAUC.Short("%.2f")})
-		w := func(f func(VarianceModel) stats.Interval, verb string) string {
-			h := 0.0
-			for _, m := range row.Models {
-				h = math.Max(h, f(m).HalfWidth())
+			cells := []string{row.Name, fmt.Sprintf("seed %d", m.Seed)}
+			for _, n := range varianceNumbers(r.Classifier) {
+				cells = append(cells, n.of(m).Short(n.verb))
 			}
-			return fmt.Sprintf("± "+verb, h)
+			rows = append(rows, cells)
 		}
-		rows = append(rows, []string{row.Name, "largest within-model half-width",
-			w(func(m VarianceModel) stats.Interval { return m.FIDExcess }, "%.3f"), w(func(m VarianceModel) stats.Interval { return m.SynthAccuracy }, "%.1f"),
-			w(func(m VarianceModel) stats.Interval { return m.DCRRatio }, "%.2f"), w(func(m VarianceModel) stats.Interval { return m.MembershipAUC }, "%.2f")})
+		between := []string{row.Name, fmt.Sprintf("between %d models (t)", len(row.Models))}
+		within := []string{row.Name, "largest within-model half-width"}
+		for _, n := range varianceNumbers(r.Classifier) {
+			between = append(between, n.between(row).Short(n.verb))
+			within = append(within, fmt.Sprintf("± "+n.verb, row.widest(n.of)))
+		}
+		rows = append(rows, between, within)
 	}
 	return header, rows
+}
+
+// varianceNumber is one column of the variance run: how to read it from a model and from a row.
+type varianceNumber struct {
+	name, verb string
+	of         func(VarianceModel) stats.Interval
+	between    func(VarianceRow) stats.Interval
+}
+
+// varianceNumbers are the columns of the variance run, in table order; classifier names the accuracy's.
+func varianceNumbers(classifier string) []varianceNumber {
+	return []varianceNumber{
+		{"FID excess over floor", "%.3f", func(m VarianceModel) stats.Interval { return m.FIDExcess }, func(r VarianceRow) stats.Interval { return r.FIDExcess }},
+		{"synth accuracy (%, " + classifier + ")", "%.1f", func(m VarianceModel) stats.Interval { return m.SynthAccuracy }, func(r VarianceRow) stats.Interval { return r.SynthAccuracy }},
+		{"DCR ratio", "%.2f", func(m VarianceModel) stats.Interval { return m.DCRRatio }, func(r VarianceRow) stats.Interval { return r.DCRRatio }},
+		{"membership AUC", "%.2f", func(m VarianceModel) stats.Interval { return m.MembershipAUC }, func(r VarianceRow) stats.Interval { return r.MembershipAUC }},
+	}
+}
+
+// widest is the largest within-model half-width of one number over the row's models.
+func (r VarianceRow) widest(of func(VarianceModel) stats.Interval) float64 {
+	h := 0.0
+	for _, m := range r.Models {
+		h = math.Max(h, of(m).HalfWidth())
+	}
+	return h
+}
+
+// StoredVariance returns the stored cpu reference of the variance run (VarianceFor under the reference
+// preset, stored as item VariancePlan by `netdiffus repro variance -mode cpu -write-reference`), decoded
+// strictly; nil (and no error) when none is stored.
+func StoredVariance() (*VarianceResult, *Reference, error) {
+	r, err := ReadReference(VariancePlan)
+	if err != nil || r == nil {
+		return nil, nil, err
+	}
+	v, err := decodeResult[VarianceResult](r.Result)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reference %s does not read into today's result type (%v): regenerate it with `netdiffus repro %s -mode %s -write-reference`",
+			referencePath(VariancePlan), err, VariancePlan, ReferencePreset)
+	}
+	res := v.(VarianceResult)
+	return &res, r, nil
+}
+
+// writeStoredVariance writes the variance run's line of the stored verdicts: per dataset, the spread
+// between its models of each number against the widest within-model interval. It decides no claim.
+func writeStoredVariance(w io.Writer) error {
+	r, meta, err := StoredVariance()
+	if err != nil {
+		return err
+	}
+	title := "Model variance: how much one training run moves a number"
+	if r == nil {
+		fmt.Fprintf(w, "- **%s**: no stored %s reference yet (`netdiffus repro %s -mode %s -write-reference` makes one).\n",
+			title, ReferencePreset, VariancePlan, ReferencePreset)
+		return nil
+	}
+	fmt.Fprintf(w, "- **%s** (commit %s, %s): the mean over the models with its 95%% t interval (the between-model spread), beside the widest within-model interval's half-width:\n",
+		title, meta.Commit, meta.Date)
+	for _, row := range r.Rows {
+		fmt.Fprintf(w, "  - %s, %d models: %s.\n", row.Name, len(row.Models), strings.Join(row.spread(r.Classifier), "; "))
+	}
+	return nil
+}
+
+// spread says, per number, the between-model interval and the widest within-model half-width.
+func (r VarianceRow) spread(classifier string) []string {
+	var out []string
+	for _, n := range varianceNumbers(classifier) {
+		out = append(out, fmt.Sprintf("%s %s (within ± "+n.verb+")", n.name, n.between(r).Short(n.verb), r.widest(n.of)))
+	}
+	return out
 }

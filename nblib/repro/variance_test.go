@@ -2,9 +2,12 @@ package repro
 
 import (
 	"io"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/netdiffus/netdiffus/nblib/eval/stats"
 	"github.com/netdiffus/netdiffus/nblib/preset"
 )
 
@@ -55,5 +58,58 @@ func TestModelVarianceTinyModels(t *testing.T) {
 	split.Data.SplitSeed = 2
 	if ExperimentFor(p, "ww", "").modelKey() == ExperimentFor(split, "ww", "").modelKey() {
 		t.Error("a model on another split shares the cache key of the paper's split")
+	}
+}
+
+// TestStoredVarianceReference stores a variance result as the reference, reads it back (missing
+// numbers, NaN, included), and checks the verdict page's line on it and its staleness.
+func TestStoredVarianceReference(t *testing.T) {
+	t.Setenv("NETDIFFUS_REFERENCE", t.TempDir())
+	var page strings.Builder
+	if err := writeStoredVariance(&page); err != nil || !strings.Contains(page.String(), "no stored cpu reference yet (`netdiffus repro variance -mode cpu -write-reference`") {
+		t.Fatalf("no reference: %q, %v", page.String(), err)
+	}
+	iv := func(est, half float64) stats.Interval {
+		return stats.Interval{Estimate: est, Lo: est - half, Hi: est + half}
+	}
+	row := VarianceRow{Name: "D1-Netflix", Models: []VarianceModel{
+		{Seed: 1, FIDExcess: iv(0.10, 0.02), SynthAccuracy: iv(60, 5), DCRRatio: iv(1.1, 0.05), MembershipAUC: missing()},
+		{Seed: 2, FIDExcess: iv(0.12, 0.03), SynthAccuracy: iv(64, 4), DCRRatio: iv(1.0, 0.06), MembershipAUC: missing()},
+		{Seed: 3, FIDExcess: iv(0.14, 0.02), SynthAccuracy: iv(62, 6), DCRRatio: iv(1.2, 0.04), MembershipAUC: missing()},
+	}}
+	row.fillBetween()
+	want := &VarianceResult{Classifier: "cnn2", Rows: []VarianceRow{row}}
+	c := VarianceFor(preset.CPUPreset())
+	if _, err := WriteReference(VariancePlan, c, want, "abc123", time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	got, meta, err := StoredVariance()
+	if err != nil || meta.Commit != "abc123" {
+		t.Fatalf("stored variance: %v, %+v", err, meta)
+	}
+	_, wantRows := want.Table()
+	_, gotRows := got.Table()
+	if !slices.Equal(slices.Concat(wantRows...), slices.Concat(gotRows...)) {
+		t.Errorf("round trip changed the table:\n%q\n%q", wantRows, gotRows)
+	}
+	page.Reset()
+	if err := writeStoredVariance(&page); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"(commit abc123, 2026-12-06T00:00:00Z)", "D1-Netflix, 3 models: FID excess over floor 0.120 [", "(within ± 0.030)",
+		"synth accuracy (%, cnn2) 62.0 [", "(within ± 6.0)", "membership AUC NaN [no interval] (within ± NaN)"} {
+		if !strings.Contains(page.String(), s) {
+			t.Errorf("verdict page line lacks %q:\n%s", s, page.String())
+		}
+	}
+	if slices.Contains(StaleReferences(), VariancePlan) {
+		t.Error("the variance run stored with today's configuration is listed as stale")
+	}
+	c.Seeds = []uint64{1, 2}
+	if _, err := WriteReference(VariancePlan, c, want, "abc123", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(StaleReferences(), VariancePlan) {
+		t.Error("the variance run stored with other seeds is not listed as stale")
 	}
 }

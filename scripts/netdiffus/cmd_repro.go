@@ -118,16 +118,16 @@ func runRepro(args []string) error {
 	if name == repro.AllItems {
 		return errors.New("repro: all goes with -plan (netdiffus repro all -plan); run the items one at a time, or every notebook with scripts/run-notebooks")
 	}
+	var log io.Writer = os.Stderr
+	if f.quiet {
+		log = io.Discard
+	}
 	if name == repro.VariancePlan {
-		return errors.New("repro: variance goes with -plan (netdiffus repro variance -plan lists its models); the run itself is netdiffus variance")
+		return reproVariance(p, f, log)
 	}
 	it, err := repro.ItemNamed(name)
 	if err != nil {
 		return err
-	}
-	var log io.Writer = os.Stderr
-	if f.quiet {
-		log = io.Discard
 	}
 	commit, start := gitCommit(), time.Now() // the code that runs, even if the checkout changes meanwhile
 	res, err := it.Run(p, f.force, log)
@@ -149,6 +149,38 @@ func runRepro(args []string) error {
 		return nil
 	}
 	path, err := repro.WriteReference(it.Name, it.Config(p), res, commit, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "reference written to %s\n", path)
+	return nil
+}
+
+// reproVariance runs the evidence protocol's variance run (repro.VarianceFor: its datasets and seeds)
+// under p, prints its table beside the stored reference's and, with -write-reference, stores it.
+// `netdiffus variance` runs the same with other datasets, seeds or splits.
+func reproVariance(p preset.Preset, f *reproFlags, log io.Writer) error {
+	commit, start := gitCommit(), time.Now()
+	c := repro.VarianceFor(p)
+	r, err := repro.ModelVariance(c, f.force, log)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("Model variance, preset %s (%s): %d models per dataset; within-model intervals are 95%% bootstrap, between-model intervals 95%% t over the models\n\n",
+		p.Name, time.Since(start).Round(time.Second), len(c.Seeds))
+	fmt.Print(plots.Markdown(r.Table()))
+	stored, meta, err := repro.StoredVariance()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "the stored reference is left out:", err)
+	}
+	if stored != nil {
+		fmt.Printf("\nStored reference (the %s preset, commit %s, %s):\n\n", meta.Preset, meta.Commit, meta.Date)
+		fmt.Print(plots.Markdown(stored.Table()))
+	}
+	if !f.writeReference {
+		return nil
+	}
+	path, err := repro.WriteReference(repro.VariancePlan, c, r, commit, time.Now())
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ func TestReproFlagsAndRefusals(t *testing.T) {
 		{[]string{"table1", "-mode", "smoke", "-write-reference"}, "-write-reference stores the cpu preset"},
 		{[]string{"-mode", "cpu", "-write-reference", "table1", "-set", "Train.Steps=5"}, "no -set"},
 		{[]string{"table1", "extra"}, "unexpected arguments"},
+		{[]string{"variance", "-mode", "full", "-write-reference"}, "-write-reference stores the cpu preset"},
 	} {
 		err := runRepro(tc.args)
 		switch {

@@ -221,7 +221,6 @@ func TestReproPlanAndTrainPlanFlags(t *testing.T) {
 	wantError(t, "unexpected arguments", "train-plan", "k", "extra")
 	wantError(t, "no figure or table", "repro", "fig99", "-plan")
 	wantError(t, "all goes with -plan", "repro", "all")
-	wantError(t, "variance goes with -plan", "repro", "variance")
 
 	out = mustRun(t, "repro", "variance", "-plan", "-set", "Sample.Steps=3")
 	if !strings.Contains(out, "# then `netdiffus variance -preset smoke -set Sample.Steps=3` reads them") {
@@ -254,5 +253,23 @@ func TestReproPlanAndTrainPlanFlags(t *testing.T) {
 	}
 	if len(keys) < 3 {
 		t.Errorf("plan of all: %d models\n%s", len(keys), out)
+	}
+}
+
+// TestReproVarianceTinyModels runs the evidence protocol's variance run (three seeds of D1-Netflix and
+// D3-Google) on tiny models: `netdiffus repro variance` prints each model's row and each dataset's
+// between-model interval, and says nothing of a stored reference when none is stored.
+func TestReproVarianceTinyModels(t *testing.T) {
+	t.Setenv("NETDIFFUS_RESULTS", t.TempDir())
+	t.Setenv("NETDIFFUS_REFERENCE", t.TempDir())
+	out := mustRun(t, append([]string{"repro", "variance", "-quiet", "-set", "Downstream.Classifiers=nb"}, sweepTiny...)...)
+	for _, want := range []string{"Model variance, preset smoke", "| D1-Netflix | seed 3 |", "| D1-Netflix | between 3 models (t) |",
+		"| D3-Google | between 3 models (t) |", "| D3-Google | largest within-model half-width |", "synth accuracy (%, nb)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Stored reference") {
+		t.Errorf("a stored reference shown where none is stored:\n%s", out)
 	}
 }

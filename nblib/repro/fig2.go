@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/plot"
 
 	"github.com/netdiffus/netdiffus/nblib/eval/fid"
+	"github.com/netdiffus/netdiffus/nblib/eval/privacy"
 	"github.com/netdiffus/netdiffus/nblib/eval/stats"
 	"github.com/netdiffus/netdiffus/nblib/pipeline"
 	"github.com/netdiffus/netdiffus/nblib/plots"
@@ -57,6 +58,29 @@ type Fig2Row struct {
 	ClassFIDBootstrap *fid.PerClassReplicates `json:",omitempty"`
 	FloorNote         string                  `json:",omitempty"`
 	PixelJSD          float64                 // bits, between the pixel histograms
+	// Audits are the experiment's pooled memorization audits (images, decoded traces, full-length
+	// traces; privacy.Report without its per-class rows), empty in a result made before they were kept.
+	Audits []privacy.Report `json:",omitempty"`
+}
+
+// AuditCell says one row's image audit in a cell: DCR ratio and membership AUC with their intervals,
+// and which audits flagged the model; "–" without audits.
+func (r Fig2Row) AuditCell() string {
+	if len(r.Audits) == 0 {
+		return "–"
+	}
+	a := r.Audits[0].Pooled
+	var flagged []string
+	for _, x := range r.Audits {
+		if x.Flagged {
+			flagged = append(flagged, x.Space)
+		}
+	}
+	state := "no sign of copying"
+	if len(flagged) > 0 {
+		state = "FLAGGED on " + strings.Join(flagged, ", ")
+	}
+	return fmt.Sprintf("%s / %s (%s)", a.DCRRatio.Short("%.2f"), a.MembershipAUC.Short("%.2f"), state)
 }
 
 // Relative is the size-matched per-class FID over its real floor, or NaN when the floor is unknown.
@@ -126,7 +150,20 @@ func fig2Row(name string, r *ExperimentResult) Fig2Row {
 	return Fig2Row{Name: datasetLabel(name), Classes: len(r.Classes), TrainedSteps: r.TrainedSteps, FID: r.FID, FIDFloor: r.FIDFloor,
 		ClassFID: r.ClassFID, ClassFIDMean: r.ClassFIDMean, ClassFIDStd: r.ClassFIDStd,
 		ClassFIDMatchedMean: r.ClassFIDMatchedMean, ClassFIDFloorMean: r.ClassFIDFloorMean,
-		ClassFIDBootstrap: r.ClassFIDBootstrap, FloorNote: r.FloorNote, PixelJSD: r.Hist.JSD}
+		ClassFIDBootstrap: r.ClassFIDBootstrap, FloorNote: r.FloorNote, PixelJSD: r.Hist.JSD, Audits: pooledAudits(r.Audit, r.TraceAudit, r.FullTraceAudit)}
+}
+
+// pooledAudits keeps the given audits without their per-class rows, in order, leaving out the missing.
+func pooledAudits(reports ...*privacy.Report) []privacy.Report {
+	var out []privacy.Report
+	for _, r := range reports {
+		if r != nil {
+			pooled := *r
+			pooled.Classes = nil
+			out = append(out, pooled)
+		}
+	}
+	return out
 }
 
 // paperFig2 is what the paper's text states of Fig. 2(a) (Inception features; the bars are not
@@ -138,10 +175,11 @@ var paperFig2 = map[string]string{
 }
 
 // Fig2Compare is the notebook's table: per dataset the paper's per-class FID, and the reference's and
-// this run's per-class FID with, after the slash, the size-matched per-class FID over its real floor.
+// this run's per-class FID with, after the slash, the size-matched per-class FID over its real floor;
+// then this run's memorization audit (Fig2Row.AuditCell).
 func Fig2Compare(this, ref *Fig2Result) (header []string, rows [][]string) {
 	header = []string{"dataset", "paper per-class FID", "cpu reference per-class FID / relative to floor",
-		"this run per-class FID / relative to floor"}
+		"this run per-class FID / relative to floor", "this run's memorization audit: DCR ratio / membership AUC (images)"}
 	var refRows []Fig2Row
 	if ref != nil {
 		refRows = ref.Rows
@@ -158,7 +196,8 @@ func Fig2Compare(this, ref *Fig2Result) (header []string, rows [][]string) {
 		if paper == "" {
 			paper = "– (figure only)"
 		}
-		rows = append(rows, []string{c.Row().Name, paper, cell(c.Ref, c.HasRef, false, f), cell(c.This, c.HasThis, true, f)})
+		rows = append(rows, []string{c.Row().Name, paper, cell(c.Ref, c.HasRef, false, f), cell(c.This, c.HasThis, true, f),
+			cell(c.This, c.HasThis, true, Fig2Row.AuditCell)})
 	}
 	return header, rows
 }
@@ -174,12 +213,12 @@ func ratio(v float64) string {
 // Fig2Table lists each dataset's fidelity numbers for a terminal.
 func Fig2Table(r *Fig2Result) (header []string, rows [][]string) {
 	header = []string{"dataset", "classes", "steps", "FID (floor)", "per-class FID", "size-matched per-class FID (floor)",
-		"relative", "pixel JSD (bits)"}
+		"relative", "pixel JSD (bits)", "memorization audit: DCR ratio / membership AUC (images)"}
 	for _, row := range r.Rows {
 		rows = append(rows, []string{row.Name, fmt.Sprint(row.Classes), fmt.Sprint(row.TrainedSteps),
 			fmt.Sprintf("%.3f (%.3f)", row.FID, row.FIDFloor), fmt.Sprintf("%.3f ± %.3f", row.ClassFIDMean, row.ClassFIDStd),
 			fmt.Sprintf("%.3f (%.3f)", row.ClassFIDMatchedMean, row.ClassFIDFloorMean), ratio(row.Relative()),
-			fmt.Sprintf("%.4f", row.PixelJSD)})
+			fmt.Sprintf("%.4f", row.PixelJSD), row.AuditCell()})
 	}
 	return header, rows
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/netdiffus/netdiffus/nblib/eval/fid"
+	"github.com/netdiffus/netdiffus/nblib/eval/privacy"
+	"github.com/netdiffus/netdiffus/nblib/eval/stats"
 	"github.com/netdiffus/netdiffus/nblib/pipeline"
 )
 
@@ -137,11 +139,17 @@ func TestFig2VerdictsWithIntervals(t *testing.T) {
 func TestFig2CompareTableAndPlot(t *testing.T) {
 	ref := fig2Rows(map[string]float64{"D1-Netflix": 0.5, "D3-Alexa": 1.2})
 	this := fig2Rows(map[string]float64{"D1-Netflix": 0.7, "WW": math.NaN()})
+	iv := func(est float64) stats.Interval {
+		return stats.Interval{Estimate: est, Lo: est - 0.05, Hi: est + 0.05, N: 100}
+	}
+	this.Rows[0].Audits = []privacy.Report{
+		{Space: "images", Pooled: privacy.Result{DCRRatio: iv(1.1), MembershipAUC: iv(0.57)}},
+		{Space: "decoded traces", Flagged: true}, {Space: "full-length traces", Flagged: true}}
 	header, rows := Fig2Compare(this, ref)
 	want := [][]string{
-		{"D1-Netflix", "< 9 (D1 on average)", "2.00 ± 1.00 / ×0.50", "2.00 ± 1.00 / ×0.70"},
-		{"WW", "– (figure only)", "–", "2.00 ± 1.00 / floor unknown"},
-		{"D3-Alexa", "25.8 ± 11.9 (highest)", "2.00 ± 1.00 / ×1.20", notInPreset},
+		{"D1-Netflix", "< 9 (D1 on average)", "2.00 ± 1.00 / ×0.50", "2.00 ± 1.00 / ×0.70", "1.10 [1.05, 1.15] / 0.57 [0.52, 0.62] (FLAGGED on decoded traces, full-length traces)"},
+		{"WW", "– (figure only)", "–", "2.00 ± 1.00 / floor unknown", "–"},
+		{"D3-Alexa", "25.8 ± 11.9 (highest)", "2.00 ± 1.00 / ×1.20", notInPreset, notInPreset},
 	}
 	if len(rows) != len(want) {
 		t.Fatalf("rows %q", rows)
@@ -152,8 +160,13 @@ func TestFig2CompareTableAndPlot(t *testing.T) {
 		}
 	}
 	h, trows := Fig2Table(this)
-	if len(trows) != 2 || len(trows[0]) != len(h) || trows[0][4] != "2.000 ± 1.000" || trows[1][6] != "floor unknown" {
+	if len(trows) != 2 || len(trows[0]) != len(h) || trows[0][4] != "2.000 ± 1.000" || trows[1][6] != "floor unknown" || trows[0][8] != want[0][4] {
 		t.Errorf("table %q", trows)
+	}
+	clean := Fig2Row{Audits: pooledAudits(&privacy.Report{Space: "images", Pooled: privacy.Result{DCRRatio: iv(1.0), MembershipAUC: iv(0.5)},
+		Classes: []privacy.Result{{Class: 0}}}, nil)}
+	if got := clean.AuditCell(); got != "1.00 [0.95, 1.05] / 0.50 [0.45, 0.55] (no sign of copying)" || len(clean.Audits) != 1 || clean.Audits[0].Classes != nil {
+		t.Errorf("an unflagged audit: %q, %+v (want its per-class rows left out)", got, clean.Audits)
 	}
 	if _, err := Fig2Plot(this); err != nil {
 		t.Fatal(err)

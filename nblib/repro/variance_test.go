@@ -70,7 +70,7 @@ func TestStoredVarianceReference(t *testing.T) {
 		t.Fatalf("no reference: %q, %v", page.String(), err)
 	}
 	iv := func(est, half float64) stats.Interval {
-		return stats.Interval{Estimate: est, Lo: est - half, Hi: est + half}
+		return stats.Interval{Estimate: est, Lo: est - half, Hi: est + half, N: 100}
 	}
 	row := VarianceRow{Name: "D1-Netflix", Models: []VarianceModel{
 		{Seed: 1, FIDExcess: iv(0.10, 0.02), SynthAccuracy: iv(60, 5), DCRRatio: iv(1.1, 0.05), MembershipAUC: missing()},

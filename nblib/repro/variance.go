@@ -24,6 +24,9 @@ type VarianceConfig struct {
 	Splits     bool     `json:",omitempty"`
 }
 
+// VarianceTitle names the evidence protocol's variance run (VarianceFor) where the items' titles go.
+const VarianceTitle = "Model variance: how much one training run moves a number"
+
 // VarianceFor is the configuration the evidence protocol asks for under a preset: three models each of
 // D1-Netflix and D3-Google (cpu: about 20 min a model on 2 cores).
 func VarianceFor(p preset.Preset) VarianceConfig {
@@ -229,7 +232,7 @@ func writeStoredVariance(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	title := "Model variance: how much one training run moves a number"
+	title := VarianceTitle
 	if r == nil {
 		fmt.Fprintf(w, "- **%s**: no stored %s reference yet (`netdiffus repro %s -mode %s -write-reference` makes one).\n",
 			title, ReferencePreset, VariancePlan, ReferencePreset)

@@ -39,10 +39,10 @@ func newReproFlags() *reproFlags {
 	f.fs.StringVar(&f.mode, "mode", "smoke", "preset: smoke (alias quick), cpu or full")
 	f.fs.BoolVar(&f.force, "force", false, "recompute the cached result (trained models are reused)")
 	f.fs.BoolVar(&f.writeReference, "write-reference", false, "store the result as the item's reference (cpu mode only, no -set)")
-	f.fs.BoolVar(&f.list, "list", false, "list the figures and tables and exit")
+	f.fs.BoolVar(&f.list, "list", false, "list the figures and tables (and the variance run) and exit")
 	f.fs.BoolVar(&f.verdicts, "verdicts", false, "print the verdicts on every stored cpu reference and exit (runs nothing)")
 	f.fs.BoolVar(&f.update, "update", false, "with -verdicts: rewrite the stored-verdict block of "+repro.VerdictsPage+" instead of printing it")
-	f.fs.BoolVar(&f.stale, "stale", false, "print the items whose stored cpu reference is missing or no longer matches today's cpu preset, one a line, and exit (scripts/regenerate-references runs them)")
+	f.fs.BoolVar(&f.stale, "stale", false, "print the items (and the variance run) whose stored cpu reference is missing or no longer matches today's cpu preset, one a line, and exit (scripts/regenerate-references runs them)")
 	f.fs.BoolVar(&f.quiet, "quiet", false, "no progress lines")
 	f.fs.BoolVar(&f.plan, "plan", false, "print the item's model trainings (cache key and command for netdiffus train-plan) and exit; NAME all: every item's, each model once")
 	f.fs.Var(&f.sets, "set", "override one preset field, e.g. -set Downstream.Epochs=5 (repeatable)")
@@ -86,6 +86,7 @@ func runRepro(args []string) error {
 		for _, it := range repro.Items() {
 			fmt.Printf("%-8s %s\n", it.Name, it.Title)
 		}
+		fmt.Printf("%-8s %s\n", repro.VariancePlan, repro.VarianceTitle)
 		return nil
 	}
 	if f.update && !f.verdicts {

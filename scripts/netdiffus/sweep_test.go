@@ -262,6 +262,12 @@ func TestReproPlanAndTrainPlanFlags(t *testing.T) {
 func TestReproVarianceTinyModels(t *testing.T) {
 	t.Setenv("NETDIFFUS_RESULTS", t.TempDir())
 	t.Setenv("NETDIFFUS_REFERENCE", t.TempDir())
+	if out := mustRun(t, "repro", "-list"); !strings.HasSuffix(out, "variance "+repro.VarianceTitle+"\n") {
+		t.Errorf("repro -list does not end with the variance run:\n%s", out)
+	}
+	if out := mustRun(t, "repro", "-stale"); !strings.HasSuffix(out, "\nvariance\n") {
+		t.Errorf("repro -stale without a stored variance run:\n%s", out)
+	}
 	out := mustRun(t, append([]string{"repro", "variance", "-quiet", "-set", "Downstream.Classifiers=nb"}, sweepTiny...)...)
 	for _, want := range []string{"Model variance, preset smoke", "| D1-Netflix | seed 3 |", "| D1-Netflix | between 3 models (t) |",
 		"| D3-Google | between 3 models (t) |", "| D3-Google | largest within-model half-width |", "synth accuracy (%, nb)"} {

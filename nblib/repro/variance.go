@@ -140,19 +140,16 @@ func missing() stats.Interval {
 	return stats.Interval{Estimate: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
 }
 
-// fillBetween fills the row's between-model intervals from the models' estimates.
+// fillBetween fills the row's between-model intervals: each number's t interval over the models'
+// estimates.
 func (r *VarianceRow) fillBetween() {
-	pick := func(f func(VarianceModel) stats.Interval) stats.Interval {
-		var v []float64
-		for _, m := range r.Models {
-			v = append(v, f(m).Estimate)
+	for _, n := range varianceNumbers("") {
+		v := make([]float64, len(r.Models))
+		for i, m := range r.Models {
+			v[i] = n.of(m).Estimate
 		}
-		return stats.TInterval(v)
+		*n.between(r) = stats.TInterval(v)
 	}
-	r.FIDExcess = pick(func(m VarianceModel) stats.Interval { return m.FIDExcess })
-	r.SynthAccuracy = pick(func(m VarianceModel) stats.Interval { return m.SynthAccuracy })
-	r.DCRRatio = pick(func(m VarianceModel) stats.Interval { return m.DCRRatio })
-	r.MembershipAUC = pick(func(m VarianceModel) stats.Interval { return m.MembershipAUC })
 }
 
 // Table lists every model with its within-model intervals, then each dataset's between-model interval
@@ -174,7 +171,7 @@ func (r *VarianceResult) Table() (header []string, rows [][]string) {
 		between := []string{row.Name, fmt.Sprintf("between %d models (t)", len(row.Models))}
 		within := []string{row.Name, "largest within-model half-width"}
 		for _, n := range varianceNumbers(r.Classifier) {
-			between = append(between, n.between(row).Short(n.verb))
+			between = append(between, n.between(&row).Short(n.verb))
 			within = append(within, fmt.Sprintf("± "+n.verb, row.widest(n.of)))
 		}
 		rows = append(rows, between, within)
@@ -182,20 +179,21 @@ func (r *VarianceResult) Table() (header []string, rows [][]string) {
 	return header, rows
 }
 
-// varianceNumber is one column of the variance run: how to read it from a model and from a row.
+// varianceNumber is one column of the variance run: how to read it from a model, and where a row keeps
+// its between-model interval.
 type varianceNumber struct {
 	name, verb string
 	of         func(VarianceModel) stats.Interval
-	between    func(VarianceRow) stats.Interval
+	between    func(*VarianceRow) *stats.Interval
 }
 
 // varianceNumbers are the columns of the variance run, in table order; classifier names the accuracy's.
 func varianceNumbers(classifier string) []varianceNumber {
 	return []varianceNumber{
-		{"FID excess over floor", "%.3f", func(m VarianceModel) stats.Interval { return m.FIDExcess }, func(r VarianceRow) stats.Interval { return r.FIDExcess }},
-		{"synth accuracy (%, " + classifier + ")", "%.1f", func(m VarianceModel) stats.Interval { return m.SynthAccuracy }, func(r VarianceRow) stats.Interval { return r.SynthAccuracy }},
-		{"DCR ratio", "%.2f", func(m VarianceModel) stats.Interval { return m.DCRRatio }, func(r VarianceRow) stats.Interval { return r.DCRRatio }},
-		{"membership AUC", "%.2f", func(m VarianceModel) stats.Interval { return m.MembershipAUC }, func(r VarianceRow) stats.Interval { return r.MembershipAUC }},
+		{"FID excess over floor", "%.3f", func(m VarianceModel) stats.Interval { return m.FIDExcess }, func(r *VarianceRow) *stats.Interval { return &r.FIDExcess }},
+		{"synth accuracy (%, " + classifier + ")", "%.1f", func(m VarianceModel) stats.Interval { return m.SynthAccuracy }, func(r *VarianceRow) *stats.Interval { return &r.SynthAccuracy }},
+		{"DCR ratio", "%.2f", func(m VarianceModel) stats.Interval { return m.DCRRatio }, func(r *VarianceRow) *stats.Interval { return &r.DCRRatio }},
+		{"membership AUC", "%.2f", func(m VarianceModel) stats.Interval { return m.MembershipAUC }, func(r *VarianceRow) *stats.Interval { return &r.MembershipAUC }},
 	}
 }
 
@@ -250,7 +248,7 @@ func writeStoredVariance(w io.Writer) error {
 func (r VarianceRow) spread(classifier string) []string {
 	var out []string
 	for _, n := range varianceNumbers(classifier) {
-		out = append(out, fmt.Sprintf("%s %s (within ± "+n.verb+")", n.name, n.between(r).Short(n.verb), r.widest(n.of)))
+		out = append(out, fmt.Sprintf("%s %s (within ± "+n.verb+")", n.name, n.between(&r).Short(n.verb), r.widest(n.of)))
 	}
 	return out
 }

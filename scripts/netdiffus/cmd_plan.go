@@ -31,12 +31,9 @@ func printPlan(name string, p preset.Preset, f *reproFlags) error {
 	}
 	fmt.Printf("# %s under preset %s: %d model trainings, %d done, %d trained with samples to draw; run each (scripts/sweep runs them in parallel or as a Slurm array),\n",
 		name, p.Name, len(jobs), count["done"], count["trained"])
-	then := "netdiffus repro " + name + planFlags(f, "-mode")
-	switch name {
-	case repro.AllItems:
-		then = "netdiffus repro NAME" + planFlags(f, "-mode") // one item at a time; scripts/regenerate-references for the cpu references
-	case repro.VariancePlan:
-		then = "netdiffus variance" + planFlags(f, "-preset") // its flag set names the preset -preset
+	then := "netdiffus repro " + name + planFlags(f)
+	if name == repro.AllItems {
+		then = "netdiffus repro NAME" + planFlags(f) // one item at a time; scripts/regenerate-references for the cpu references
 	}
 	fmt.Printf("# then `%s` reads them from the cache (NETDIFFUS_RESULTS=%s)\n", then, repro.ResultsDir())
 	for i, j := range jobs {
@@ -44,15 +41,14 @@ func printPlan(name string, p preset.Preset, f *reproFlags) error {
 		if status[i] != "" {
 			note = " (" + status[i] + ")"
 		}
-		fmt.Printf("%s\tnetdiffus train-plan %s%s\t# %s%s\n", j.Key, j.Key, planFlags(f, "-mode"), j.What, note)
+		fmt.Printf("%s\tnetdiffus train-plan %s%s\t# %s%s\n", j.Key, j.Key, planFlags(f), j.What, note)
 	}
 	return nil
 }
 
-// planFlags repeats the preset flags of a plan, shell-quoted, so every job resolves the same keys;
-// presetFlag is the name the command reading them gives the preset (-mode, or -preset).
-func planFlags(f *reproFlags, presetFlag string) string {
-	s := " " + presetFlag + " " + shellWord(f.mode)
+// planFlags repeats the preset flags of a plan, shell-quoted, so every job resolves the same keys.
+func planFlags(f *reproFlags) string {
+	s := " -mode " + shellWord(f.mode)
 	for _, v := range f.sets {
 		s += " -set " + shellWord(v)
 	}

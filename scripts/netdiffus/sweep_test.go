@@ -223,7 +223,7 @@ func TestReproPlanAndTrainPlanFlags(t *testing.T) {
 	wantError(t, "all goes with -plan", "repro", "all")
 
 	out = mustRun(t, "repro", "variance", "-plan", "-set", "Sample.Steps=3")
-	if !strings.Contains(out, "# then `netdiffus variance -preset smoke -set Sample.Steps=3` reads them") {
+	if !strings.Contains(out, "# then `netdiffus repro variance -mode smoke -set Sample.Steps=3` reads them") {
 		t.Errorf("plan of the variance run: the closing command\n%s", out)
 	}
 	var seeds []string

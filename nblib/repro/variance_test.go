@@ -2,6 +2,8 @@ package repro
 
 import (
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -112,4 +114,63 @@ func TestStoredVarianceReference(t *testing.T) {
 	if !slices.Contains(StaleReferences(), VariancePlan) {
 		t.Error("the variance run stored with other seeds is not listed as stale")
 	}
+}
+
+// TestStoredVarianceHostile feeds the stored-variance reader files that lie: truncated, another item's,
+// fields of another type or unknown, no models at all. Each is an error naming the file (or, for an
+// empty run, a table without panics), never a panic.
+func TestStoredVarianceHostile(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("NETDIFFUS_REFERENCE", dir)
+	path := filepath.Join(dir, "variance-cpu.json")
+	for _, tc := range []struct {
+		name, file, want string // want: "" for no error
+	}{
+		{"truncated", `{"item": "variance", "result": {"Rows": [`, "variance-cpu.json is unreadable"},
+		{"another item", `{"item": "fig2", "result": {}}`, `holds item "fig2"`},
+		{"a field of another type", `{"item": "variance", "result": {"Rows": "many"}}`, "variance-cpu.json does not read into today's result type"},
+		{"an unknown field", `{"item": "variance", "result": {"Rows": [], "Extra": 1}}`, "variance-cpu.json does not read into today's result type"},
+		{"no models", `{"item": "variance", "result": {"Classifier": "nb", "Rows": [{"Name": "D1-Netflix", "Models": []}]}}`, ""},
+	} {
+		if err := os.WriteFile(path, []byte(tc.file), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r, _, err := StoredVariance()
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), path)):
+			t.Errorf("%s: error %v, want one naming %s and saying %q", tc.name, err, path, tc.want)
+		case tc.want == "":
+			r.Table()
+			var page strings.Builder
+			if err := writeStoredVariance(&page); err != nil || !strings.Contains(page.String(), "D1-Netflix, 0 models") {
+				t.Errorf("%s: verdict line %q, %v", tc.name, page.String(), err)
+			}
+		}
+	}
+}
+
+// FuzzStoredVariance: whatever the stored variance file holds, reading it, tabulating it and writing
+// its verdict-page line return an error or a result, never a panic.
+func FuzzStoredVariance(f *testing.F) {
+	f.Add([]byte(`{"item": "variance", "result": {"Classifier": "nb", "Rows": [{"Name": "D1-Netflix", "Models": [{"Seed": 1, "FIDExcess": {"Estimate": 1, "Lo": 0, "Hi": 2, "N": 3}}]}]}}`))
+	f.Add([]byte(`{"item": "variance", "result": {"Rows": [{"Models": [{}, {}]}]}}`))
+	f.Add([]byte(`{"item": "variance"`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		dir := t.TempDir()
+		t.Setenv("NETDIFFUS_REFERENCE", dir)
+		if err := os.WriteFile(filepath.Join(dir, "variance-cpu.json"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r, _, err := StoredVariance()
+		if err != nil || r == nil {
+			return
+		}
+		r.Table()
+		var page strings.Builder
+		if err := writeStoredVariance(&page); err != nil {
+			t.Errorf("a file StoredVariance read fails on the verdict page: %v", err)
+		}
+	})
 }
